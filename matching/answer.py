@@ -1,0 +1,88 @@
+"""Answer models: the JSON contract shared by the command line, the Telegram bot and the benchmarks.
+
+Kept separate from the knowledge schema because callers depend on these keys, not on how
+admins write YAML.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Status = Literal["match", "ambiguous", "no_match"]
+Level = Literal["commune", "epci", "departement", "region"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Ref(_Frozen):
+    """A named administrative unit (département, région, EPCI) by its official code."""
+
+    code: str
+    name: str
+
+
+class Territory(_Frozen):
+    """A place understood in a message, with what contact routing needs."""
+
+    level: Level
+    code: str
+    name: str
+    departement: Ref | None = None
+    region: Ref | None = None
+    epci: Ref | None = None
+    population: int | None = None
+    programmes: tuple[str, ...] = ()
+
+    def label(self) -> str:
+        """Human label, e.g. "Guingamp (22)" or "Occitanie"."""
+        if self.level == "commune" and self.departement is not None:
+            return f"{self.name} ({self.departement.code})"
+        return self.name
+
+
+class Ranked(_Frozen):
+    """One catalogue entry ranked for a query."""
+
+    id: str
+    kind: str
+    title: str
+    score: float
+    reasons: tuple[str, ...] = ()
+
+
+class Contact(_Frozen):
+    """Whom to contact: an organisation and a role, never an invented person or number."""
+
+    id: str
+    organisation: str
+    role: str
+    name: str | None = None
+    scope: str
+    territory: Ref | None = None
+    url: str | None = None
+    note: str | None = None
+    reliability: str | None = None
+    for_entries: tuple[str, ...] = ()
+
+
+class Answer(_Frozen):
+    """What the engine says about one message."""
+
+    query: str
+    status: Status
+    results: tuple[Ranked, ...] = ()
+    territory: Territory | None = None
+    territory_candidates: tuple[Territory, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+
+    @property
+    def top(self) -> Ranked | None:
+        return self.results[0] if self.results else None
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON object (keys are a contract)."""
+        return self.model_dump(mode="json")

@@ -1,0 +1,131 @@
+"""Pydantic models of the knowledge files that admins edit by hand.
+
+`extra="forbid"` everywhere: a misspelt field name is reported, not silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+EntryKind = Literal["apec_offer", "anct_programme", "aide"]
+ContactKind = Literal["apec_delegation", "anct_delegate", "national_referent", "conseil_regional"]
+Reliability = Literal["V", "P"]
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """Where a fact comes from: a public URL or an article of the ANCT–APEC agreement."""
+
+    label: str = Field(min_length=3)
+    url: str | None = None
+    reliability: Reliability = "V"
+
+
+class Rules(_Strict):
+    """Explicit routing rules, matched as whole phrases on the normalised message."""
+
+    boost: list[str] = Field(default_factory=list, description="Phrases that strongly point to this entry.")
+    exclude: list[str] = Field(default_factory=list, description="Phrases that rule this entry out.")
+    require_any: list[str] = Field(
+        default_factory=list, description="If set, the entry is only proposed when one of these phrases is present."
+    )
+
+
+class Entry(_Strict):
+    """One APEC offer, ANCT programme or public aid of the catalogue."""
+
+    id: str
+    kind: EntryKind
+    title: str = Field(min_length=3)
+    summary: str = Field(min_length=20, max_length=400)
+    description: str = Field(min_length=20)
+    audience: list[str] = Field(min_length=1)
+    themes: list[str] = Field(min_length=1)
+    keywords: list[str] = Field(min_length=1)
+    examples: list[str] = Field(min_length=3)
+    related: list[str] = Field(default_factory=list)
+    contact: ContactKind
+    next_steps: str = Field(min_length=10, description="What the collectivity should do next, in French.")
+    rules: Rules = Field(default_factory=Rules)
+    sources: list[Source] = Field(min_length=1)
+    reviewed: dt.date
+    url: str | None = None
+    perimeter: list[str] = Field(
+        default_factory=list, description="INSEE codes (région 'R84', département 'D22', commune '22070'); empty = national."
+    )
+    deadline: dt.date | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _SLUG.match(value):
+            raise ValueError("must be a lowercase slug (letters, digits, hyphens), e.g. 'apec-mentorat'")
+        return value
+
+
+class CatalogueFile(_Strict):
+    """A catalogue file: a list of entries."""
+
+    entries: list[Entry] = Field(min_length=1)
+
+
+class Vocabulary(_Strict):
+    """Abbreviations, synonyms and stop words used to normalise messages."""
+
+    abbreviations: dict[str, str] = Field(default_factory=dict, description="Abbreviation -> expansion.")
+    synonyms: dict[str, list[str]] = Field(
+        default_factory=dict, description="Canonical phrase -> variants that mean the same thing."
+    )
+    stop_words: list[str] = Field(default_factory=list)
+
+
+class NationalReferent(_Strict):
+    """A national referent named in the agreement (article 7)."""
+
+    id: str
+    organisation: str
+    role: str
+    name: str
+    source: str
+
+
+class ApecDelegation(_Strict):
+    """An APEC regional delegation or overseas office and the régions it covers (INSEE codes)."""
+
+    id: str
+    name: str
+    regions: list[str] = Field(min_length=1)
+    sites: list[str] = Field(default_factory=list)
+    url: str | None = None
+    reliability: Reliability = "V"
+    note: str | None = None
+    sources: list[str] = Field(min_length=1)
+
+
+class RoleTemplate(_Strict):
+    """A role filled in for a territory, e.g. 'le préfet de {departement}'."""
+
+    organisation: str
+    role: str
+    url: str | None = None
+    note: str | None = None
+    source: str
+
+
+class ContactsFile(_Strict):
+    """Who to contact: referents, APEC delegations, and role templates for the ANCT and the Région."""
+
+    national_referents: list[NationalReferent] = Field(min_length=1)
+    apec_national: RoleTemplate
+    apec_delegations: list[ApecDelegation] = Field(min_length=1)
+    anct_delegate: RoleTemplate
+    conseil_regional: RoleTemplate
