@@ -1,0 +1,105 @@
+"""`aiguilleur run`: the Telegram bot, by long polling or (`--webhook`) behind a web server.
+
+SIGTERM and SIGINT stop it cleanly (pending updates finished, store closed), exit code 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import secrets
+import signal
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from matching import Engine, KnowledgeError
+
+from ..settings import Settings
+from .common import CliError
+
+__all__ = ["MISSING_TOKEN", "load_settings", "register", "run"]
+
+MISSING_TOKEN = (
+    "AIGUILLEUR_TELEGRAM_TOKEN est manquant : donnez le jeton du bot (BotFather) dans l'environnement ou un fichier .env. "
+    "/ AIGUILLEUR_TELEGRAM_TOKEN is missing: set the bot token (from BotFather) in the environment or a .env file."
+)
+MISSING_WEBHOOK_URL = (
+    "AIGUILLEUR_WEBHOOK_URL est manquant : l'adresse HTTPS publique du webhook est requise avec --webhook. "
+    "/ AIGUILLEUR_WEBHOOK_URL is missing: the public HTTPS URL of the webhook is required with --webhook."
+)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "run", help="lancer le bot Telegram (polling, ou --webhook)",
+        description="Lance le bot Telegram. Réglages : variables AIGUILLEUR_* ou fichier .env (voir .env.example). "
+        "SIGTERM ou Ctrl-C l'arrêtent proprement.",
+    )
+    p.add_argument("--webhook", action="store_true",
+                   help="recevoir les mises à jour par webhook (AIGUILLEUR_WEBHOOK_URL, _SECRET, _LISTEN, _PORT)")
+    p.add_argument("--env-file", type=Path, default=Path(".env"), help="fichier de réglages (défaut : .env s'il existe)")
+    p.add_argument("--knowledge-dir", type=Path, default=None,
+                   help="dossier de connaissances (défaut : AIGUILLEUR_KNOWLEDGE_DIR ou les fichiers fournis)")
+    p.add_argument("-v", "--verbose", action="store_true", help="journal détaillé (DEBUG)")
+    p.set_defaults(handler=run)
+
+
+def load_settings(env_file: Path | None = None) -> Settings:
+    """Settings from the environment and the .env file; invalid values are a usage error."""
+    try:
+        return Settings(_env_file=env_file if env_file is not None and env_file.is_file() else None)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        lines = [f"{'.'.join(str(p) for p in e['loc']) or '?'}: {e['msg']}" for e in exc.errors(include_url=False)]
+        raise CliError("réglages invalides / invalid settings:\n" + "\n".join(lines), code=2) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(args.env_file)
+    if args.knowledge_dir is not None:
+        settings = settings.model_copy(update={"knowledge_dir": args.knowledge_dir})
+    token = settings.token
+    if not token:
+        raise CliError(MISSING_TOKEN, code=2)
+    if args.webhook and not settings.webhook_url:
+        raise CliError(MISSING_WEBHOOK_URL, code=2)
+
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Imported late: `aiguilleur --help` and the other commands do not pay for python-telegram-bot.
+    from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
+
+    from ..store import Store
+    from ..telegram.app import build_application, quiet_http_logs
+
+    quiet_http_logs(token)
+    try:
+        engine = Engine.load(settings.knowledge_dir)
+    except KnowledgeError as exc:
+        raise CliError("connaissances invalides :\n" + "\n".join(str(p) for p in exc.problems)) from exc
+    salt = settings.salt.get_secret_value() if settings.salt else None
+    store = Store.open(settings.db, salt=salt, retention_days=settings.retention_days)
+    application = build_application(settings, engine, store)
+    try:
+        if args.webhook:
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+            application.run_webhook(
+                listen=settings.webhook_listen, port=settings.webhook_port, url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES,
+                stop_signals=STOP_SIGNALS,
+            )
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=STOP_SIGNALS)
+    except InvalidToken:
+        raise CliError("Telegram refuse ce jeton / Telegram rejected this token (AIGUILLEUR_TELEGRAM_TOKEN).", code=2) from None
+    except NetworkError as exc:
+        raise CliError(f"Telegram injoignable / cannot reach Telegram: {type(exc).__name__}") from None
+    finally:
+        store.close()
+    logging.getLogger(__name__).info("Aiguilleur stopped.")
+    return 0

@@ -1,0 +1,1 @@
+"""Telegram handlers, one concept per module; `bot.telegram.app` wires them in order."""

@@ -1,0 +1,47 @@
+"""/territoire: show, set or change the user's commune (remembered in the store)."""
+
+from __future__ import annotations
+
+import time
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from ..messaging import reply_html, send_outcome
+from ..services import services
+
+__all__ = ["territoire"]
+
+
+async def territoire(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    started = time.perf_counter()
+    svc = services(context)
+    session = svc.session(context.user_data, user.id)
+    place = " ".join(context.args or ()).strip()
+    if not place:
+        session.awaiting_place = True
+        session.last_query = None
+        if session.territory is None:
+            await reply_html(chat, "Aucune commune enregistrée. Dans quelle commune êtes-vous ? (nom ou code postal)")
+        else:
+            await reply_html(
+                chat,
+                f"Votre territoire : <b>{_esc(session.territory.label())}</b>.\n"
+                "Écrivez une autre commune pour le changer, ou posez directement votre question.",
+            )
+        return
+    before = session.territory
+    session.awaiting_place = True
+    session.last_query = None
+    outcome = svc.dialogue.on_text(session, place)
+    await send_outcome(chat, outcome)
+    svc.remember(user.id, session, before, outcome, place, started)
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=False)

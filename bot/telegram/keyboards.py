@@ -1,0 +1,35 @@
+"""Inline keyboards built from dialogue choices (the choice's action is the callback data)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from ..dialogue import MAX_ACTION_BYTES, Choice
+
+__all__ = ["keyboard", "row_key"]
+
+# Choices with these action prefixes share one row: 👍 / 👎, ◀ Précédent / Suivant ▶, Oui / Non.
+_SAME_ROW = ("f", "c", "o")
+
+
+def row_key(choice: Choice) -> str | None:
+    prefix = choice.action.partition(":")[0]
+    return prefix if prefix in _SAME_ROW else None
+
+
+def keyboard(choices: Sequence[Choice]) -> InlineKeyboardMarkup | None:
+    """One button per row, except feedback, paging and confirmation pairs; None without choices."""
+    rows: list[list[InlineKeyboardButton]] = []
+    previous: str | None = None
+    for choice in choices:
+        data = choice.action.encode()[:MAX_ACTION_BYTES].decode(errors="ignore")
+        button = InlineKeyboardButton(choice.label, callback_data=data)
+        key = row_key(choice)
+        if rows and key is not None and key == previous:
+            rows[-1].append(button)
+        else:
+            rows.append([button])
+        previous = key
+    return InlineKeyboardMarkup(rows) if rows else None

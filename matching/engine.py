@@ -1,0 +1,208 @@
+"""The engine: one object that answers a message with ranked entries, a place and contacts.
+
+Built once from the knowledge directory (analysis and indexing happen at load time), then
+`ask` is a pure function of the message and an optional remembered territory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+from .analyzer import Analyzer, Term
+from .answer import Answer, Contact, Ranked, Status, Territory
+from .contacts import ContactRouter
+from .loader import Knowledge, Problem, load_knowledge
+from .schema import Entry
+from .scoring import Index, Scored
+
+__all__ = ["MAX_QUERY_CHARS", "Engine", "PlaceFinder", "PlaceResolutionLike", "in_perimeter", "territory_codes"]
+
+# Long pastes are truncated for matching rather than refused: the need is nearly always stated
+# in the first sentences.
+MAX_QUERY_CHARS = 1000
+NO_MATCH_BELOW = 48.0
+AMBIGUITY_MARGIN = 8.0
+# A message resting on one common word ("emploi", "recruter") is not a clear need, whatever
+# its coverage: below this IDF-weighted evidence the bot asks which entry is meant.
+MIN_EVIDENCE = 2.0
+# Public aids (imported by the thousand) must never hide an APEC offer or ANCT programme that
+# fits equally: their score is lowered just enough to lose ties.
+AIDE_FACTOR = 0.97
+
+
+class PlaceResolutionLike(Protocol):
+    """What the engine needs from a place resolution (see `matching.territories`)."""
+
+    @property
+    def territory(self) -> Territory | None: ...
+    @property
+    def candidates(self) -> tuple[Territory, ...]: ...
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]: ...
+
+
+class PlaceFinder(Protocol):
+    """The territory resolver, kept behind a protocol so the engine can run without tables."""
+
+    def resolve(self, text: str) -> PlaceResolutionLike: ...
+    def prefecture(self, dep_code: str) -> str | None: ...
+    def commune(self, code: str) -> Territory | None: ...
+    def search_communes(self, name: str) -> list[Territory]: ...
+
+
+@dataclass(frozen=True)
+class _NoPlace:
+    territory: Territory | None = None
+    candidates: tuple[Territory, ...] = ()
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+class Engine:
+    """Matches needs to catalogue entries and routes contacts for a territory."""
+
+    def __init__(self, knowledge: Knowledge, places: PlaceFinder | None = None) -> None:
+        self.knowledge = knowledge
+        self.places = places
+        self.analyzer = Analyzer(knowledge.vocabulary)
+        self.analyzer.learn(_entry_texts(knowledge.entries))
+        self.index = Index(knowledge.entries, self.analyzer)
+        self.router = ContactRouter(knowledge.contacts, places.prefecture if places else None)
+        self._by_id = {e.id: e for e in knowledge.entries}
+
+    @classmethod
+    def load(cls, directory: Path | None = None, *, territories: bool = True) -> Engine:
+        """Loads knowledge (raises `KnowledgeError`) and, when present, the territory tables."""
+        return cls.from_knowledge(load_knowledge(directory), territories=territories)
+
+    @classmethod
+    def from_knowledge(cls, knowledge: Knowledge, *, territories: bool = True) -> Engine:
+        """Engine for already validated knowledge, with its territory tables when present."""
+        places: PlaceFinder | None = None
+        if territories and (knowledge.directory / "territoires").is_dir():
+            from .territories import PlaceResolver
+
+            places = PlaceResolver.load(knowledge.directory)
+        return cls(knowledge, places)
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return self.knowledge.entries
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self._by_id.get(entry_id)
+
+    # -- answering --------------------------------------------------------------------------
+
+    def resolve_place(self, text: str) -> PlaceResolutionLike:
+        """Place named in a message, or an empty resolution when tables are not loaded."""
+        if self.places is None or not text.strip():
+            return _NoPlace()
+        return self.places.resolve(text[:MAX_QUERY_CHARS])
+
+    def need_terms(self, text: str, spans: Sequence[tuple[int, int]] = ()) -> list[Term]:
+        """Analysed terms of the need, with the place's words removed."""
+        text = text[:MAX_QUERY_CHARS]
+        for start, end in sorted(spans, reverse=True):
+            text = text[:start] + " " + text[end:]
+        return self.analyzer.terms(text, correct=True)
+
+    def ask(self, text: str, *, top: int = 5, territory: Territory | None = None) -> Answer:
+        """Answers a message; `territory` is the remembered place, used when the message names none."""
+        place = self.resolve_place(text)
+        terms = self.need_terms(text, place.spans)
+        candidates = place.candidates
+        here = place.territory
+        if here is None and territory is not None:
+            # The remembered place applies unless the message names other places; a remembered
+            # choice among the message's homonyms settles them.
+            if not candidates or any(c.code == territory.code for c in candidates):
+                here, candidates = territory, ()
+        scored = self._adjust(self.index.rank(terms), here)
+        status = _status(scored)
+        results: tuple[Ranked, ...] = ()
+        contacts: tuple[Contact, ...] = ()
+        if status != "no_match":
+            results = tuple(
+                Ranked(id=e.id, kind=e.kind, title=e.title, score=min(s.score, 100.0), reasons=s.reasons)
+                for s in scored[: max(top, 1)]
+                if (e := self.entries[s.index]) is not None
+            )
+            best = self._by_id[results[0].id]
+            contacts = self.router.route(best, here)
+        return Answer(
+            query=text, status=status, results=results, territory=here,
+            territory_candidates=candidates, contacts=contacts,
+        )
+
+    def _adjust(self, scored: list[Scored], territory: Territory | None) -> list[Scored]:
+        """Drops aids whose perimeter excludes the territory; lets programmes win ties with aids."""
+        out: list[Scored] = []
+        for s in scored:
+            entry = self.entries[s.index]
+            if entry.kind != "aide":
+                out.append(s)
+            elif in_perimeter(entry, territory):
+                out.append(replace(s, score=round(s.score * AIDE_FACTOR, 1)))
+        out.sort(key=lambda s: (-s.score, s.index))
+        return out
+
+    def contacts_for(self, entry_id: str, territory: Territory | None) -> tuple[Contact, ...]:
+        """Contacts for a given entry (used when a user picks an alternative)."""
+        entry = self._by_id.get(entry_id)
+        return self.router.route(entry, territory) if entry else ()
+
+    # -- checks -----------------------------------------------------------------------------
+
+    def example_problems(self) -> list[Problem]:
+        """Examples that do not rank their own entry first: the admin's regression list."""
+        problems: list[Problem] = []
+        for entry in self.entries:
+            path, line = self.knowledge.entry_files.get(entry.id, ("?", None))
+            for i, example in enumerate(entry.examples):
+                answer = self.ask(example, top=3)
+                got = answer.top.id if answer.top else "aucune réponse"
+                if got != entry.id:
+                    problems.append(
+                        Problem(path, line, f"{entry.id}.examples[{i}]", f"« {example} » mène à {got} au lieu de {entry.id}")
+                    )
+        return problems
+
+
+def territory_codes(territory: Territory) -> set[str]:
+    """Perimeter codes a territory belongs to: 'R84', 'D22', 'E200067106', '22070'."""
+    codes = set()
+    if territory.region is not None:
+        codes.add(f"R{territory.region.code}")
+    if territory.departement is not None:
+        codes.add(f"D{territory.departement.code}")
+    if territory.epci is not None:
+        codes.add(f"E{territory.epci.code}")
+    prefix = {"commune": "", "epci": "E", "departement": "D", "region": "R"}[territory.level]
+    codes.add(f"{prefix}{territory.code}")
+    return codes
+
+
+def in_perimeter(entry: Entry, territory: Territory | None) -> bool:
+    """Whether an entry limited to a perimeter applies to the territory (unknown place: yes)."""
+    if not entry.perimeter or territory is None:
+        return True
+    return bool(territory_codes(territory) & set(entry.perimeter))
+
+
+def _status(scored: Sequence[Scored]) -> Status:
+    if not scored or scored[0].score < NO_MATCH_BELOW:
+        return "no_match"
+    close = len(scored) > 1 and scored[0].score - scored[1].score < AMBIGUITY_MARGIN
+    if close or scored[0].evidence < MIN_EVIDENCE:
+        return "ambiguous"
+    return "match"
+
+
+def _entry_texts(entries: Sequence[Entry]) -> list[str]:
+    texts: list[str] = []
+    for e in entries:
+        texts.extend([e.title, e.summary, e.description, *e.keywords, *e.examples, *e.themes, *e.audience])
+    return texts

@@ -1,0 +1,87 @@
+"""Words around places: cue words that announce a place, and phrases that are never places.
+
+Kept apart from the resolver so that a reviewer can read (and extend) the French wording
+without reading the algorithm. Every entry is a folded key (see text.name_key).
+"""
+
+from __future__ import annotations
+
+from .text import name_key
+
+
+def _keys(*phrases: str) -> frozenset[str]:
+    return frozenset(key for p in phrases if (key := name_key(p)))
+
+
+# Cue words that announce a commune ("à Guingamp", "au Creusot", "pour la ville de Thiers").
+COMMUNE_CUES = _keys(
+    "à", "a", "au", "aux", "à la", "à l'", "sur", "commune de", "commune d'", "commune du",
+    "ville de", "ville d'", "ville du", "mairie de", "mairie d'", "mairie du", "près de", "près d'",
+    "autour de", "autour d'", "vers", "depuis", "basé à", "située à", "habitant de", "habitants de",
+    "collectivité de", "agglomération de", "agglomération d'",
+)  # fmt: skip
+
+# Cue words that announce a département or a région ("en Lozère", "dans le Pas-de-Calais").
+AREA_CUES = _keys(
+    "en", "dans le", "dans la", "dans les", "dans l'", "département", "département de",
+    "département du", "département des", "département de la", "département de l'", "département d'",
+    "région", "région de", "région du", "en région", "la région", "départements", "dép", "dept", "dpt",
+    "du département", "dans le département", "dans le département du", "dans la région",
+)  # fmt: skip
+
+# Cues before a bare département number ("dans le 59", "département 88").
+NUMBER_CUES = _keys("dans le", "département", "dép", "dept", "dpt", "du département", "code département")
+
+# Cues before an INSEE code rather than a postal code.
+INSEE_CUES = _keys("insee", "code insee", "code commune", "cog")
+
+# Legal forms that announce an EPCI name ("communauté de communes du Kreiz-Breizh").
+EPCI_CUES = _keys(
+    "communauté de communes", "communauté d'agglomération", "communauté urbaine", "métropole",
+    "agglomération", "agglo", "intercommunalité", "interco", "cc", "ca", "cu", "epci",
+)  # fmt: skip
+
+# Legal-form words written after an EPCI name ("Guingamp-Paimpol Agglomération").
+EPCI_SUFFIXES = _keys("agglomération", "agglo", "métropole", "communauté", "communauté de communes")
+
+# Links between a legal form and the name ("du", "de la", …) and articles inside names.
+LINKS = _keys("du", "de", "de la", "de l'", "des", "d'")
+NAME_GLUE = _keys("le", "la", "les", "l", "de", "du", "des", "d", "en", "sur", "sous", "et", "aux", "au", "lès", "lez")
+
+# Programme names and need phrases that contain commune-like words: never a place.
+BLOCKED_PHRASES = _keys(
+    "centre-ville", "centres-villes", "centre ville", "centres villes", "centre-bourg", "centre bourg",
+    "centres-bourgs", "cœur de ville", "coeur de ville", "cœurs de ville", "action cœur de ville",
+    "petites villes de demain", "petite ville de demain", "villes moyennes", "ville moyenne",
+    "territoire d'industrie", "territoires d'industrie", "territoires d'industries",
+    "france services", "maison france services", "espace france services", "france ruralités",
+    "villages d'avenir", "village d'avenir", "avenir montagnes", "avenir montagne",
+    "politique de la ville", "contrat de ville", "contrats de ville", "quartiers prioritaires",
+    "quartier prioritaire", "quartiers de la politique de la ville", "jeunes diplômés", "jeune diplômé",
+    "jeunes diplômées", "job dating", "job meeting", "jobdating", "banque des territoires",
+    "conseillers numériques", "conseiller numérique", "cités de l'emploi", "cité de l'emploi",
+    "maison de santé", "salle des fêtes", "hôtel de ville", "hôtel de région", "hôtel du département",
+    "conseil régional", "conseil départemental", "conseil municipal", "grand public", "bac",
+    "pôle emploi", "france travail", "mission locale", "ville de demain", "villes de demain",
+    "à la recherche", "à la une", "à la place", "à la fois", "à la carte", "en ligne", "en place",
+    "en cours", "en charge", "en fait", "en vue", "en plus", "en tant que", "en lien", "sur place",
+    "sur mesure", "au niveau", "au sein", "au plus", "au moins", "au cas", "au bout",
+)  # fmt: skip
+
+# Capitalised words that name institutions or programmes, not places, even mid-sentence.
+INSTITUTION_WORDS = _keys(
+    "maire", "mairie", "préfet", "préfecture", "région", "département", "commune", "communes",
+    "ville", "villes", "centre", "poste", "europe", "france", "conseil", "état", "république",
+    "président", "agglo", "métropole", "communauté", "services", "industrie", "avenir", "montagne",
+    "montagnes", "village", "villages", "quartier", "quartiers", "bourg", "cœur", "action", "programme",
+    "plan", "contrat", "emploi", "apec", "anct", "job", "mentor", "pont", "plus", "nord", "sud", "est",
+    "ouest", "grand", "saint", "sainte", "mont", "val", "port", "bois", "lac", "mer", "sens", "charge",
+    "part", "temps", "terme", "mesure", "place", "ligne", "vue", "face", "cause", "force", "rue", "paix",
+)  # fmt: skip
+
+# Words right after a number that make it a quantity, not a postal code ("20000 habitants").
+QUANTITY_WORDS = _keys(
+    "habitants", "habitant", "hab", "euros", "euro", "eur", "k", "m", "km", "m2", "ha", "personnes",
+    "emplois", "postes", "salariés", "jeunes", "cadres", "entreprises", "élèves", "logements", "ans",
+    "mois", "jours", "heures", "places", "communes", "agents", "participants", "visiteurs",
+)  # fmt: skip

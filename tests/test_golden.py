@@ -1,0 +1,34 @@
+"""Golden cases from `tests/cases/*.yaml`: each message must reach one of its expected entries
+first, or get "no_match" when it is out of scope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from matching import Engine
+
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+def _cases() -> list[Any]:
+    params = []
+    for path in sorted(CASES.glob("*.yaml")):
+        for i, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            params.append(pytest.param(case, id=f"{path.stem}-{i}-{case['q'][:30]}"))
+    return params
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_golden_case(engine: Engine, case: dict[str, Any]) -> None:
+    answer = engine.ask(case["q"])
+    if "status" in case:
+        assert answer.status == case["status"]
+    if case["expect"]:
+        assert answer.status != "no_match", answer.to_json()
+        assert answer.results[0].id in case["expect"], [(r.id, r.score) for r in answer.results]
+    else:
+        assert answer.status == "no_match", [(r.id, r.score) for r in answer.results]
