@@ -54,8 +54,11 @@ class Analyzer:
                 key = tuple(words(variant))
                 if key and key != target:
                     rewrites[key] = target
-        self._rewrites = rewrites
-        self._max_phrase = max((len(k) for k in rewrites), default=1)
+        # Variants grouped by first word, longest first, so a rewrite only looks where it can match.
+        by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for key in sorted(rewrites, key=len, reverse=True):
+            by_first.setdefault(key[0], []).append((key, rewrites[key]))
+        self._by_first = by_first
         self._known_words: set[str] = set(self.stop_words) | set(self._abbreviations)
         for key, target in rewrites.items():
             self._known_words.update(key)
@@ -120,10 +123,9 @@ class Analyzer:
         out: list[tuple[str, str]] = []
         i = 0
         while i < len(tokens):
-            for size in range(min(self._max_phrase, len(tokens) - i), 0, -1):
-                key = tuple(w for w, _ in tokens[i : i + size])
-                target = self._rewrites.get(key)
-                if target is not None:
+            for key, target in self._by_first.get(tokens[i][0], ()):
+                size = len(key)
+                if tuple(w for w, _ in tokens[i : i + size]) == key:
                     surface = " ".join(dict.fromkeys(s for _, s in tokens[i : i + size]))
                     out.extend((w, surface) for w in target)
                     i += size

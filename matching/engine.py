@@ -115,11 +115,14 @@ class Engine:
         terms = self.need_terms(text, place.spans)
         candidates = place.candidates
         here = place.territory
-        if here is None and territory is not None:
-            # The remembered place applies unless the message names other places; a remembered
-            # choice among the message's homonyms settles them.
-            if not candidates or any(c.code == territory.code for c in candidates):
-                here, candidates = territory, ()
+        # The remembered place applies unless the message names other places; a remembered
+        # choice among the message's homonyms settles them.
+        if (
+            here is None
+            and territory is not None
+            and (not candidates or any(c.code == territory.code for c in candidates))
+        ):
+            here, candidates = territory, ()
         scored = self._adjust(self.index.rank(terms), here)
         status = _status(scored)
         results: tuple[Ranked, ...] = ()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from .analyzer import Analyzer, Term
+from .normalise import fold
 from .schema import Entry
 
 __all__ = ["FIELD_WEIGHTS", "Index", "Scored"]
@@ -36,6 +37,8 @@ SIMILARITY_WEIGHT = 0.3
 PHRASE_BONUS = 0.08
 BOOST_BONUS = 0.25
 EXCLUDE_FACTOR = 0.25
+# A single matched word is shown as a reason only if it is not a word every entry uses.
+REASON_MIN_IDF = 1.2
 # Words absent from the whole catalogue still carry meaning ("mariage", "horaires"): they count
 # in the message's information, so a message about something else scores low.
 UNKNOWN_IDF_FACTOR = 1.0
@@ -53,7 +56,7 @@ class Scored:
 
 @dataclass(frozen=True)
 class _Doc:
-    fields: dict[str, frozenset[str]]
+    weights: dict[str, float]
     phrases: tuple[tuple[tuple[str, ...], str], ...]
     examples: tuple[str, ...]
     boost: tuple[tuple[str, ...], ...]
@@ -61,9 +64,9 @@ class _Doc:
     require_any: tuple[tuple[str, ...], ...]
 
 
-def _contains(haystack: Sequence[str], needle: tuple[str, ...]) -> bool:
-    n = len(needle)
-    return n > 0 and any(tuple(haystack[i : i + n]) == needle for i in range(len(haystack) - n + 1))
+def _grams(stems: Sequence[str], longest: int) -> set[tuple[str, ...]]:
+    """Every run of up to `longest` consecutive terms: phrase tests become set lookups."""
+    return {tuple(stems[i : i + n]) for n in range(1, longest + 1) for i in range(len(stems) - n + 1)}
 
 
 class Index:
@@ -83,13 +86,20 @@ class Index:
                 "audience": entry.audience,
                 "description": [entry.description],
             }
-            fields = {name: frozenset(s for t in values for s in analyzer.stems(t)) for name, values in texts.items()}
-            phrases = tuple(
-                (tuple(stems), keyword) for keyword in entry.keywords if len(stems := analyzer.stems(keyword)) >= 2
-            )
+            weights: dict[str, float] = {}
+            for name, values in texts.items():
+                for text in values:
+                    for stem in analyzer.stems(text):
+                        weights[stem] = max(weights.get(stem, 0.0), FIELD_WEIGHTS[name])
+            by_stems: dict[tuple[str, ...], str] = {}
+            for keyword in entry.keywords:
+                key = tuple(analyzer.stems(keyword))
+                if len(key) >= 2:
+                    by_stems.setdefault(key, keyword)
+            phrases = tuple(by_stems.items())
             docs.append(
                 _Doc(
-                    fields=fields,
+                    weights=weights,
                     phrases=phrases,
                     examples=tuple(" ".join(analyzer.stems(e)) for e in entry.examples),
                     boost=self._rule(entry.rules.boost),
@@ -102,13 +112,17 @@ class Index:
         # a catalogue of thousands of aids fast.
         postings: dict[str, list[int]] = {}
         for i, doc in enumerate(docs):
-            for term in frozenset().union(*doc.fields.values()):
+            for term in doc.weights:
                 postings.setdefault(term, []).append(i)
         self._postings = postings
         df = {t: len(p) for t, p in postings.items()}
         n = max(len(docs), 1)
         self._idf = {t: math.log(1 + n / d) for t, d in df.items()}
         self._unknown_idf = math.log(1 + n) * UNKNOWN_IDF_FACTOR
+        self._longest = max(
+            (len(p) for d in docs for p in (*(q for q, _ in d.phrases), *d.boost, *d.exclude, *d.require_any)),
+            default=1,
+        )
 
     def _rule(self, phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
         return tuple(t for p in phrases if (t := tuple(self.analyzer.stems(p))))
@@ -131,6 +145,7 @@ class Index:
         weights = {s: self.idf(s) for s in unique}
         total = sum(weights.values())
         query_text = " ".join(stems)
+        grams = _grams(stems, self._longest)
         candidates = sorted({i for s in unique for i in self._postings.get(s, ())})
         out: list[Scored] = []
         for i in candidates:
@@ -138,25 +153,26 @@ class Index:
             gained = 0.0
             matched: list[str] = []
             for s, w in weights.items():
-                best = max((FIELD_WEIGHTS[name] for name, terms_ in doc.fields.items() if s in terms_), default=0.0)
+                best = doc.weights.get(s, 0.0)
                 if best:
                     gained += w * best
-                    if best >= FIELD_WEIGHTS["examples"]:
+                    if best >= FIELD_WEIGHTS["examples"] and w >= REASON_MIN_IDF:
                         matched.append(unique[s])
             coverage = gained / total
-            phrases = [label for p, label in doc.phrases if _contains(stems, p)]
+            phrases = [label for p, label in doc.phrases if p in grams]
             score = COVERAGE_WEIGHT * coverage + SIMILARITY_WEIGHT * self._similarity(query_text, doc) / 100
             score += PHRASE_BONUS * min(len(phrases), 3)
             reasons = list(dict.fromkeys(phrases))
-            if any(_contains(stems, p) for p in doc.boost):
+            if any(p in grams for p in doc.boost):
                 score += BOOST_BONUS
-            if any(_contains(stems, p) for p in doc.exclude):
+            if any(p in grams for p in doc.exclude):
                 score *= EXCLUDE_FACTOR
-            if doc.require_any and not any(_contains(stems, p) for p in doc.require_any):
+            if doc.require_any and not any(p in grams for p in doc.require_any):
                 score *= EXCLUDE_FACTOR
             for word in matched:
-                if not any(word in r for r in reasons):
+                if not any(word in fold(r) for r in reasons):
                     reasons.append(word)
+            reasons = [r for r in reasons if not any(fold(r) in fold(o) and r != o for o in reasons)]
             # Not capped at 100 here: strong answers keep their lead over the runner-up; the
             # engine caps the score it shows.
             final = round(score * 100, 1)

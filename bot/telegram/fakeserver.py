@@ -154,6 +154,7 @@ class FakeBotApi:
         self.record = record
         self.calls: list[Call] = []
         self.counts: Counter[str] = Counter()
+        self.sent_to: Counter[int] = Counter()
         self.webhook: dict[str, Any] = {}
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -308,6 +309,12 @@ class FakeBotApi:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: self.counts[method] >= count), within)
 
+    async def wait_sent_to(self, chat_id: int, count: int = 1, within: float = 60.0) -> None:
+        """Waits until `count` messages were sent to `chat_id` in total (works with record=False)."""
+        assert self._changed is not None
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: self.sent_to[chat_id] >= count), within)
+
     # -- HTTP -------------------------------------------------------------------------------
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -458,6 +465,7 @@ class FakeBotApi:
         if p.get("reply_markup"):
             message["reply_markup"] = p["reply_markup"]
         self._messages[(chat_id, message_id)] = message
+        self.sent_to[chat_id] += 1
         p["_message_id"] = message_id
         return message
 

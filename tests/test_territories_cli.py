@@ -1,0 +1,90 @@
+"""`aiguilleur territories …` commands, run in-process on a copy of the knowledge folder."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.commands import territories
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "data" / "territoires" / "programmes"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise SystemExit(2)
+
+
+def _run(*argv: str) -> int:
+    parser = _Parser(prog="aiguilleur")
+    territories.register(parser.add_subparsers(dest="command", parser_class=_Parser))
+    args = parser.parse_args(list(argv))
+    try:
+        return int(args.handler(args))
+    except territories.CliError as exc:
+        print(f"Error: {exc}")
+        return exc.code
+
+
+@pytest.fixture(scope="module")
+def knowledge(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("knowledge")
+    shutil.copytree(ROOT / "knowledge" / "territoires", base / "territoires")
+    return base
+
+
+def test_import_programme(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = knowledge / "territoires" / "programmes.csv"
+    before = target.read_text(encoding="utf-8")
+    code = _run(
+        "territories", "import-programme", "anct-petites-villes-de-demain",
+        str(FIXTURES / "pvd_latin1_semicolon.csv"), "--knowledge-dir", str(knowledge), "--date", "2024-01-01",
+    )  # fmt: skip
+    out = capsys.readouterr()
+    assert code == 0
+    assert "2 lignes reconnues" in out.out and "3 rejetées" in out.out
+    assert "pvd_latin1_semicolon.csv:4: code inconnu des tables INSEE : 99999" in out.err
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert "22070,anct-petites-villes-de-demain,pvd_latin1_semicolon.csv,2024-01-01" in lines
+    # Importing again adds nothing; the resolver now reports the programme.
+    _run("territories", "import-programme", "anct-petites-villes-de-demain",
+         str(FIXTURES / "pvd_latin1_semicolon.csv"), "--knowledge-dir", str(knowledge))  # fmt: skip
+    assert "0 ajoutées" in capsys.readouterr().out
+    _run("territories", "resolve", "à Guingamp", "--json", "--knowledge-dir", str(knowledge))
+    data = json.loads(capsys.readouterr().out)
+    assert data["territory"]["programmes"] == ["anct-petites-villes-de-demain"]
+    target.write_text(before, encoding="utf-8")
+
+
+def test_import_errors(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    common = ("--knowledge-dir", str(knowledge))
+    assert _run("territories", "import-programme", "pvd", str(FIXTURES / "ti_epci_codgeo.csv"), *common) == 2
+    assert "programme inconnu" in capsys.readouterr().out
+    missing = str(FIXTURES / "absent.csv")
+    assert _run("territories", "import-programme", "anct-crte", missing, *common) == 1
+    bad = str(FIXTURES / "sans_colonne_code.csv")
+    assert _run("territories", "import-programme", "anct-crte", bad, *common) == 1
+    assert "aucune colonne de code INSEE" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exc:
+        _run("territories", "import-programme", "anct-crte")
+    assert exc.value.code == 2
+
+
+def test_resolve_text_output(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run("territories", "resolve", "à Saint-Louis", "--knowledge-dir", str(knowledge)) == 0
+    out = capsys.readouterr().out
+    assert "Lieu ambigu" in out and "Saint-Louis (68) [68297]" in out
+    assert _run("territories", "resolve", "bonjour", "--knowledge-dir", str(knowledge)) == 0
+    assert "Aucun lieu reconnu." in capsys.readouterr().out
+
+
+def test_bench_runs(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run("territories", "bench", "--repeat", "1", "--knowledge-dir", str(knowledge)) == 0
+    out = capsys.readouterr().out
+    assert "Chargement des tables" in out and "p99" in out
+    assert len(territories.bench_queries()) >= 40
