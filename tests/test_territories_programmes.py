@@ -60,7 +60,8 @@ def test_utf8_bom_comma_and_spreadsheet_codes() -> None:
     )
     assert result.column == "insee_com"
     assert [m.insee for m in result.rows] == ["01053", "71153", "2A004", "63430"]
-    assert len(result.rejected) == 1 and "inconnu" in result.rejected[0].reason
+    assert len(result.rejected) == 1
+    assert "inconnu" in result.rejected[0].reason
 
 
 def test_epci_codes_in_a_codgeo_column() -> None:
@@ -110,7 +111,8 @@ def test_merge_and_write(tmp_path: Path) -> None:
     write_memberships(target, rows)
     again = [*first, Membership("30007", "anct-petites-villes-de-demain", "b", "2024-02-01")]
     rows, added = merge(read_memberships(target), again)
-    assert added == 1 and len(rows) == 2
+    assert added == 1
+    assert len(rows) == 2
     write_memberships(target, rows)
     assert target.read_text(encoding="utf-8").splitlines()[0] == "insee,programme,source,date"
 
@@ -123,4 +125,5 @@ def test_shipped_memberships_are_valid() -> None:
         assert reader.fieldnames == ["insee", "programme", "source", "date"]
         for row in reader:
             assert row["programme"] in PROGRAMME_IDS
-            assert row["source"].strip() and row["date"].strip()
+            assert row["source"].strip()
+            assert row["date"].strip()

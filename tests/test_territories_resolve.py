@@ -92,7 +92,8 @@ def test_dev_set_territories(resolver: PlaceResolver) -> None:
 def test_spans_point_into_the_original_text(resolver: PlaceResolver) -> None:
     text = "Bonjour, nous cherchons un manager de centre-ville au Creusot (71) pour 2025"
     result = resolver.resolve(text)
-    assert result.territory is not None and result.territory.code == "71153"
+    assert result.territory is not None
+    assert result.territory.code == "71153"
     assert [text[a:b] for a, b in result.spans] == ["au Creusot (71)"]
 
 
@@ -122,13 +123,16 @@ def test_lookups(resolver: PlaceResolver) -> None:
     assert resolver.prefecture("974") == "Saint-Denis"
     assert resolver.prefecture("99") is None
     dep = resolver.departement("2a")
-    assert dep is not None and dep.name == "Corse-du-Sud"
+    assert dep is not None
+    assert dep.name == "Corse-du-Sud"
     region = resolver.region("53")
-    assert region is not None and region.name == "Bretagne"
+    assert region is not None
+    assert region.name == "Bretagne"
     assert resolver.commune("75056") is not None
     for code in ("75056", "69123", "13055"):
         commune = resolver.commune(code)
-        assert commune is not None and commune.level == "commune"
+        assert commune is not None
+        assert commune.level == "commune"
     assert resolver.commune("00000") is None
 
 
@@ -139,7 +143,8 @@ def test_lookups(resolver: PlaceResolver) -> None:
 )  # fmt: skip
 def test_search_communes(resolver: PlaceResolver, name: str, expected: str) -> None:
     found = resolver.search_communes(name)
-    assert found and found[0].code == expected
+    assert found
+    assert found[0].code == expected
     assert len(found) <= 10
 
 

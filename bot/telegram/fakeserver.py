@@ -153,6 +153,7 @@ class FakeBotApi:
         }
         self.record = record
         self.calls: list[Call] = []
+        self.failed: list[tuple[Call, int, str]] = []
         self.counts: Counter[str] = Counter()
         self.sent_to: Counter[int] = Counter()
         self.webhook: dict[str, Any] = {}
@@ -365,7 +366,8 @@ class FakeBotApi:
             answer: dict[str, Any] = {"ok": False, "error_code": exc.code, "description": exc.description}
             if exc.retry_after is not None and exc.code == 429:
                 answer["parameters"] = {"retry_after": exc.retry_after}
-            await self._record(call)
+            self.failed.append((call, exc.code, exc.description))
+            self.counts["failed"] += 1
             return exc.code, answer
         await self._record(call)
         return 200, {"ok": True, "result": result}

@@ -39,6 +39,8 @@ async def started(app: Application) -> AsyncIterator[Application]:  # type: igno
     """initialize + start_polling + start, and the reverse on exit (what run_polling does, minus signals)."""
     await app.initialize()
     try:
+        if app.post_init is not None:  # run_polling calls it after initialize; so do we
+            await app.post_init(app)
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=POLL_TIMEOUT)
         await app.start()

@@ -61,7 +61,7 @@ BLOCKED_PHRASES = _keys(
     "jeunes diplômées", "job dating", "job meeting", "jobdating", "banque des territoires",
     "conseillers numériques", "conseiller numérique", "cités de l'emploi", "cité de l'emploi",
     "maison de santé", "salle des fêtes", "hôtel de ville", "hôtel de région", "hôtel du département",
-    "conseil régional", "conseil départemental", "conseil municipal", "grand public", "bac",
+    "conseil régional", "conseil départemental", "conseil municipal", "grand public",
     "pôle emploi", "france travail", "mission locale", "ville de demain", "villes de demain",
     "à la recherche", "à la une", "à la place", "à la fois", "à la carte", "en ligne", "en place",
     "en cours", "en charge", "en fait", "en vue", "en plus", "en tant que", "en lien", "sur place",

@@ -271,17 +271,22 @@ def _merge(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
 
 
 def _fuzzy_codes(tables: Tables, key: str, *, lowercase: bool) -> list[str]:
-    """Commune codes whose name is a slip of `key` (phonetic twin or 1-2 edits away)."""
+    """Commune codes whose name is a slip of `key` (phonetic twin or 1-2 edits away).
+
+    Only names of about the same length and the same first letter are compared; for a
+    lower-case word (weaker sign of a place) only phonetic twins and long names qualify.
+    """
     if len(key) < 5 or key in tables.common_words:
         return []
     sounds = tables.commune_sounds.get(sound_key(key))
-    codes = sounds.split(" ") if sounds else []
-    if codes or lowercase:
-        return codes
-    budget = 2 if len(key) >= 8 else 1
+    if sounds:
+        return sounds.split(" ")
+    if lowercase and len(key) < 8:
+        return []
+    budget = 2 if len(key) >= (12 if lowercase else 8) else 1
     best: dict[str, int] = {}
     for length in range(len(key) - budget, len(key) + budget + 1):
-        choices = tables.prefix_index.get((key[:2], length))
+        choices = tables.prefix_index.get((key[0], length))
         if not choices:
             continue
         for choice, distance, _ in process.extract(
@@ -364,13 +369,44 @@ class _Scan:
             if self.blocked[i] or self.keys[i].isdigit():
                 i += 1
                 continue
-            mention = self._epci_at(i) or self._exact_at(i) or self._fuzzy_at(i)
+            mention = self._epci_at(i) or self._exact_at(i)
+            if mention is not None and mention.kind != "epci" and self._joined(mention.end - 1):
+                found = self._cut_compound(i, mention)
+                if not found:
+                    i = self._compound_end(mention.end - 1)
+                    continue
+                out.extend(found)
+                i = found[-1].end
+                continue
+            mention = mention or self._fuzzy_at(i)
             if mention is None:
                 i += 1
                 continue
             out.append(mention)
             i = mention.end
         return out
+
+    def _cut_compound(self, i: int, mention: _Mention) -> list[_Mention]:
+        """An exact name that stops inside a hyphenated compound ("Vinon" in "Vinon-sur-Veerdon").
+
+        Either the rest names a département or région ("Saint-Denis-de-la-Réunion"), or the
+        whole compound is a misspelt name; otherwise the compound is an unknown name and the
+        partial match is dropped rather than guessed.
+        """
+        end = self._compound_end(mention.end - 1)
+        rest = mention.end
+        while rest < end and self.keys[rest] in lx.NAME_GLUE:
+            rest += 1
+        rest_key = " ".join(self.keys[rest:end])
+        dep = self.t.departement_keys.get(rest_key)
+        region = self.t.region_keys.get(rest_key)
+        if rest < end and (dep or region):
+            area = _Mention(
+                "departement" if dep else "region", ((dep or region) or "",), rest, end, self._span(rest, end)
+            )
+            return [mention, area]
+        whole = self._fuzzy_at(i, end, compound=True)
+        return [whole] if whole else []
 
     def _evidence(self, i: int, end: int, population: int, kind: str) -> tuple[bool, int]:
         """Whether the words i..end may be read as this place, and where its cue starts."""
@@ -499,24 +535,39 @@ class _Scan:
                     return _Mention("epci", tuple(codes), i, end + size, self._span(cue_start, end + size))
         return None
 
-    def _fuzzy_at(self, i: int) -> _Mention | None:
-        """Spelling slips, only where the user marked a place (cue word or capital)."""
-        key0 = self.keys[i]
-        if len(key0) < 4 or key0 in self.t.common_words or key0 in lx.NAME_GLUE or key0 in lx.INSTITUTION_WORDS:
+    def _joined(self, i: int) -> bool:
+        """True when token i and i+1 form one compound name ("Saint-Denis", "L'Isle")."""
+        if i + 1 >= len(self.tokens):
+            return False
+        gap = self.text[self.tokens[i].end : self.tokens[i + 1].start]
+        return gap in ("-", "'", "’", " - ")
+
+    def _compound_end(self, i: int) -> int:
+        """Token after the hyphenated compound that token i belongs to (from i on)."""
+        while self._joined(i):
+            i += 1
+        return i + 1
+
+    def _fuzzy_at(self, i: int, only_end: int | None = None, *, compound: bool = False) -> _Mention | None:
+        """Spelling slips, only where the user marked a place (cue word or capital; a
+        capitalised hyphenated compound counts even at the start of a sentence)."""
+        if self.keys[i] in lx.NAME_GLUE or self.blocked[i]:
             return None
         cue, cue_start = self._cue(i)
         cap = self.tokens[i].capitalised
-        if not (cue or (cap and not self._break_before(i))):
+        if not (cue or (cap and (compound or not self._break_before(i)))):
             return None
-        for size in (3, 2, 1):
-            end = i + size
-            if end > len(self.keys) or any(self.blocked[i:end]) or self.keys[end - 1] in lx.NAME_GLUE:
-                continue
-            if size > 1 and not all(
-                tok.capitalised or tok.key in lx.NAME_GLUE for tok in self.tokens[i + 1 : end]
-            ):
+        if only_end is not None:
+            ends = [only_end]
+        else:
+            last = min(len(self.keys), i + MAX_NAME_WORDS)
+            ends = [e for e in range(last, i, -1) if self._unit(i, e)]
+        for end in ends:
+            if self.keys[end - 1] in lx.NAME_GLUE or any(self.blocked[i:end]):
                 continue
             key = " ".join(self.keys[i:end])
+            if end - i == 1 and (len(key) < 4 or key in self.t.common_words or key in lx.INSTITUTION_WORDS):
+                continue
             area = self.t.area_sounds.get(sound_key(key))
             if area is not None and (cue == "area" or cap):
                 dep = self.t.departement_keys.get(area)
@@ -529,6 +580,16 @@ class _Scan:
             if codes:
                 return _Mention("commune", tuple(codes), i, end, self._span(cue_start, end), fuzzy=True)
         return None
+
+    def _unit(self, i: int, end: int) -> bool:
+        """Whether tokens i..end may be one misspelt name: not cutting a hyphenated compound,
+        and made of capitalised words, glue words or hyphen-joined parts."""
+        if self._joined(end - 1):
+            return False
+        return all(
+            self._joined(j - 1) or self.tokens[j].capitalised or self.keys[j] in lx.NAME_GLUE
+            for j in range(i + 1, end)
+        )
 
     # -- numbers -------------------------------------------------------------------------
 

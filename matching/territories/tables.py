@@ -244,11 +244,11 @@ class Tables:
 
     @cached_property
     def prefix_index(self) -> dict[tuple[str, int], list[str]]:
-        """(first two letters, length) -> name keys: the only names a typo is compared with."""
+        """(first letter, length) -> name keys: the only names a typo is compared with."""
         out: dict[tuple[str, int], list[str]] = defaultdict(list)
         for index in (self.commune_keys, self.departement_keys, self.region_keys):
             for key in index:
-                out[(key[:2], len(key))].append(key)
+                out[(key[0], len(key))].append(key)
         for bucket in out.values():
             bucket.sort()
         return dict(out)

@@ -1,0 +1,93 @@
+"""`aiguilleur bench`: the engine against FTS5 BM25 and rapidfuzz WRatio, latency at 1,000 and
+10,000 entries, start-up and memory, as one table (or one JSON object with `--json`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from matching import KnowledgeError
+
+from ..bench.runner import GOALS, BenchConfig, run_bench
+from .common import CliError, add_knowledge_option, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("bench", help="comparer le moteur à deux méthodes simples et mesurer sa vitesse",
+                       description="Précision top-1 face à FTS5 BM25 et rapidfuzz WRatio sur le jeu de développement, "
+                       "latence sur le catalogue réel et sur des catalogues synthétiques, démarrage et mémoire.")
+    p.add_argument("--json", action="store_true", help="sortie JSON (un seul objet)")
+    p.add_argument("--sizes", default="1000,10000", help="tailles des catalogues synthétiques (défaut : 1000,10000)")
+    p.add_argument("--queries", type=int, default=150, help="nombre de questions chronométrées par catalogue (défaut : 150)")
+    p.add_argument("--dev-set", type=Path, default=None, help="jeu de questions étiquetées (défaut : tests/data/dev.yaml)")
+    add_knowledge_option(p)
+    p.set_defaults(handler=run)
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise CliError(f"--sizes attend des entiers séparés par des virgules, pas « {text} »", code=2) from None
+    if any(s < 1 for s in sizes):
+        raise CliError("--sizes : chaque taille doit être positive", code=2)
+    return sizes
+
+
+def run(args: argparse.Namespace) -> int:
+    config = BenchConfig(knowledge_dir=args.knowledge_dir, sizes=_sizes(args.sizes), queries=max(args.queries, 1),
+                         progress=None if args.json else lambda msg: print(msg, file=sys.stderr))
+    if args.dev_set is not None:
+        if not args.dev_set.exists():
+            raise CliError(f"fichier introuvable : {args.dev_set}", code=2)
+        config = replace(config, dev_set=args.dev_set)
+    try:
+        result = run_bench(config)
+    except KnowledgeError as exc:
+        raise CliError("connaissances invalides :\n" + "\n".join(str(p) for p in exc.problems)) from exc
+    if args.json:
+        print_json(result)
+    else:
+        print(format_table(result))
+    return 0
+
+
+def _mark(ok: bool | None) -> str:
+    return "" if ok is None else (" ✓" if ok else " ✗")
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """The human-readable table (French), the one pasted in the README."""
+    acc, lat, met = result["accuracy"], result["latency_ms"], result["goals_met"]
+    dev = result["dev_set"]
+    lines = [
+        f"Précision top-1 — {dev['in_scope']} questions dans le périmètre du jeu de développement",
+        f"  {'méthode':<26}{'top-1':>7}  {'hors périmètre rejeté':>22}",
+        f"  {'moteur Aiguilleur':<26}{acc['engine']:>7.3f}  {result['out_of_scope_rejected']['engine']:>22.2f}",
+    ]
+    for key, label, goal, flag in (("fts5_bm25", "SQLite FTS5 BM25", GOALS["fts5_margin"], "engine_vs_fts5"),
+                                   ("rapidfuzz_wratio", "rapidfuzz WRatio", GOALS["wratio_margin"], "engine_vs_wratio")):
+        gap = acc["engine"] - acc[key]
+        lines.append(f"  {label:<26}{acc[key]:>7.3f}  {0.0:>22.2f}   écart {gap:+.3f} (objectif ≥ +{goal:.2f}){_mark(met[flag])}")
+    for size, top1 in result.get("engine_top1_with_synthetic", {}).items():
+        lines.append(f"  moteur avec {int(size):,} entrées (dont synthétiques) : top-1 {top1:.3f}".replace(",", " "))
+    lines += ["", f"Latence de engine.ask (ms)   {'p50':>7} {'p99':>7} {'questions':>10} {'indexation':>11}"]
+    for key, row in lat.items():
+        label = f"catalogue réel ({result['entries']['real']})" if key == "real" else f"synthétique {int(key):,}".replace(",", " ")
+        index = "—" if key == "real" else f"{result['index_s'][key]:.2f} s"
+        goal = met.get("p99_real") if key == "real" else met.get("p99_10000") if key == "10000" else None
+        lines.append(f"  {label:<27}{row['p50']:>7.2f} {row['p99']:>7.2f} {row['n']:>10} {index:>11}{_mark(goal)}")
+    lines += [
+        "",
+        f"Démarrage (Engine.load, connaissances et territoires) : {result['startup_s']:.2f} s "
+        f"(objectif ≤ {GOALS['startup_s']:.0f} s){_mark(met['startup'])} ; import : {result['import_s']:.2f} s",
+        f"Mémoire maximale d'un processus qui sert : {result['peak_rss_mb']:.0f} Mo "
+        f"(objectif ≤ {GOALS['peak_rss_mb']:.0f} Mo){_mark(met['peak_rss'])} ; "
+        f"processus du banc (catalogues synthétiques compris) : {result['bench_peak_rss_mb']:.0f} Mo",
+        f"Objectifs p99 : ≤ {GOALS['p99_real_ms']:.0f} ms sur le catalogue réel, ≤ {GOALS['p99_10000_ms']:.0f} ms à 10 000 entrées. "
+        f"Durée du banc : {result['elapsed_s']:.0f} s ({result['machine']['cpus']} cœurs, Python {result['machine']['python']}).",
+    ]
+    return "\n".join(lines)
