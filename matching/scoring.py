@@ -143,7 +143,10 @@ class Index:
             return []
         stems = [t.stem for t in terms]
         weights = {s: self.idf(s) for s in unique}
-        total = sum(weights.values())
+        unknown = sum(1 for s in unique if s not in self._idf)
+        # Unknown words weigh fully one by one but sub-linearly together: a long real-world
+        # message full of context words is not drowned, a short off-topic one still is.
+        total = sum(w for s, w in weights.items() if s in self._idf) + self._unknown_idf * math.sqrt(unknown)
         query_text = " ".join(stems)
         grams = _grams(stems, self._longest)
         candidates = sorted({i for s in unique for i in self._postings.get(s, ())})
