@@ -260,7 +260,8 @@ def build_common_words(out: Path, dictionary: Path) -> int:
 
     A place written with such a word ("Pont", "Bourg", "Ligné", "Réunion") is only taken
     when the user marks it clearly (cue word and capital, or a postal code). The list is
-    derived once from a French word list (e.g. Debian's wfrench) and committed.
+    derived once from the inflected forms of Grammalecte's Hunspell dictionary (MPL-2.0,
+    `unmunch` of Debian's hunspell-fr-classical; see SOURCE.md) and committed.
     """
     words = {
         name_key(line.strip())
@@ -311,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dictionary",
         type=Path,
-        help="liste de mots français (ex. /usr/share/dict/french) pour régénérer mots_courants.txt",
+        help="liste de mots français (formes fléchies, cf. SOURCE.md) pour régénérer mots_courants.txt",
     )
     args = parser.parse_args(argv)
     if args.from_dir:

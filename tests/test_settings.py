@@ -23,12 +23,14 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_defaults_without_any_setting() -> None:
     s = Settings(_env_file=None)  # type: ignore[call-arg]
-    assert s.telegram_token is None and s.token is None
+    assert s.telegram_token is None
+    assert s.token is None
     assert s.rate_limit is True
     assert s.retention_days == 365
     assert s.db == Path("aiguilleur.db")
     assert s.admin_ids == frozenset()
-    assert s.webhook_listen == "127.0.0.1" and s.webhook_port == 8443
+    assert s.webhook_listen == "127.0.0.1"
+    assert s.webhook_port == 8443
 
 
 def test_environment_with_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,11 +43,15 @@ def test_environment_with_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
     s = Settings(_env_file=None)  # type: ignore[call-arg]
     assert s.token == TOKEN
     assert s.admin_ids == frozenset({42, 7})
-    assert s.is_admin(42) and not s.is_admin(8) and not s.is_admin(None)
-    assert s.rate_limit is False and s.retention_days == 30
+    assert s.is_admin(42)
+    assert not s.is_admin(8)
+    assert not s.is_admin(None)
+    assert s.rate_limit is False
+    assert s.retention_days == 30
     assert s.telegram_base_url == "http://127.0.0.1:8081/bot"
     assert s.webhook_port == 8080
-    assert TOKEN not in repr(s) and TOKEN not in str(s)
+    assert TOKEN not in repr(s)
+    assert TOKEN not in str(s)
 
 
 def test_dotenv_file_and_empty_values(tmp_path: Path) -> None:
@@ -56,8 +62,10 @@ def test_dotenv_file_and_empty_values(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     s = Settings(_env_file=env)  # type: ignore[call-arg]
-    assert s.token == TOKEN and s.admin_ids == frozenset({5})
-    assert s.webhook_url is None and s.salt is None
+    assert s.token == TOKEN
+    assert s.admin_ids == frozenset({5})
+    assert s.webhook_url is None
+    assert s.salt is None
     assert s.db == Path("/tmp/x.db")
 
 

@@ -47,8 +47,10 @@ def test_user_keys_are_keyed_hashes_and_raw_ids_are_never_written(tmp_path: Path
     store = Store.open(db, salt="s" * 40)
     try:
         key = store.user_key(USER)
-        assert len(key) == 64 and key != str(USER)
-        assert key == store.user_key(USER) and key != store.user_key(OTHER)
+        assert len(key) == 64
+        assert key != str(USER)
+        assert key == store.user_key(USER)
+        assert key != store.user_key(OTHER)
         store.set_territory(USER, _territory())
         store.log_interaction(USER, status="match", top="apec-mentorat", latency_ms=3, question="mentorat pour Camille")
         store.log_feedback(USER, "apec-mentorat", 1, question="mentorat pour Camille")
@@ -147,7 +149,8 @@ def test_stats_cover_the_period_only() -> None:
     store.log_interaction(USER, status="no_match", question="piscine")
     store.log_feedback(OTHER, "apec-mentorat", 1)
     stats = store.stats(30)
-    assert stats.questions == 4 and stats.users == 2
+    assert stats.questions == 4
+    assert stats.users == 2
     assert stats.by_status == {"match": 2, "no_match": 2}
     assert stats.top_entries == [("apec-mentorat", 2)]
     assert [n for _, n in stats.unanswered] == [2]

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from matching.territories import PlaceResolver, resolution_json
 from matching.territories.text import name_key, sound_key, strip_article
@@ -170,3 +172,29 @@ def test_long_and_odd_texts(resolver: PlaceResolver) -> None:
     assert resolver.resolve("!!! ??? ...").territory is None
     long_text = "recruter un manager " * 500 + " à Guingamp"
     assert resolver.resolve(long_text).territory is None  # beyond the first 2,000 characters
+
+
+def test_dominant_homonym_is_chosen_with_alternatives(resolver: PlaceResolver) -> None:
+    """Saint-Pierre (La Réunion) is 20 times bigger than any other Saint-Pierre: chosen, others listed."""
+    result = resolver.resolve("à Saint-Pierre")
+    assert result.territory is not None
+    assert result.territory.code == "97416"
+    assert "97225" in {c.code for c in result.candidates}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_any_text_resolves_with_spans_inside_it(resolver: PlaceResolver, text: str) -> None:
+    result = resolver.resolve(text)
+    for start, end in result.spans:
+        assert 0 <= start < end <= len(text)
+    assert list(result.spans) == sorted(result.spans)
+    if result.territory is None:
+        assert all(c.level == "commune" for c in result.candidates)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["à ", "dans le ", "en ", "", "Bonjour, "]), st.text(alphabet="abcdeéèilnorstuASDLP -'", max_size=40))
+def test_place_like_text_never_breaks(resolver: PlaceResolver, cue: str, name: str) -> None:
+    result = resolver.resolve(cue + name)
+    assert result.territory is None or result.territory.code

@@ -62,18 +62,28 @@ def _mark(ok: bool | None) -> str:
 def format_table(result: dict[str, Any]) -> str:
     """The human-readable table (French), the one pasted in the README."""
     acc, lat, met = result["accuracy"], result["latency_ms"], result["goals_met"]
+    golden = result.get("golden") or {}
     dev = result["dev_set"]
-    lines = [
-        f"Précision top-1 — {dev['in_scope']} questions dans le périmètre du jeu de développement",
-        f"  {'méthode':<26}{'top-1':>7}  {'hors périmètre rejeté':>22}",
-        f"  {'moteur Aiguilleur':<26}{acc['engine']:>7.3f}  {result['out_of_scope_rejected']['engine']:>22.2f}",
-    ]
-    for key, label, goal, flag in (("fts5_bm25", "SQLite FTS5 BM25", GOALS["fts5_margin"], "engine_vs_fts5"),
+    head = f"  {'méthode':<22}{'top-1 dev':>10}{'hors périm.':>12}"
+    if golden.get("accuracy"):
+        head += f"{'top-1 golden':>14}{'hors périm.':>12}"
+    lines = [f"Précision top-1 — jeu de développement : {dev['in_scope']} questions dans le périmètre, "
+             f"{dev['out_of_scope']} hors périmètre" + (f" ; cas golden : {golden['in_scope']} + "
+             f"{golden['cases'] - golden['in_scope']}" if golden.get("accuracy") else ""), head]
+    for key, label, goal, flag in (("engine", "moteur Aiguilleur", None, None),
+                                   ("fts5_bm25", "SQLite FTS5 BM25", GOALS["fts5_margin"], "engine_vs_fts5"),
                                    ("rapidfuzz_wratio", "rapidfuzz WRatio", GOALS["wratio_margin"], "engine_vs_wratio")):
-        gap = acc["engine"] - acc[key]
-        lines.append(f"  {label:<26}{acc[key]:>7.3f}  {0.0:>22.2f}   écart {gap:+.3f} (objectif ≥ +{goal:.2f}){_mark(met[flag])}")
+        row = f"  {label:<22}{acc[key]:>10.3f}{result['out_of_scope_rejected'][key]:>12.2f}"
+        if golden.get("accuracy"):
+            row += f"{golden['accuracy'][key]:>14.3f}{golden['out_of_scope_rejected'][key]:>12.2f}"
+        if goal is not None and flag is not None:
+            row += f"   écart dev {acc['engine'] - acc[key]:+.3f} (objectif ≥ +{goal:.2f}){_mark(met[flag])}"
+        lines.append(row)
+    overall = result["accuracy_all_cases"]
+    lines.append("  tous les cas du jeu de dev (hors périmètre compté juste si sans réponse) : "
+                 + ", ".join(f"{k} {v:.3f}" for k, v in overall.items()))
     for size, top1 in result.get("engine_top1_with_synthetic", {}).items():
-        lines.append(f"  moteur avec {int(size):,} entrées (dont synthétiques) : top-1 {top1:.3f}".replace(",", " "))
+        lines.append(f"  moteur avec {int(size):,} entrées (dont synthétiques) : top-1 dev {top1:.3f}".replace(",", " "))
     lines += ["", f"Latence de engine.ask (ms)   {'p50':>7} {'p99':>7} {'questions':>10} {'indexation':>11}"]
     for key, row in lat.items():
         label = f"catalogue réel ({result['entries']['real']})" if key == "real" else f"synthétique {int(key):,}".replace(",", " ")

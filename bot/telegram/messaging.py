@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from telegram import Chat, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
-from ..dialogue import Outcome, Reply
-from ..render import HTML, render, split_message
+from ..dialogue import Choice, Outcome, Reply
+from ..render import HTML, TELEGRAM_LIMIT, render, split_message
 from .keyboards import keyboard
 
 __all__ = ["edit_or_send", "reply_html", "send_outcome", "send_replies"]
@@ -40,9 +40,25 @@ async def reply_html(
     return sent
 
 
+def bundle(replies: Sequence[Reply]) -> list[tuple[str, tuple[Choice, ...]]]:
+    """Groups replies into as few Telegram messages as possible: consecutive replies share a
+    message when at most one of them has buttons and the text stays under the limit (e.g. the
+    card and "dans quelle commune ?", or "C'est noté" and the card)."""
+    messages: list[tuple[str, tuple[Choice, ...]]] = []
+    for reply in replies:
+        text, choices = reply_text(reply), reply.choices
+        if messages:
+            previous, previous_choices = messages[-1]
+            if not (previous_choices and choices) and len(previous) + 2 + len(text) <= TELEGRAM_LIMIT:
+                messages[-1] = (f"{previous}\n\n{text}", previous_choices or choices)
+                continue
+        messages.append((text, choices))
+    return messages
+
+
 async def send_replies(chat: Chat, replies: Sequence[Reply], *, quote: Message | None = None) -> None:
-    for i, reply in enumerate(replies):
-        await reply_html(chat, reply_text(reply), keyboard(reply.choices), quote=quote if i == 0 else None)
+    for i, (text, choices) in enumerate(bundle(replies)):
+        await reply_html(chat, text, keyboard(choices), quote=quote if i == 0 else None)
 
 
 async def send_outcome(chat: Chat, outcome: Outcome, *, quote: Message | None = None) -> None:

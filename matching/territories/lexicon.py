@@ -23,14 +23,34 @@ COMMUNE_CUES = _keys(
 
 # Cue words that announce a département or a région ("en Lozère", "dans le Pas-de-Calais").
 AREA_CUES = _keys(
-    "en", "dans le", "dans la", "dans les", "dans l'", "département", "département de",
+    "en", "dans", "dans le", "dans la", "dans les", "dans l'", "département", "département de",
     "département du", "département des", "département de la", "département de l'", "département d'",
     "région", "région de", "région du", "en région", "la région", "départements", "dép", "dept", "dpt",
     "du département", "dans le département", "dans le département du", "dans la région",
 )  # fmt: skip
 
+# Words of a cue that belong to the place's span (removed from the need text with it).
+PREPOSITIONS = _keys(
+    "à", "au", "aux", "la", "l'", "le", "les", "de", "du", "des", "d'", "en", "dans", "sur", "près",
+    "vers", "depuis", "autour",
+)  # fmt: skip
+
 # Cues before a bare département number ("dans le 59", "département 88").
 NUMBER_CUES = _keys("dans le", "département", "dép", "dept", "dpt", "du département", "code département")
+
+# Weaker cues before a département number, used only when no date or quantity follows
+# ("les jeunes du 93", "on est dans le 59" but not "du 15 au 20 mars").
+LOOSE_NUMBER_CUES = _keys(
+    "jeunes du", "gens du", "habitants du", "quartiers du", "communes du", "commune du", "entreprises du",
+    "élus du", "territoire du", "collectivités du", "cadres du", "employeurs du", "mairie du", "mairies du",
+    "villes du", "ville du", "on est du", "sommes du", "suis du", "basé dans le", "basée dans le",
+    "située dans le", "situé dans le", "ici dans le",
+)  # fmt: skip
+DATE_WORDS = _keys(
+    "au", "à", "a", "h", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre", "ans", "heures", "minutes", "mois", "jours", "semaines", "fois", "et",
+    "ou", "sur", "pour", "cent", "premier", "ème", "e", "er",
+)  # fmt: skip
 
 # Cues before an INSEE code rather than a postal code.
 INSEE_CUES = _keys("insee", "code insee", "code commune", "cog")
@@ -62,6 +82,7 @@ BLOCKED_PHRASES = _keys(
     "conseillers numériques", "conseiller numérique", "cités de l'emploi", "cité de l'emploi",
     "maison de santé", "salle des fêtes", "hôtel de ville", "hôtel de région", "hôtel du département",
     "conseil régional", "conseil départemental", "conseil municipal", "grand public",
+    "union européenne", "l'union européenne", "massif central",
     "pôle emploi", "france travail", "mission locale", "ville de demain", "villes de demain",
     "à la recherche", "à la une", "à la place", "à la fois", "à la carte", "en ligne", "en place",
     "en cours", "en charge", "en fait", "en vue", "en plus", "en tant que", "en lien", "sur place",
@@ -77,6 +98,14 @@ INSTITUTION_WORDS = _keys(
     "plan", "contrat", "emploi", "apec", "anct", "job", "mentor", "pont", "plus", "nord", "sud", "est",
     "ouest", "grand", "saint", "sainte", "mont", "val", "port", "bois", "lac", "mer", "sens", "charge",
     "part", "temps", "terme", "mesure", "place", "ligne", "vue", "face", "cause", "force", "rue", "paix",
+    # need vocabulary often written in Title Case ("Salon Compétences Cadres")
+    "cadre", "cadres", "compétences", "talents", "talent", "jeunes", "diplômés", "salon", "forum",
+    "emplois", "recrutement", "mentorat", "parrainage", "industriels", "entreprises", "entreprise",
+    "territoire", "territoires", "cohésion", "ruralité", "ruralités", "transition", "relance",
+    "union", "européenne", "européen", "anact", "gare", "massif", "pays", "bassin",
+    # countries and mountain ranges: not communes, never département names either
+    "espagne", "italie", "allemagne", "belgique", "suisse", "luxembourg", "andorre", "monaco",
+    "pyrénées", "alpes", "morvan", "cévennes", "vosges du nord", "camargue",
 )  # fmt: skip
 
 # Words right after a number that make it a quantity, not a postal code ("20000 habitants").

@@ -89,6 +89,7 @@ REGION_ALIASES: dict[str, str] = {
     "centre val de loire": "24",
     "region centre": "24",
     "reunion": "04",
+    "region sud": "93",
 }
 
 # Départements people write without their hyphens' full form, or by a short name.

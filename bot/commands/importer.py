@@ -1,0 +1,118 @@
+"""`aiguilleur import aides-territoires FILE.json`: writes the aids open to collectivities into
+their own knowledge file, which is validated with the rest of the knowledge before it is kept."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from matching import KnowledgeError, default_knowledge_dir, load_knowledge
+from matching.aides_territoires import SOURCE_URL, ImportResult, convert, load_place_names, render_yaml
+
+from .common import CliError
+
+DEFAULT_FILE = Path("catalogue") / "aides-territoires.yaml"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("import", help="importer des aides publiques (Aides-territoires)",
+                       description="Importe des données externes dans un fichier de connaissances séparé.")
+    sources = p.add_subparsers(dest="source", metavar="SOURCE", parser_class=type(p))
+    at = sources.add_parser(
+        "aides-territoires", help="aides de l'API Aides-territoires (JSON)",
+        description="Lit un export JSON de l'API Aides-territoires (liste d'aides ou pages {count, next, previous, "
+        "results}), garde les aides ouvertes aux collectivités et non échues, et écrit un fichier de catalogue.",
+    )
+    at.add_argument("file", type=Path, help="fichier JSON téléchargé depuis " + SOURCE_URL)
+    at.add_argument("--output", type=Path, default=None,
+                    help="fichier écrit (défaut : <connaissances>/catalogue/aides-territoires.yaml)")
+    at.add_argument("--today", default=None, help="date du jour AAAA-MM-JJ (défaut : aujourd'hui) ; "
+                    "les aides dont la date limite est passée sont écartées")
+    at.add_argument("--knowledge-dir", type=Path, default=None,
+                    help="dossier de connaissances (défaut : AIGUILLEUR_KNOWLEDGE_DIR ou les fichiers fournis)")
+    at.set_defaults(handler=run)
+    p.set_defaults(handler=lambda _args: _missing_source(p))
+
+
+def _missing_source(parser: argparse.ArgumentParser) -> int:
+    parser.print_usage()
+    raise CliError("indiquez la source, par exemple : aiguilleur import aides-territoires aides.json", code=2)
+
+
+def _today(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"--today : date invalide « {value} », format attendu AAAA-MM-JJ", code=2) from None
+
+
+def summary(result: ImportResult) -> list[str]:
+    """French summary lines: counts kept and skipped by reason, unknown perimeters."""
+    skipped = sum(result.skipped.values())
+    reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(result.skipped.items()))
+    lines = [f"Aides-territoires : {result.read} aide(s) lue(s), {len(result.entries)} gardée(s), "
+             f"{skipped} écartée(s)" + (f" ({reasons})." if reasons else ".")]
+    if result.unknown_perimeters:
+        names = ", ".join(f"{name} ({n})" for name, n in sorted(result.unknown_perimeters.items()))
+        lines.append(f"Périmètres non reconnus, aides proposées partout : {names}.")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    today = _today(args.today)
+    if not args.file.exists():
+        raise CliError(f"fichier introuvable : {args.file}", code=2)
+    try:
+        data = json.loads(args.file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CliError(f"{args.file} : JSON illisible ({exc})") from exc
+    knowledge_dir = args.knowledge_dir or default_knowledge_dir()
+    output: Path = args.output or knowledge_dir / DEFAULT_FILE
+    reserved = _other_ids(knowledge_dir, output)
+    try:
+        result = convert(data, today=today, places=load_place_names(knowledge_dir), reserved=reserved)
+    except ValueError as exc:
+        raise CliError(f"{args.file} : {exc}") from exc
+    for line in summary(result):
+        print(line)
+    if not result.entries:
+        raise CliError("aucune aide retenue : fichier non écrit")
+    _write_checked(output, render_yaml(result, today=today))
+    print(f"Écrit : {output} ({len(result.entries)} entrée(s)). Rechargez le bot avec /reload.")
+    return 0
+
+
+def _other_ids(knowledge_dir: Path, output: Path) -> set[str]:
+    """Ids used by the other catalogue files: imported aids must never take them."""
+    try:
+        knowledge = load_knowledge(knowledge_dir)
+    except KnowledgeError:
+        return set()
+    target = output.resolve()
+    return {i for i, (path, _) in knowledge.entry_files.items() if Path(path).resolve() != target}
+
+
+def _write_checked(output: Path, text: str) -> None:
+    """Writes the file, then loads its knowledge directory; on failure the old file is restored."""
+    previous = output.read_text(encoding="utf-8") if output.exists() else None
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, output)
+    directory = output.parent.parent if output.parent.name == "catalogue" else None
+    if directory is None or not (directory / "contacts.yaml").exists():
+        return
+    try:
+        load_knowledge(directory)
+    except KnowledgeError as exc:
+        if previous is None:
+            output.unlink()
+        else:
+            output.write_text(previous, encoding="utf-8")
+        raise CliError("le fichier importé rend les connaissances invalides (rien n'a été changé) :\n"
+                       + "\n".join(str(p) for p in exc.problems)) from exc

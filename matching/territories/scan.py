@@ -1,0 +1,457 @@
+"""Scanning a message for place mentions: names, EPCI, postal codes, département numbers.
+
+Why separate from the resolver: this is the part that decides whether words may be read as a
+place at all (cue words, capitals, ordinary words, spelling slips); the resolver then only
+combines the mentions found. See resolver.py for the overall rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from . import lexicon as lx
+from .tables import Tables
+from .text import ARTICLES, Token, sound_key
+
+Kind = Literal["commune", "departement", "region", "epci", "postal"]
+CueKind = Literal["commune", "area"] | None
+
+MAX_NAME_WORDS = 9  # longest commune, département or région name, in words
+# Spelling-slip lookups per message: real messages need one or two; a long text in Title Case
+# would otherwise cost tens of milliseconds.
+MAX_FUZZY_LOOKUPS = 24
+DEP_NUMBER = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2a|2b|97[1-6])$")
+_CORSICA_INSEE = re.compile(r"^2[ab]\d{3}$")
+_SENTENCE_BREAK = re.compile(r"[.!?;:\n]")
+
+
+@dataclass
+class Mention:
+    kind: Kind
+    codes: tuple[str, ...]
+    start: int  # first token of the name
+    end: int  # token after the name
+    span: tuple[int, int]  # characters, cue included
+    fuzzy: bool = False
+
+
+
+def fuzzy_codes(tables: Tables, key: str, *, lowercase: bool) -> list[str]:
+    """Commune codes whose name is a slip of `key` (phonetic twin or 1-2 edits away).
+
+    Only names of about the same length and the same first letter are compared; for a
+    lower-case word (weaker sign of a place) only phonetic twins and long names qualify.
+    """
+    if len(key) < 5 or key in tables.common_words or (lowercase and len(key) < 8):
+        return []  # "au guichet" is not "Guiche": short lower-case words are ordinary words
+    sounds = tables.commune_sounds.get(sound_key(key))
+    if sounds:
+        return sounds.split(" ")
+    budget = 2 if len(key) >= 12 else 1
+    best: dict[str, int] = {}
+    for length in range(len(key) - budget, len(key) + budget + 1):
+        choices = tables.prefix_index.get((key[0], length))
+        if not choices:
+            continue
+        for choice, distance, _ in process.extract(
+            key, choices, scorer=Levenshtein.distance, score_cutoff=budget, limit=20
+        ):
+            if choice in tables.commune_keys:
+                best[choice] = int(distance)
+    if not best:
+        return []
+    closest = min(best.values())
+    return [c for k, d in best.items() if d == closest for c in tables.commune_codes(k)]
+
+
+
+class Scan:
+    """One pass over a message's tokens; holds the per-message state."""
+
+    def __init__(self, tables: Tables, text: str, tokens: list[Token]) -> None:
+        self.t = tables
+        self.text = text
+        self.tokens = tokens
+        self.keys = [tok.key for tok in tokens]
+        self.blocked = self._blocked()
+        self.breaks = [self._gap_breaks(i) for i in range(len(tokens))]
+        # First blocked word or number at or after each token: names never span one.
+        self.stop = [len(tokens)] * (len(tokens) + 1)
+        for j in range(len(tokens) - 1, -1, -1):
+            self.stop[j] = j if self.blocked[j] or self.keys[j].isdigit() else self.stop[j + 1]
+        self.fuzzy_budget = MAX_FUZZY_LOOKUPS
+
+    def _blocked(self) -> list[bool]:
+        out = [False] * len(self.keys)
+        n = len(self.keys)
+        for i in range(n):
+            for size in range(1, min(6, n - i) + 1):
+                if " ".join(self.keys[i : i + size]) in lx.BLOCKED_PHRASES:
+                    for j in range(i, i + size):
+                        out[j] = True
+        return out
+
+    def _gap_breaks(self, i: int) -> bool:
+        if i == 0:
+            return True
+        gap = self.text[self.tokens[i - 1].end : self.tokens[i].start]
+        return bool(_SENTENCE_BREAK.search(gap))
+
+    def _break_before(self, i: int) -> bool:
+        """True at the start of the message or of a sentence (a capital there means little)."""
+        return self.breaks[i]
+
+    def _phrase_before(self, i: int, phrases: frozenset[str]) -> int | None:
+        """Index of the first token of a phrase from `phrases` ending just before token i."""
+        for size in (4, 3, 2, 1):
+            start = i - size
+            if start < 0 or any(self.blocked[start:i]):
+                continue
+            if any(self._break_before(j) for j in range(start + 1, i + 1)):
+                continue
+            if " ".join(self.keys[start:i]) in phrases:
+                return start
+        return None
+
+    def _cue(self, i: int) -> tuple[CueKind, int]:
+        """Kind of cue word before token i, and where the place's span starts."""
+        start = self._phrase_before(i, lx.COMMUNE_CUES)
+        if start is not None:
+            area = self._phrase_before(i, lx.AREA_CUES)
+            if area is not None and area < start:
+                return "area", self._trim(area, i)
+            return "commune", self._trim(start, i)
+        start = self._phrase_before(i, lx.AREA_CUES)
+        if start is not None:
+            return "area", self._trim(start, i)
+        return None, i
+
+    def _trim(self, start: int, i: int) -> int:
+        """Keep only the small words of a cue in the span ("de" of "commune de"): nouns like
+        "commune", "habitants" or "département" stay in the need text."""
+        while start < i and self.keys[start] not in lx.PREPOSITIONS:
+            start += 1
+        return start
+
+    def _span(self, first: int, end: int) -> tuple[int, int]:
+        start, stop = self.tokens[first].start, self.tokens[end - 1].end
+        if start > 0 and self.text[start - 1] == "(" and self.text[stop : stop + 1] == ")":
+            return start - 1, stop + 1
+        return start, stop
+
+    # -- names ---------------------------------------------------------------------------
+
+    def names(self) -> list[Mention]:
+        out: list[Mention] = []
+        i, n = 0, len(self.keys)
+        while i < n:
+            if self.blocked[i] or self.keys[i].isdigit():
+                i += 1
+                continue
+            mention = self._epci_at(i) or self._exact_at(i)
+            if mention is not None and mention.kind != "epci" and self._joined(mention.end - 1):
+                found = self._cut_compound(i, mention)
+                if not found:
+                    i = self._compound_end(mention.end - 1)
+                    continue
+                out.extend(found)
+                i = found[-1].end
+                continue
+            mention = mention or self._fuzzy_at(i)
+            if mention is None:
+                i += 1
+                continue
+            out.append(mention)
+            i = mention.end
+        return out
+
+    def _consistent(self, mention: Mention, dep: str | None, region: str | None) -> bool:
+        """Whether one of the mention's communes lies in that département or région."""
+        for code in mention.codes:
+            row = self.t.commune(code)
+            if row is None:
+                continue
+            if dep and row.dep == dep:
+                return True
+            home = self.t.departements.get(row.dep)
+            if region and home is not None and home.region == region:
+                return True
+        return False
+
+    def _cut_compound(self, i: int, mention: Mention) -> list[Mention]:
+        """An exact name that stops inside a hyphenated compound ("Vinon" in "Vinon-sur-Veerdon").
+
+        Either the rest names a département or région ("Saint-Denis-de-la-Réunion"), or the
+        whole compound is a misspelt name; otherwise the compound is an unknown name and the
+        partial match is dropped rather than guessed.
+        """
+        end = self._compound_end(mention.end - 1)
+        epcis = self.t.epci_short_keys.get(" ".join(self.keys[i:end]))
+        if epcis:  # "Saint-Quentin-en-Yvelines", "Paris-Saclay": an intercommunality's name
+            _, cue_start = self._cue(i)
+            return [Mention("epci", tuple(epcis), i, end, self._span(cue_start, end))]
+        rest = mention.end
+        while rest < end and self.keys[rest] in lx.NAME_GLUE:
+            rest += 1
+        rest_key = " ".join(self.keys[rest:end])
+        dep = self.t.departement_keys.get(rest_key)
+        region = self.t.region_keys.get(rest_key)
+        if rest < end and (dep or region) and self._consistent(mention, dep, region):
+            area = Mention(
+                "departement" if dep else "region", ((dep or region) or "",), rest, end, self._span(mention.end, end)
+            )
+            return [mention, area]
+        whole = self._fuzzy_at(i, end, compound=True)
+        return [whole] if whole else []
+
+    def _evidence(self, i: int, end: int, population: int, kind: str) -> tuple[bool, int]:
+        """Whether the words i..end may be read as this place, and where its cue starts."""
+        cue, cue_start = self._cue(i)
+        words = [k for k in self.keys[i:end] if k not in lx.NAME_GLUE]
+        if not words:
+            return False, i
+        first = next(j for j in range(i, end) if self.keys[j] not in lx.NAME_GLUE)
+        cap = self.tokens[first].capitalised
+        if self._number_follows(end):
+            return True, cue_start
+        if len(words) >= 2:
+            # "Saint-Louis", "Clermont-Ferrand": a capital or a cue is enough, and lower-case
+            # several-word names are taken unless all their words are ordinary words.
+            plain = all(w in self.t.common_words or w in lx.INSTITUTION_WORDS for w in words)
+            return bool(cap or cue or not plain), cue_start
+        word = words[0]
+        institution = word in lx.INSTITUTION_WORDS
+        if word not in self.t.common_words and not institution:
+            if cue or cap or kind != "commune":
+                return True, cue_start
+            return population >= 5000 and len(word) >= 5, cue_start
+        # One ordinary word ("Pont", "Sens", "Ligné"): it needs the user's clear marks.
+        if cap and (cue or population >= 100_000):
+            return True, cue_start
+        initial = self._break_before(i)
+        if cap and not initial and not institution and population >= 2000:
+            return True, cue_start
+        return cue == "commune" and kind == "commune" and not institution and population >= 20_000, cue_start
+
+    def _number_follows(self, end: int) -> bool:
+        if end >= len(self.keys):
+            return False
+        key = self.keys[end]
+        return bool(DEP_NUMBER.match(key)) or (len(key) == 5 and key in self.t.postal)
+
+    def _exact_at(self, i: int) -> Mention | None:
+        t = self.t
+        longest = max(MAX_NAME_WORDS, t.epci_first_words.get(self.keys[i], 0))
+        for size in range(min(longest, self.stop[i] - i), 0, -1):
+            end = i + size
+            key = " ".join(self.keys[i:end])
+            communes = t.commune_codes(key)
+            former = not communes and key in t.alias_keys
+            if former:
+                communes = t.alias_keys[key]
+            elif communes and key in t.alias_keys:
+                # "Évry": a village of that name, and the old name of Évry-Courcouronnes
+                communes = [*communes, *(c for c in t.alias_keys[key] if c not in communes)]
+            dep = t.departement_keys.get(key)
+            region = t.region_keys.get(key)
+            if dep is None and region is None and size > 1 and self.keys[i] in ARTICLES:
+                # "la Creuse", "les Landes": the article belongs to the sentence, not the name
+                rest = " ".join(self.keys[i + 1 : end])
+                dep, region = t.departement_keys.get(rest), t.region_keys.get(rest)
+            epcis = t.epci_keys.get(key) if size >= 2 else None
+            if not (communes or dep or region or epcis):
+                continue
+            if former and size == 1 and self._cue(i)[0] is None:
+                continue  # a former commune's one-word name ("Roussay") needs a cue word
+            return self._choose(i, end, list(communes), dep, region, epcis or [])
+        return None
+
+    def _choose(
+        self, i: int, end: int, communes: list[str], dep: str | None, region: str | None, epcis: list[str]
+    ) -> Mention | None:
+        """One name, several kinds of place: the cue word and the sizes decide."""
+        cue, _ = self._cue(i)
+        pop = max((row.population for c in communes if (row := self.t.commune(c))), default=0)
+        area: tuple[Kind, str] | None = None
+        if dep:
+            area = ("departement", dep)
+        elif region:
+            area = ("region", region)
+        kind: Kind
+        if epcis:
+            kind, codes = "epci", tuple(epcis)
+        elif communes and (
+            area is None or (cue == "commune" and pop >= 5000) or (cue is None and pop >= 100_000)
+        ):
+            kind, codes = "commune", tuple(communes)
+        elif area is not None:
+            kind, codes = area[0], (area[1],)
+        else:
+            return None
+        ok, cue_start = self._evidence(i, end, pop if kind == "commune" else 10**6, kind)
+        if not ok:
+            return None
+        return Mention(kind, codes, i, end, self._span(cue_start, end))
+
+    def _epci_at(self, i: int) -> Mention | None:
+        """ "communauté de communes du Pays de X", "CA du Grand Y", "métropole de Lyon"."""
+        t = self.t
+        suffixed = self._epci_suffixed_at(i)
+        if suffixed is not None:
+            return suffixed
+        form_end = 0
+        for size in (3, 2, 1):
+            if " ".join(self.keys[i : i + size]) in lx.EPCI_CUES:
+                form_end = i + size
+                break
+        if not form_end:
+            return None
+        if self.keys[i] in ("cc", "ca", "cu") and not self.tokens[i].raw.isupper():
+            return None
+        start = form_end
+        for size in (2, 1):
+            if " ".join(self.keys[start : start + size]) in lx.LINKS:
+                start += size
+                break
+        n = min(len(self.keys), start + 10)
+        for end in range(n, start, -1):
+            key = " ".join(self.keys[start:end])
+            codes = t.epci_short_keys.get(key) or t.epci_keys.get(" ".join(self.keys[i:end]))
+            if codes:
+                return Mention("epci", tuple(codes), i, end, self._span(i, end))
+        for end in range(n, start, -1):
+            key = " ".join(self.keys[start:end])
+            if len(key) < 5:
+                break
+            found = process.extractOne(key, t.epci_short_keys.keys(), scorer=fuzz.ratio, score_cutoff=90)
+            if found is not None:
+                return Mention("epci", tuple(t.epci_short_keys[found[0]]), i, end, self._span(i, end))
+        return None
+
+    def _epci_suffixed_at(self, i: int) -> Mention | None:
+        """ "Guingamp-Paimpol Agglomération", "Toulouse Métropole": a short name then a legal form."""
+        n = len(self.keys)
+        for end in range(min(n - 1, i + 8), i, -1):
+            codes = self.t.epci_short_keys.get(" ".join(self.keys[i:end]))
+            if not codes:
+                continue
+            for size in (3, 2, 1):
+                if end + size <= n and " ".join(self.keys[end : end + size]) in lx.EPCI_SUFFIXES:
+                    _, cue_start = self._cue(i)
+                    return Mention("epci", tuple(codes), i, end + size, self._span(cue_start, end + size))
+        return None
+
+    def _joined(self, i: int) -> bool:
+        """True when token i and i+1 form one compound name ("Saint-Denis", "L'Isle")."""
+        if i + 1 >= len(self.tokens):
+            return False
+        gap = self.text[self.tokens[i].end : self.tokens[i + 1].start]
+        return gap in ("-", "'", "’", " - ")
+
+    def _compound_end(self, i: int) -> int:
+        """Token after the hyphenated compound that token i belongs to (from i on)."""
+        while self._joined(i):
+            i += 1
+        return i + 1
+
+    def _fuzzy_at(self, i: int, only_end: int | None = None, *, compound: bool = False) -> Mention | None:
+        """Spelling slips, only where the user marked a place (cue word or capital; a
+        capitalised hyphenated compound counts even at the start of a sentence)."""
+        if self.keys[i] in lx.NAME_GLUE or self.blocked[i]:
+            return None
+        cue, cue_start = self._cue(i)
+        cap = self.tokens[i].capitalised
+        if not (cue or (cap and (compound or not self._break_before(i)))):
+            return None
+        if only_end is not None:
+            ends = [only_end]
+        else:
+            last = min(len(self.keys), i + MAX_NAME_WORDS)
+            ends = [e for e in range(last, i, -1) if self._unit(i, e)]
+        for end in ends:
+            if self.keys[end - 1] in lx.NAME_GLUE or any(self.blocked[i:end]):
+                continue
+            key = " ".join(self.keys[i:end])
+            if end - i == 1 and (len(key) < 4 or key in self.t.common_words or key in lx.INSTITUTION_WORDS):
+                continue
+            if end - i == 1 and cue is None and (len(key) < 6 or (i > 0 and self.tokens[i - 1].capitalised)):
+                continue  # a capitalised word without cue, short or after another one: a surname?
+            area = self.t.area_sounds.get(sound_key(key))
+            if area is not None and (cue == "area" or cap):
+                dep = self.t.departement_keys.get(area)
+                region = self.t.region_keys.get(area)
+                kind: Kind = "departement" if dep else "region"
+                code = dep or region
+                assert code is not None
+                return Mention(kind, (code,), i, end, self._span(cue_start, end))
+            if self.fuzzy_budget <= 0:
+                return None
+            self.fuzzy_budget -= 1
+            codes = fuzzy_codes(self.t, key, lowercase=not cap)
+            if codes:
+                return Mention("commune", tuple(codes), i, end, self._span(cue_start, end), fuzzy=True)
+        return None
+
+    def _unit(self, i: int, end: int) -> bool:
+        """Whether tokens i..end may be one misspelt name: not cutting a hyphenated compound,
+        and made of capitalised words, glue words or hyphen-joined parts."""
+        if self._joined(end - 1):
+            return False
+        return all(
+            self._joined(j - 1) or self.tokens[j].capitalised or self.keys[j] in lx.NAME_GLUE
+            for j in range(i + 1, end)
+        )
+
+    # -- numbers -------------------------------------------------------------------------
+
+    def numbers(self, names: list[Mention]) -> list[Mention]:
+        """Postal codes, INSEE codes and département numbers."""
+        out: list[Mention] = []
+        name_ends = {m.end for m in names}
+        covered = {j for m in names for j in range(m.start, m.end)}
+        for i, tok in enumerate(self.tokens):
+            key = tok.key
+            if i in covered or not (key.isdigit() or key in ("2a", "2b") or _CORSICA_INSEE.match(key)):
+                continue
+            after = self.keys[i + 1] if i + 1 < len(self.keys) else ""
+            if after in lx.QUANTITY_WORDS or self.text[tok.end : tok.end + 1] in ("€", "%"):
+                continue
+            near_name = i in name_ends
+            if len(key) == 5:
+                mention = self._five_digits(i, near_name)
+                if mention:
+                    out.append(mention)
+                continue
+            if not DEP_NUMBER.match(key):
+                continue
+            code = key.upper()
+            in_parens = self._span(i, i + 1) != (tok.start, tok.end)
+            cue_start = self._phrase_before(i, lx.NUMBER_CUES)
+            if cue_start is None and after not in lx.DATE_WORDS and not after.isdigit():
+                cue_start = self._phrase_before(i, lx.LOOSE_NUMBER_CUES)  # "les jeunes du 93"
+            raw_corsica = tok.raw in ("2A", "2B")
+            if in_parens or near_name or cue_start is not None or raw_corsica:
+                first = self._trim(cue_start, i) if cue_start is not None else i
+                out.append(Mention("departement", (code,), i, i + 1, self._span(first, i + 1)))
+        return out
+
+    def _five_digits(self, i: int, near_name: bool) -> Mention | None:
+        key = self.keys[i].upper()
+        insee_cue = self._phrase_before(i, lx.INSEE_CUES)
+        if insee_cue is not None and self.t.commune(key):
+            return Mention("commune", (key,), i, i + 1, self._span(insee_cue, i + 1))
+        cue, cue_start = self._cue(i)
+        marked = near_name or cue is not None or not key.endswith("000")
+        communes = self.t.postal_communes(key)
+        if communes and marked:
+            return Mention("postal", communes, i, i + 1, self._span(cue_start, i + 1))
+        if self.t.commune(key) and (marked or key[:2] in ("2A", "2B")):
+            return Mention("commune", (key,), i, i + 1, self._span(cue_start, i + 1))
+        return None
+
+

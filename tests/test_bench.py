@@ -1,0 +1,137 @@
+"""`aiguilleur bench`: baselines that behave, a deterministic synthetic catalogue, and a JSON
+report with the documented keys. Sizes are tiny and no timing is asserted (machines differ)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.bench.baselines import Fts5Bm25, WRatioBaseline, entry_text, match_expression
+from bot.bench.runner import BenchConfig, percentile, run_bench
+from bot.bench.synthetic import synthetic_entries, synthetic_knowledge, synthetic_queries
+from bot.cli import main
+from bot.commands.bench import format_table
+from matching import CatalogueFile, Engine, Entry, load_knowledge
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module")
+def mini_entries() -> tuple[Entry, ...]:
+    return load_knowledge(DATA / "mini").entries
+
+
+def test_entry_text_is_folded_title_summary_keywords_and_examples(mini_entries: tuple[Entry, ...]) -> None:
+    text = entry_text(mini_entries[0])
+    assert text == text.lower()
+    assert "developper le mentorat" in text
+    assert "programme de parrainage" in text
+
+
+def test_wratio_baseline_picks_the_entry_whose_text_is_closest(mini_entries: tuple[Entry, ...]) -> None:
+    wratio = WRatioBaseline(mini_entries)
+    assert wratio.top("trouver des parrains pour nos jeunes diplômés") == "apec-mentorat"
+    assert wratio.top("notre contrat pour la transition écologique") == "anct-crte"
+    assert wratio.top("   ?! ") is None
+
+
+def test_fts5_baseline_ranks_by_bm25_and_ors_the_words(mini_entries: tuple[Entry, ...]) -> None:
+    with Fts5Bm25(mini_entries) as fts:
+        assert fts.top("Mentorat des jeunes") == "apec-mentorat"
+        assert fts.top("signer un CRTE") == "anct-crte"
+        # One known word among unknown ones is enough: the words are OR-ed.
+        assert fts.top("zzz yyy transition") == "anct-crte"
+        assert fts.top("") is None
+        assert fts.top("mot-inconnu") is None
+
+
+def test_fts5_query_words_are_quoted_so_operators_and_symbols_never_break_it(mini_entries: tuple[Entry, ...]) -> None:
+    assert match_expression('OR NOT "mentorat" NEAR(*) ^') == '"or" OR "not" OR "mentorat" OR "near"'
+    assert match_expression("  !!! ") == ""
+    with Fts5Bm25(mini_entries) as fts:
+        assert fts.top('OR NOT "mentorat" NEAR(*) ^') == "apec-mentorat"
+
+
+def test_synthetic_catalogue_is_deterministic_valid_and_unique() -> None:
+    first, second = synthetic_entries(300), synthetic_entries(300)
+    assert [e.model_dump() for e in first] == [e.model_dump() for e in second]
+    assert len({e.id for e in first}) == 300
+    assert synthetic_entries(5, seed=1) != synthetic_entries(5, seed=2)
+    CatalogueFile.model_validate({"entries": [e.model_dump() for e in first]})
+    assert all(e.kind == "aide" and len(e.examples) >= 3 for e in first)
+    assert any(e.perimeter for e in first)
+    assert any(not e.perimeter for e in first)
+    assert synthetic_queries(20) == synthetic_queries(20)
+
+
+def test_synthetic_knowledge_keeps_real_entries_and_is_served_by_the_engine() -> None:
+    real = load_knowledge(DATA / "mini")
+    knowledge = synthetic_knowledge(real, 60)
+    assert len(knowledge.entries) == 60
+    assert knowledge.entries[:2] == real.entries
+    assert knowledge.vocabulary == real.vocabulary
+    assert knowledge.contacts == real.contacts
+    engine = Engine(knowledge)
+    answer = engine.ask("programme de parrainage")
+    assert answer.top is not None
+    assert answer.top.id == "apec-mentorat"
+    title = knowledge.entries[10].title
+    assert engine.ask(title).top is not None
+
+
+def test_percentile_is_nearest_rank() -> None:
+    assert percentile([5.0, 1.0, 3.0, 2.0, 4.0], 50) == 3.0
+    assert percentile(list(map(float, range(1, 101))), 99) == 99.0
+    assert percentile([7.0], 99) == 7.0
+
+
+@pytest.fixture(scope="module")
+def bench_result() -> dict[str, Any]:
+    return run_bench(BenchConfig(sizes=(40, 80), queries=30, startup_runs=1, accuracy_at=(40,)))
+
+
+def test_bench_result_has_the_documented_keys(bench_result: dict[str, Any]) -> None:
+    assert set(bench_result) >= {"accuracy", "latency_ms", "startup_s", "peak_rss_mb"}
+    assert set(bench_result["accuracy"]) == {"engine", "fts5_bm25", "rapidfuzz_wratio"}
+    assert set(bench_result["latency_ms"]) == {"real", "40", "80"}
+    for row in bench_result["latency_ms"].values():
+        assert {"p50", "p99"} <= set(row)
+        assert 0 < row["p50"] <= row["p99"]
+    assert all(0.0 <= v <= 1.0 for v in bench_result["accuracy"].values())
+    assert bench_result["startup_s"] > 0
+    assert bench_result["peak_rss_mb"] > 0
+    assert set(bench_result["engine_top1_with_synthetic"]) == {"40"}
+    json.dumps(bench_result)
+
+
+def test_bench_table_is_french_and_shows_every_catalogue(bench_result: dict[str, Any]) -> None:
+    table = format_table(bench_result)
+    assert "Précision top-1" in table
+    assert "SQLite FTS5 BM25" in table
+    assert "rapidfuzz WRatio" in table
+    assert "catalogue réel" in table
+    assert "synthétique 80" in table
+    assert "Démarrage" in table
+    assert "Mémoire" in table
+
+
+def test_default_bench_measures_one_and_ten_thousand_entries() -> None:
+    assert BenchConfig().sizes == (1000, 10000)
+
+
+def test_bench_command_json_prints_one_object(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["bench", "--json", "--sizes", "30", "--queries", "25"])
+    out, _ = capsys.readouterr()
+    data = json.loads(out)
+    assert code == 0
+    assert set(data["latency_ms"]) == {"real", "30"}
+
+
+def test_bench_command_rejects_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["bench", "--sizes", "mille"])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.startswith("Error: --sizes")

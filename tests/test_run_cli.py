@@ -1,0 +1,152 @@
+"""`aiguilleur run`: settings errors, and the real process polling (or serving a webhook for)
+the fake Bot API server, stopped by SIGTERM / SIGINT with exit code 0."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+import bot
+from bot.cli import main
+from bot.commands.run import MISSING_TOKEN
+from bot.telegram.fakeserver import ThreadedFakeBotApi
+
+ROOT = Path(bot.__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    for name in list(os.environ):
+        if name.startswith("AIGUILLEUR_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    return tmp_path
+
+
+def test_missing_token_is_a_usage_error_in_french_and_english(clean_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ")
+    assert "AIGUILLEUR_TELEGRAM_TOKEN" in err
+    assert "manquant" in err
+    assert "missing" in err
+    assert MISSING_TOKEN in err
+
+
+def test_webhook_without_url_and_invalid_settings_are_usage_errors(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AIGUILLEUR_TELEGRAM_TOKEN", "123:never-printed")
+    assert main(["run", "--webhook"]) == 2
+    assert "AIGUILLEUR_WEBHOOK_URL" in capsys.readouterr().err
+    (clean_env / ".env").write_text("AIGUILLEUR_RETENTION_DAYS=-3\n", encoding="utf-8")
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "retention_days" in err
+    assert "never-printed" not in err
+
+
+@pytest.fixture
+def fake() -> Iterator[ThreadedFakeBotApi]:
+    with ThreadedFakeBotApi() as server:
+        yield server
+
+
+def _env(fake: ThreadedFakeBotApi, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIGUILLEUR_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    env.update({
+        "AIGUILLEUR_TELEGRAM_TOKEN": fake.api.token,
+        "AIGUILLEUR_TELEGRAM_BASE_URL": fake.api.base_url,
+        "AIGUILLEUR_DB": str(tmp_path / "data" / "aiguilleur.db"),
+        "AIGUILLEUR_RATE_LIMIT": "false",
+        **extra,
+    })
+    return env
+
+
+def _start(env: dict[str, str], cwd: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", *args], env=env, cwd=cwd, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+
+
+def _stop(proc: subprocess.Popen[str], sig: int) -> tuple[int, str]:
+    proc.send_signal(sig)
+    try:
+        _, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:  # pragma: no cover - a hang is the failure we test for
+        proc.kill()
+        _, err = proc.communicate()
+        raise AssertionError("the bot did not stop within 20 s:\n" + err) from None
+    return proc.returncode, err
+
+
+def test_run_polls_answers_and_stops_cleanly_on_sigterm(fake: ThreadedFakeBotApi, tmp_path: Path) -> None:
+    proc = _start(_env(fake, tmp_path), tmp_path)
+    try:
+        fake.run(fake.api.wait_for("setMyCommands", within=30), timeout=35)
+        mark = fake.call(fake.api.mark)
+        fake.call(lambda: fake.api.message("/start", user_id=55))
+        [greeting] = fake.run(fake.api.wait_for("sendMessage", since=mark, within=15), timeout=20)
+        assert greeting.plain_text.startswith("Bonjour")
+    finally:
+        code, err = _stop(proc, signal.SIGTERM)
+    assert code == 0, err
+    assert fake.api.token not in err
+    assert fake.api.token.split(":")[1] not in err
+    salt = tmp_path / "data" / "aiguilleur.db.salt"
+    assert stat.S_IMODE(salt.stat().st_mode) == 0o600
+
+
+def test_run_webhook_checks_the_secret_and_stops_on_sigint(fake: ThreadedFakeBotApi, tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    secret = "webhook-secret_123"
+    env = _env(
+        fake, tmp_path, AIGUILLEUR_WEBHOOK_URL="https://aiguilleur.example.invalid/hook",
+        AIGUILLEUR_WEBHOOK_SECRET=secret, AIGUILLEUR_WEBHOOK_PORT=str(port), AIGUILLEUR_WEBHOOK_PATH="hook",
+    )
+    proc = _start(env, tmp_path, "--webhook")
+    try:
+        fake.run(fake.api.wait_for("setWebhook", within=30), timeout=35)
+        assert fake.api.webhook["secret_token"] == secret
+        update = {"update_id": 9, "message": {
+            "message_id": 1, "date": int(time.time()), "chat": {"id": 56, "type": "private"},
+            "from": {"id": 56, "is_bot": False, "first_name": "A"}, "text": "/aide",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        }}
+        url = f"http://127.0.0.1:{port}/hook"
+        headers = {"Content-Type": "application/json"}
+        deadline = time.monotonic() + 15
+        while True:  # the web server may start listening just after setWebhook
+            try:
+                refused = httpx.post(url, content=json.dumps(update), headers=headers, timeout=5)
+                break
+            except httpx.ConnectError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        assert refused.status_code == 403
+        ok = httpx.post(url, content=json.dumps(update), headers={**headers, "X-Telegram-Bot-Api-Secret-Token": secret}, timeout=5)
+        assert ok.status_code == 200
+        [reply] = fake.run(fake.api.wait_for("sendMessage", within=15), timeout=20)
+        assert reply["chat_id"] == 56
+        assert "/catalogue" in reply.plain_text
+    finally:
+        code, err = _stop(proc, signal.SIGINT)
+    assert code == 0, err
+    assert fake.api.token not in err
