@@ -175,7 +175,7 @@ class Dialogue:
     # -- places -----------------------------------------------------------------------------
 
     def _place_reply(self, session: Session, text: str) -> Outcome | None:
-        """Reads an answer to "dans quelle commune ?"; None when the text is rather a new need."""
+        """Reads an answer to "dans quelle commune ?", or answers the text as a new need."""
         resolution = self.engine.resolve_place(text)
         territory = resolution.territory
         candidates = resolution.candidates
@@ -189,8 +189,10 @@ class Dialogue:
             return self._set_place(session, territory)
         if candidates:
             return Outcome((self._candidates_reply(candidates),))
-        if self.engine.ask(text).status != "no_match":
-            return None
+        answer = self.engine.ask(text, territory=session.territory)
+        if answer.status != "no_match":  # rather a new need: answer it without asking twice
+            session.last_query = text
+            return self.answer_outcome(session, answer)
         return Outcome((Reply("ask_place", "Je n'ai pas reconnu cette commune. Essayez son nom exact ou son code postal."),))
 
     def _choose_place(self, session: Session, code: str) -> Outcome:

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     db: Path = Field(default=Path("aiguilleur.db"), description="SQLite file of the store.")
     knowledge_dir: Path | None = Field(default=None, description="Knowledge directory (default: the shipped one).")
     rate_limit: bool = Field(default=True, description="Use python-telegram-bot's AIORateLimiter (Telegram's limits).")
+    concurrent_updates: int = Field(
+        default=16, ge=1, le=256,
+        description="Updates handled at once (one user's messages still run in order); 1 = strictly sequential.",
+    )
     retention_days: int = Field(default=365, ge=1, description="Interactions older than this are purged.")
     salt: SecretStr | None = Field(
         default=None, description="Secret salt of the pseudonymous user keys; generated next to the DB when unset."

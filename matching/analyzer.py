@@ -67,13 +67,16 @@ class Analyzer:
             self._known_words.update(expansion)
         self._known_stems: set[str] = {stem(w) for w in self._known_words}
         self._by_initial: dict[str, list[str]] = {}
+        self._stem_cache: dict[str, list[str]] = {}
 
     def learn(self, texts: Iterable[str]) -> None:
         """Adds catalogue words to the vocabulary that typo correction may correct towards."""
+        new: set[str] = set()
         for text in texts:
-            for word in words(text):
-                self._known_words.add(word)
-                self._known_stems.add(stem(word))
+            new.update(words(text))
+        new -= self._known_words
+        self._known_words |= new
+        self._known_stems |= {stem(w) for w in new}
         by_initial: dict[str, list[str]] = {}
         for w in sorted(self._known_words):
             if len(w) >= 4 and not w.isdigit():
@@ -98,8 +101,11 @@ class Analyzer:
         return [Term(stem(w), surface) for w, surface in rewritten if w not in self.stop_words]
 
     def stems(self, text: str) -> list[str]:
-        """Stems of a catalogue text (no typo correction)."""
-        return [t.stem for t in self.terms(text)]
+        """Stems of a catalogue text (no typo correction); cached, as catalogues repeat phrases."""
+        cached = self._stem_cache.get(text)
+        if cached is None:
+            cached = self._stem_cache[text] = [t.stem for t in self.terms(text)]
+        return cached
 
     def is_known(self, word: str) -> bool:
         """Whether a folded word (or its stem) belongs to the knowledge vocabulary."""

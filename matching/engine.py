@@ -6,8 +6,8 @@ Built once from the knowledge directory (analysis and indexing happen at load ti
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -28,9 +28,6 @@ AMBIGUITY_MARGIN = 8.0
 # A message resting on one common word ("emploi", "recruter") is not a clear need, whatever
 # its coverage: below this IDF-weighted evidence the bot asks which entry is meant.
 MIN_EVIDENCE = 2.0
-# Public aids (imported by the thousand) must never hide an APEC offer or ANCT programme that
-# fits equally: their score is lowered just enough to lose ties.
-AIDE_FACTOR = 0.97
 
 
 class PlaceResolutionLike(Protocol):
@@ -71,6 +68,7 @@ class Engine:
         self.index = Index(knowledge.entries, self.analyzer)
         self.router = ContactRouter(knowledge.contacts, places.prefecture if places else None)
         self._by_id = {e.id: e for e in knowledge.entries}
+        self._has_perimeters = any(e.perimeter for e in knowledge.entries)
 
     @classmethod
     def load(cls, directory: Path | None = None, *, territories: bool = True) -> Engine:
@@ -123,7 +121,7 @@ class Engine:
             and (not candidates or any(c.code == territory.code for c in candidates))
         ):
             here, candidates = territory, ()
-        scored = self._adjust(self.index.rank(terms), here)
+        scored = self.index.rank(terms, limit=max(top, 1), keep=self._perimeter_filter(here))
         status = _status(scored)
         results: tuple[Ranked, ...] = ()
         contacts: tuple[Contact, ...] = ()
@@ -140,17 +138,13 @@ class Engine:
             territory_candidates=candidates, contacts=contacts,
         )
 
-    def _adjust(self, scored: list[Scored], territory: Territory | None) -> list[Scored]:
-        """Drops aids whose perimeter excludes the territory; lets programmes win ties with aids."""
-        out: list[Scored] = []
-        for s in scored:
-            entry = self.entries[s.index]
-            if entry.kind != "aide":
-                out.append(s)
-            elif in_perimeter(entry, territory):
-                out.append(replace(s, score=round(s.score * AIDE_FACTOR, 1)))
-        out.sort(key=lambda s: (-s.score, s.index))
-        return out
+    def _perimeter_filter(self, territory: Territory | None) -> Callable[[int], bool] | None:
+        """Drops aids whose perimeter excludes the territory (an aid for one région is not
+        proposed elsewhere); None when nothing can be excluded."""
+        if territory is None or not self._has_perimeters:
+            return None
+        entries = self.entries
+        return lambda i: in_perimeter(entries[i], territory)
 
     def contacts_for(self, entry_id: str, territory: Territory | None) -> tuple[Contact, ...]:
         """Contacts for a given entry (used when a user picks an alternative)."""

@@ -11,9 +11,10 @@ Explicit rules from the knowledge then boost or exclude entries. Ties keep catal
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
@@ -37,6 +38,9 @@ SIMILARITY_WEIGHT = 0.3
 PHRASE_BONUS = 0.08
 BOOST_BONUS = 0.25
 EXCLUDE_FACTOR = 0.25
+# Entries fully scored per message, at most (besides those whose phrases the message contains).
+SHORTLIST = 150
+AIDE_FACTOR = 0.97
 # A single matched word is shown as a reason only if it is not a word every entry uses.
 REASON_MIN_IDF = 1.2
 # Words absent from the whole catalogue still carry meaning ("mariage", "horaires"): they count
@@ -108,16 +112,23 @@ class Index:
                 )
             )
         self._docs = docs
-        # Inverted index: only entries sharing a term with the message are scored, which keeps
-        # a catalogue of thousands of aids fast.
-        postings: dict[str, list[int]] = {}
+        # Public aids lose ties against APEC offers and ANCT programmes that fit equally.
+        self._factors = [AIDE_FACTOR if e.kind == "aide" else 1.0 for e in entries]
+        # Inverted index with each term's best field weight: coverage is accumulated from the
+        # postings of the message's terms, so only entries sharing a term are ever touched.
+        postings: dict[str, list[tuple[int, float]]] = {}
         for i, doc in enumerate(docs):
-            for term in doc.weights:
-                postings.setdefault(term, []).append(i)
+            for term, weight in doc.weights.items():
+                postings.setdefault(term, []).append((i, weight))
         self._postings = postings
-        df = {t: len(p) for t, p in postings.items()}
+        # Entries whose phrases or rules mention a run of terms, to shortlist them whatever their coverage.
+        gram_docs: dict[tuple[str, ...], list[int]] = {}
+        for i, doc in enumerate(docs):
+            for gram in {*(q for q, _ in doc.phrases), *doc.boost}:
+                gram_docs.setdefault(gram, []).append(i)
+        self._gram_docs = gram_docs
         n = max(len(docs), 1)
-        self._idf = {t: math.log(1 + n / d) for t, d in df.items()}
+        self._idf = {t: math.log(1 + n / len(p)) for t, p in postings.items()}
         self._unknown_idf = math.log(1 + n) * UNKNOWN_IDF_FACTOR
         self._longest = max(
             (len(p) for d in docs for p in (*(q for q, _ in d.phrases), *d.boost, *d.exclude, *d.require_any)),
@@ -134,8 +145,16 @@ class Index:
     def is_known(self, stem: str) -> bool:
         return stem in self._idf
 
-    def rank(self, terms: Sequence[Term], *, cutoff: float = 0.0) -> list[Scored]:
-        """Entries scored for the message's terms, best first, ties in catalogue order."""
+    def rank(
+        self, terms: Sequence[Term], *, limit: int = 10, keep: Callable[[int], bool] | None = None
+    ) -> list[Scored]:
+        """Entries scored for the message's terms, best first, ties in catalogue order.
+
+        Every entry sharing a term gets a coverage; the full score (similarity, phrases, rules)
+        is computed for the best `SHORTLIST` by coverage plus those whose phrases or boosts
+        appear in the message, which keeps large catalogues fast. Reasons are built for the
+        first `limit` results only; `keep` filters entries (e.g. an aid outside its perimeter).
+        """
         unique: dict[str, str] = {}
         for term in terms:
             unique.setdefault(term.stem, term.surface)
@@ -147,42 +166,50 @@ class Index:
         # Unknown words weigh fully one by one but sub-linearly together: a long real-world
         # message full of context words is not drowned, a short off-topic one still is.
         total = sum(w for s, w in weights.items() if s in self._idf) + self._unknown_idf * math.sqrt(unknown)
-        query_text = " ".join(stems)
+        gained: dict[int, float] = {}
+        for s, w in weights.items():
+            for i, field_weight in self._postings.get(s, ()):
+                gained[i] = gained.get(i, 0.0) + w * field_weight
         grams = _grams(stems, self._longest)
-        candidates = sorted({i for s in unique for i in self._postings.get(s, ())})
+        shortlist: set[int] = set(gained)
+        if len(gained) > SHORTLIST:
+            shortlist = set(heapq.nlargest(SHORTLIST, gained, key=lambda i: (gained[i], -i)))
+            shortlist.update(i for g in grams for i in self._gram_docs.get(g, ()))
+        query_text = " ".join(stems)
         out: list[Scored] = []
-        for i in candidates:
+        for i in shortlist:
+            if keep is not None and not keep(i):
+                continue
             doc = self._docs[i]
-            gained = 0.0
-            matched: list[str] = []
-            for s, w in weights.items():
-                best = doc.weights.get(s, 0.0)
-                if best:
-                    gained += w * best
-                    if best >= FIELD_WEIGHTS["examples"] and w >= REASON_MIN_IDF:
-                        matched.append(unique[s])
-            coverage = gained / total
-            phrases = [label for p, label in doc.phrases if p in grams]
-            score = COVERAGE_WEIGHT * coverage + SIMILARITY_WEIGHT * self._similarity(query_text, doc) / 100
-            score += PHRASE_BONUS * min(len(phrases), 3)
-            reasons = list(dict.fromkeys(phrases))
+            score = COVERAGE_WEIGHT * gained[i] / total + SIMILARITY_WEIGHT * self._similarity(query_text, doc) / 100
+            score += PHRASE_BONUS * min(sum(1 for p, _ in doc.phrases if p in grams), 3)
             if any(p in grams for p in doc.boost):
                 score += BOOST_BONUS
             if any(p in grams for p in doc.exclude):
                 score *= EXCLUDE_FACTOR
             if doc.require_any and not any(p in grams for p in doc.require_any):
                 score *= EXCLUDE_FACTOR
-            for word in matched:
-                if not any(word in fold(r) for r in reasons):
-                    reasons.append(word)
-            reasons = [r for r in reasons if not any(fold(r) in fold(o) and r != o for o in reasons)]
             # Not capped at 100 here: strong answers keep their lead over the runner-up; the
             # engine caps the score it shows.
-            final = round(score * 100, 1)
-            if final >= cutoff:
-                out.append(Scored(i, final, tuple(reasons[:5]), gained))
+            out.append(Scored(i, round(score * self._factors[i] * 100, 1), (), gained[i]))
         out.sort(key=lambda s: (-s.score, s.index))
+        for k, scored in enumerate(out[:limit]):
+            out[k] = replace(scored, reasons=self._reasons(self._docs[scored.index], unique, weights, grams))
         return out
+
+    def _reasons(
+        self, doc: _Doc, unique: dict[str, str], weights: dict[str, float], grams: set[tuple[str, ...]]
+    ) -> tuple[str, ...]:
+        """Matched keyword phrases, then the message's distinctive words found in the entry."""
+        reasons = list(dict.fromkeys(label for p, label in doc.phrases if p in grams))
+        for s, surface in unique.items():
+            best = doc.weights.get(s, 0.0)
+            if best >= FIELD_WEIGHTS["examples"] and weights[s] >= REASON_MIN_IDF and not any(
+                surface in fold(r) for r in reasons
+            ):
+                reasons.append(surface)
+        reasons = [r for r in reasons if not any(fold(r) in fold(o) and r != o for o in reasons)]
+        return tuple(reasons[:5])
 
     @staticmethod
     def _similarity(query_text: str, doc: _Doc) -> float:

@@ -170,10 +170,19 @@ def test_report_csv_has_one_row_per_finding(drifted: Path, store_db: Path, capsy
     assert sections.count("non_relue") == 2
     assert sections.count("exemple") == 1
     assert ["sans_reponse", "", "horaires de la piscine", "3", "", ""] in rows
-    assert ["avis", "apec-mentorat", "Développer le mentorat des jeunes diplômés", "2", "-0", ""] in rows
+    assert ["avis", "apec-mentorat", "Développer le mentorat des jeunes diplômés", "2", "0", ""] in rows
 
 
 def test_report_rejects_bad_options(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "report", "--knowledge-dir", str(DATA / "mini"), "--days", "0")
     assert code == 2
     assert err.startswith("Error: ")
+
+
+def test_report_on_a_file_that_is_not_a_database_is_a_data_error(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "pas-une-base.db"
+    bad.write_text("bonjour\n" * 200, encoding="utf-8")
+    code, _, err = run(capsys, "report", "--knowledge-dir", str(DATA / "mini"), "--db", str(bad))
+    assert code == 1
+    assert err.startswith("Error: base du bot illisible")

@@ -10,6 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.cli import main
 from matching import CatalogueFile, Engine, Entry, load_knowledge
@@ -241,3 +243,21 @@ def test_written_entries_form_a_valid_catalogue_file() -> None:
     CatalogueFile(entries=result.entries)
     assert [e.id for e in result.entries] == ["aide-cantine-bio", "aide-maison-de-sante"]
     assert result.entries[0].themes == ["Circuits courts", "Alimentation"]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=8,
+)
+_FIELDS = ("id", "slug", "url", "name", "short_title", "description", "eligibility", "perimeter", "perimeter_scale",
+           "financers", "programs", "categories", "targeted_audiences", "aid_types", "submission_deadline")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.fixed_dictionaries({}, optional={f: _JSON for f in _FIELDS}), max_size=4))
+def test_any_json_aid_is_converted_or_skipped_never_a_crash(aids: list[dict[str, object]]) -> None:
+    result = convert(aids, today=TODAY)
+    assert result.read == len(aids)
+    assert len(result.entries) + sum(result.skipped.values()) == len(aids)
+    assert len({e.id for e in result.entries}) == len(result.entries)

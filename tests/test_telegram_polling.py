@@ -500,3 +500,28 @@ def test_graceful_stop_with_pending_updates() -> None:
         await bot.api.wait_for("sendMessage", within=10)
 
     play(scenario)
+
+
+def test_concurrent_updates_keep_each_users_messages_in_order() -> None:
+    """With updates handled concurrently, one user's messages are still answered in order."""
+    needs: dict[str, str] = {}
+    for entry in engine().entries:
+        for example in entry.examples:
+            answer = engine().ask(example)
+            if answer.status == "match" and answer.top is not None and answer.top.id == entry.id and not answer.territory:
+                needs.setdefault(entry.id, example)
+    if len(needs) < 3:
+        pytest.skip("not enough clear examples in the catalogue")
+    order = list(needs.items())[:4]
+
+    async def scenario(bot: RunningBot) -> None:
+        for i in range(3):
+            for _, text in order:
+                bot.api.message(text, user_id=USER)
+                bot.api.message(text, user_id=USER + 1 + i)
+        replies = await bot.api.wait_for("sendMessage", lambda c: c.get("chat_id") == USER, count=3 * len(order))
+        titles = [engine().entry(entry_id).title for entry_id, _ in order]  # type: ignore[union-attr]
+        for reply, title in zip(replies, titles * 3, strict=True):
+            assert title in reply.plain_text
+
+    play(scenario, concurrent_updates=16)

@@ -41,9 +41,9 @@ def run(args: argparse.Namespace) -> int:
     config = BenchConfig(knowledge_dir=args.knowledge_dir, sizes=_sizes(args.sizes), queries=max(args.queries, 1),
                          progress=None if args.json else lambda msg: print(msg, file=sys.stderr))
     if args.dev_set is not None:
-        if not args.dev_set.exists():
-            raise CliError(f"fichier introuvable : {args.dev_set}", code=2)
         config = replace(config, dev_set=args.dev_set)
+    if not config.dev_set.exists():
+        raise CliError(f"jeu de questions introuvable : {config.dev_set} (indiquez --dev-set)", code=2)
     try:
         result = run_bench(config)
     except KnowledgeError as exc:

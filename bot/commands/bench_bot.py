@@ -18,6 +18,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--updates", type=int, default=1000, help="mises à jour par mesure (défaut : 1000, max 50000)")
     p.add_argument("--rounds", type=int, default=3, help="mesures alternées écho / Aiguilleur (défaut : 3, médiane)")
     p.add_argument("--json", action="store_true", help="sortie JSON (un seul objet)")
+    p.add_argument("--in-process", action="store_true",
+                   help="faux serveur dans le même processus que les bots (défaut : processus séparé, comme Telegram)")
+    p.add_argument("--concurrency", type=int, default=None,
+                   help="mises à jour traitées en parallèle par Aiguilleur (défaut : AIGUILLEUR_CONCURRENT_UPDATES, 16)")
     add_knowledge_option(p)
     p.set_defaults(handler=run)
 
@@ -31,7 +35,11 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--rounds doit être entre 1 et 20", code=2)
     engine = load_engine(args)
     progress = None if args.json else (lambda msg: print(msg, file=sys.stderr))
-    result = run_bench_bot(engine, args.updates, args.rounds, progress)
+    if args.concurrency is not None and not 1 <= args.concurrency <= 256:
+        raise CliError("--concurrency doit être entre 1 et 256", code=2)
+    result = run_bench_bot(
+        engine, args.updates, args.rounds, progress, in_process=args.in_process, concurrency=args.concurrency,
+    )
     if args.json:
         print_json(result.to_json())
         return 0
@@ -39,5 +47,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"Bot écho python-telegram-bot : {result.echo_rate:8.1f} mises à jour/s")
     print(f"Aiguilleur                   : {result.bot_rate:8.1f} mises à jour/s")
     print(f"Rapport                      : {result.ratio:8.2f} × (objectif ≥ {GOAL}, {verdict})")
-    print(f"({result.updates} mises à jour par mesure, médiane de {result.rounds} mesures, limiteur désactivé)")
+    where = "processus séparé" if result.fake_server == "separate process" else "même processus"
+    print(
+        f"({result.updates} mises à jour par mesure, médiane de {result.rounds} mesures, limiteur désactivé, "
+        f"faux serveur en {where}, Aiguilleur avec {result.concurrent_updates} mise(s) à jour en parallèle, "
+        "bot écho avec les réglages par défaut)"
+    )
     return 0

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,7 +83,10 @@ def build(engine: Engine, *, today: dt.date, months: int, days: int, db: Path | 
         from ..store import Store  # the store needs sqlite-utils: imported only when there is a base
 
         # Reading needs no user key, so no salt file is created next to the base.
-        store = Store.open(db, salt="lecture-seule-rapport")
+        try:
+            store = Store.open(db, salt="lecture-seule-rapport")
+        except (sqlite3.DatabaseError, RuntimeError) as exc:
+            raise CliError(f"base du bot illisible : {db} ({exc})") from exc
         try:
             report.db = db
             report.unanswered = store.unanswered(days=days, limit=20)
@@ -148,7 +152,7 @@ def to_csv(report: Report) -> str:
     for question, n in report.unanswered:
         writer.writerow(("sans_reponse", "", question, n, "", ""))
     for i, (up, down) in sorted(report.feedback.items()):
-        writer.writerow(("avis", i, report.titles.get(i, ""), up, f"-{down}", ""))
+        writer.writerow(("avis", i, report.titles.get(i, ""), up, down, ""))  # nombre = 👍, detail = 👎
     return buffer.getvalue()
 
 

@@ -6,10 +6,12 @@ place below. Handlers live in `bot.telegram.handlers`, one concept per module.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -17,6 +19,7 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
@@ -29,6 +32,7 @@ from ..settings import Settings
 from ..store import Store
 from .handlers import admin, basics, conversation, errors, inline, media, privacy, territory
 from .services import SERVICES_KEY, Services
+from .services import services as services_of
 
 __all__ = ["COMMANDS", "TokenRedactingFilter", "build_application", "quiet_http_logs"]
 
@@ -98,6 +102,8 @@ def build_application(
         builder = builder.base_url(settings.telegram_base_url)
     if settings.rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
+    if settings.concurrent_updates > 1:
+        builder = builder.concurrent_updates(settings.concurrent_updates)
     if not updater:
         builder = builder.updater(None)
     for name, value in builder_options.items():
@@ -108,6 +114,22 @@ def build_application(
     return application
 
 
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def in_order(callback: Callback) -> Callback:
+    """Runs the handler under the user's lock: with concurrent updates, one user's messages and
+    button presses are still handled one after the other (their session is not shared)."""
+
+    @functools.wraps(callback)
+    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        async with services_of(context).lock_for(user.id if user else None):
+            await callback(update, context)
+
+    return wrapper
+
+
 def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
     """Every handler, in the order Telegram updates are tried against them."""
     new = filters.UpdateType.MESSAGE  # edited messages are ignored
@@ -115,26 +137,26 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
     groups = filters.ChatType.GROUPS
     handlers = [
         # 1. Commands, in private chats and groups (`/cmd@bot` in groups). /help is an alias of /aide.
-        CommandHandler("start", basics.start, filters=new),
+        CommandHandler("start", in_order(basics.start), filters=new),
         CommandHandler(["aide", "help"], basics.aide, filters=new),
-        CommandHandler("catalogue", basics.catalogue, filters=new),
-        CommandHandler("territoire", territory.territoire, filters=new),
-        CommandHandler("contact", basics.contact, filters=new),
-        CommandHandler("oubli", privacy.oubli, filters=new),
+        CommandHandler("catalogue", in_order(basics.catalogue), filters=new),
+        CommandHandler("territoire", in_order(territory.territoire), filters=new),
+        CommandHandler("contact", in_order(basics.contact), filters=new),
+        CommandHandler("oubli", in_order(privacy.oubli), filters=new),
         # 2. Admin commands: refused politely to anyone not in AIGUILLEUR_ADMIN_IDS.
-        CommandHandler("reload", admin.reload, filters=new),
-        CommandHandler("stats", admin.stats, filters=new),
+        CommandHandler("reload", in_order(admin.reload), filters=new),
+        CommandHandler("stats", in_order(admin.stats), filters=new),
         # 3. Buttons (callback data is a dialogue action, or o:… for /oubli, q:… for examples).
-        CallbackQueryHandler(conversation.on_callback),
+        CallbackQueryHandler(in_order(conversation.on_callback)),
         # 4. Inline mode: @bot besoin [lieu] from any chat.
         InlineQueryHandler(inline.on_inline_query),
         # 5. Free text: every private message; in groups only mentions and replies to the bot.
-        MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, conversation.on_text),
-        MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, conversation.on_group_text),
+        MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, in_order(conversation.on_text)),
+        MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, in_order(conversation.on_group_text)),
         # 6. Unknown commands in private chats (groups: other bots' commands are none of our business).
-        MessageHandler(new & private & filters.COMMAND, basics.unknown_command),
+        MessageHandler(new & private & filters.COMMAND, in_order(basics.unknown_command)),
         # 7. Stickers, photos, voice notes, documents… in private chats: we read text only.
-        MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, media.on_non_text),
+        MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, in_order(media.on_non_text)),
     ]
     application.add_handlers(handlers)
     # 8. The one error handler.

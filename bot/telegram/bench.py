@@ -10,14 +10,19 @@ The goal is at least half the echo bot's rate.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+import httpx
 from pydantic import SecretStr
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
@@ -27,7 +32,7 @@ from matching import Engine
 from ..settings import Settings
 from ..store import Store
 from .app import build_application
-from .fakeserver import FakeBotApi
+from .fakeserver import FakeBotApi, message_update
 from .harness import started
 
 __all__ = ["GOAL", "MAX_UPDATES", "BenchResult", "bench_texts", "run_bench_bot"]
@@ -40,7 +45,7 @@ SENTINEL = 999_999_999
 NO_MATCH = ("la recette du gâteau au chocolat", "quel temps fera-t-il demain ?")
 PLACES = ("à Guingamp", "à Alès", "dans le Cantal")
 
-AppFactory = Callable[[FakeBotApi], Application]  # type: ignore[type-arg]
+AppFactory = Callable[["_Fake"], Application]  # type: ignore[type-arg]
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class BenchResult:
     bot_rate: float
     echo_rates: tuple[float, ...]
     bot_rates: tuple[float, ...]
+    fake_server: str = "separate process"
+    concurrent_updates: int = 1
 
     @property
     def ratio(self) -> float:
@@ -76,7 +83,7 @@ def bench_texts(engine: Engine, count: int) -> list[str]:
     return texts
 
 
-def echo_app(api: FakeBotApi) -> Application:  # type: ignore[type-arg]
+def echo_app(api: _Fake) -> Application:  # type: ignore[type-arg]
     """The bare echo bot of python-telegram-bot's examples."""
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -89,33 +96,131 @@ def echo_app(api: FakeBotApi) -> Application:  # type: ignore[type-arg]
     return app
 
 
-async def _drive(api: FakeBotApi, texts: Sequence[str]) -> float:
+class _Fake(Protocol):
+    token: str
+
+    @property
+    def base_url(self) -> str: ...
+    async def push(self, updates: list[dict[str, Any]]) -> None: ...
+    async def wait_sent(self, chat_id: int, count: int, within: float) -> None: ...
+
+
+class _LocalFake:
+    """The fake server in this process and event loop (`--in-process`)."""
+
+    def __init__(self) -> None:
+        self.api = FakeBotApi(record=False)
+        self.token = self.api.token
+
+    @property
+    def base_url(self) -> str:
+        return self.api.base_url
+
+    async def __aenter__(self) -> _LocalFake:
+        await self.api.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.api.stop()
+
+    async def push(self, updates: list[dict[str, Any]]) -> None:
+        for update in updates:
+            self.api.push_update(update)
+
+    async def wait_sent(self, chat_id: int, count: int, within: float) -> None:
+        await self.api.wait_sent_to(chat_id, count, within)
+
+
+class _ProcessFake:
+    """The fake server in a child process, like Telegram on another machine (the default)."""
+
+    def __init__(self) -> None:
+        self.token = ""
+        self._base_url = ""
+        self._proc: subprocess.Popen[str] | None = None
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    def _spawn(self) -> str:
+        env = dict(os.environ)
+        package_root = str(Path(__file__).resolve().parent.parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH", "")]))
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.telegram.fakeserver", "--max-seconds", "900"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+        )
+        assert self._proc.stdout is not None
+        line = self._proc.stdout.readline()
+        if not line:
+            self._proc.wait(10)
+            raise RuntimeError("the fake Bot API server did not start")
+        return line
+
+    async def __aenter__(self) -> _ProcessFake:
+        info = json.loads(await asyncio.to_thread(self._spawn))
+        self.token, self._base_url = info["token"], info["base_url"]
+        self._control = self._base_url.removesuffix("/bot") + "/control/"
+        self._client = httpx.AsyncClient(timeout=httpx.Timeout(600.0))
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+        if self._proc is not None:
+            assert self._proc.stdin is not None
+            assert self._proc.stdout is not None
+            self._proc.stdin.close()
+            self._proc.terminate()
+            await asyncio.to_thread(self._proc.wait, 10)
+            self._proc.stdout.close()
+
+    async def _call(self, command: str, payload: dict[str, Any]) -> None:
+        assert self._client is not None
+        response = await self._client.post(self._control + command, json=payload)
+        response.raise_for_status()
+
+    async def push(self, updates: list[dict[str, Any]]) -> None:
+        await self._call("updates", {"updates": updates})
+
+    async def wait_sent(self, chat_id: int, count: int, within: float) -> None:
+        await self._call("wait_sent", {"chat_id": chat_id, "count": count, "timeout": within})
+
+
+async def _drive(fake: _Fake, texts: Sequence[str], sentinel_count: int) -> float:
     """Queues the updates, then a sentinel; returns the seconds until the sentinel is answered."""
-    before = api.sent_to[SENTINEL]
+    updates = [message_update(i + 1, text, user_id=10_000 + i % USERS) for i, text in enumerate(texts)]
+    updates.append(message_update(len(texts) + 1, "/aide", user_id=SENTINEL))
     start = time.perf_counter()
-    for i, text in enumerate(texts):
-        api.message(text, user_id=10_000 + i % USERS)
-    api.message("/aide", user_id=SENTINEL)
-    await api.wait_sent_to(SENTINEL, before + 1, within=max(60.0, len(texts) / 20))
+    await fake.push(updates)
+    await fake.wait_sent(SENTINEL, sentinel_count, max(60.0, len(texts) / 20))
     return time.perf_counter() - start
 
 
-async def _measure(factory: AppFactory, texts: Sequence[str]) -> float:
-    async with FakeBotApi(record=False) as api:
-        app = factory(api)
+async def _measure(factory: AppFactory, texts: Sequence[str], in_process: bool) -> float:
+    fake: _LocalFake | _ProcessFake = _LocalFake() if in_process else _ProcessFake()
+    async with fake:
+        app = factory(fake)
         async with started(app):
-            await _drive(api, texts[:WARM_UP])
-            seconds = await _drive(api, texts)
+            await _drive(fake, texts[:WARM_UP], 1)
+            seconds = await _drive(fake, texts, 2)
     return len(texts) / seconds
 
 
-async def _bench(engine: Engine, updates: int, rounds: int, store_dir: Path, progress: Callable[[str], None] | None) -> BenchResult:
+async def _bench(
+    engine: Engine, updates: int, rounds: int, store_dir: Path, progress: Callable[[str], None] | None,
+    in_process: bool, concurrency: int | None,
+) -> BenchResult:
     texts = bench_texts(engine, updates)
     store = Store.open(store_dir / "bench.db", salt="bench-" + "0" * 32)
+    options: dict[str, Any] = {} if concurrency is None else {"concurrent_updates": concurrency}
 
-    def aiguilleur_app(api: FakeBotApi) -> Application:  # type: ignore[type-arg]
+    def aiguilleur_app(fake: _Fake) -> Application:  # type: ignore[type-arg]
         settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, telegram_token=SecretStr(api.token), telegram_base_url=api.base_url, rate_limit=False,
+            _env_file=None, telegram_token=SecretStr(fake.token), telegram_base_url=fake.base_url, rate_limit=False,
+            **options,
         )
         return build_application(settings, engine, store)
 
@@ -123,8 +228,8 @@ async def _bench(engine: Engine, updates: int, rounds: int, store_dir: Path, pro
     bot_rates: list[float] = []
     try:
         for r in range(rounds):
-            echo_rates.append(await _measure(echo_app, texts))
-            bot_rates.append(await _measure(aiguilleur_app, texts))
+            echo_rates.append(await _measure(echo_app, texts, in_process))
+            bot_rates.append(await _measure(aiguilleur_app, texts, in_process))
             if progress:
                 progress(f"round {r + 1}/{rounds}: echo {echo_rates[-1]:.0f}/s, aiguilleur {bot_rates[-1]:.0f}/s")
     finally:
@@ -132,13 +237,22 @@ async def _bench(engine: Engine, updates: int, rounds: int, store_dir: Path, pro
     return BenchResult(
         updates=updates, rounds=rounds, echo_rate=statistics.median(echo_rates), bot_rate=statistics.median(bot_rates),
         echo_rates=tuple(round(r, 1) for r in echo_rates), bot_rates=tuple(round(r, 1) for r in bot_rates),
+        fake_server="same process" if in_process else "separate process",
+        concurrent_updates=concurrency if concurrency is not None else Settings.model_fields["concurrent_updates"].default,
     )
 
 
 def run_bench_bot(
-    engine: Engine, updates: int = 1000, rounds: int = 3, progress: Callable[[str], None] | None = None,
+    engine: Engine, updates: int = 1000, rounds: int = 3, progress: Callable[[str], None] | None = None, *,
+    in_process: bool = False, concurrency: int | None = None,
 ) -> BenchResult:
-    """Runs the benchmark (rounds alternate echo and Aiguilleur; medians are reported)."""
+    """Runs the benchmark (rounds alternate echo and Aiguilleur; medians are reported).
+
+    By default the fake server runs in a child process, as Telegram runs on other machines;
+    `in_process` puts it in the bots' own event loop (then it competes with them for the CPU).
+    `concurrency` overrides Aiguilleur's `concurrent_updates` setting; the echo bot keeps
+    python-telegram-bot's defaults.
+    """
     updates = max(1, min(updates, MAX_UPDATES))
     with tempfile.TemporaryDirectory(prefix="aiguilleur-bench-") as tmp:
-        return asyncio.run(_bench(engine, updates, max(1, rounds), Path(tmp), progress))
+        return asyncio.run(_bench(engine, updates, max(1, rounds), Path(tmp), progress, in_process, concurrency))

@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-__all__ = ["Call", "FakeBotApi", "ThreadedFakeBotApi", "check_html"]
+__all__ = ["Call", "FakeBotApi", "ThreadedFakeBotApi", "check_html", "main", "message_update"]
 
 HOST = "127.0.0.1"
 MAX_HEADER_BYTES = 64 * 1024
@@ -35,6 +35,8 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_CONNECTIONS = 64
 MAX_RECORDED_CALLS = 200_000
 MAX_POLL_SECONDS = 30.0
+MAX_CONTROL_UPDATES = 100_000
+MAX_LIFETIME_SECONDS = 3600.0
 
 _JSON_FIELDS = frozenset({
     "reply_markup", "results", "commands", "allowed_updates", "entities", "link_preview_options", "button",
@@ -146,9 +148,10 @@ class FakeBotApi:
 
     def __init__(
         self, token: str = "123456:TEST-TOKEN", *, bot_id: int = 123456, username: str = "aiguilleur_test_bot",
-        record: bool = True,
+        record: bool = True, control: bool = False,
     ) -> None:
         self.token = token
+        self.control = control
         self.bot_user = {
             "id": bot_id, "is_bot": True, "first_name": "Aiguilleur", "username": username,
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True,
@@ -233,25 +236,11 @@ class FakeBotApi:
         self, text: str | None = None, *, user_id: int = 1001, chat_id: int | None = None, chat_type: str = "private",
         reply_to: dict[str, Any] | None = None, **extra: Any,
     ) -> dict[str, Any]:
-        """A message update as Telegram sends it (entities computed for commands and mentions)."""
-        chat_id = chat_id if chat_id is not None else user_id
-        chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
-        if chat_type == "private":
-            chat["first_name"] = "Camille"
-        else:
-            chat["title"] = "Groupe de test"
-        message: dict[str, Any] = {
-            "message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
-            "from": self.user(user_id), **extra,
-        }
-        if text is not None:
-            message["text"] = text
-            entities = _entities(text)
-            if entities:
-                message["entities"] = entities
-        if reply_to is not None:
-            message["reply_to_message"] = reply_to
-        return self.push_update({"message": message})
+        """Queues a message update as Telegram sends it (entities computed for commands and mentions)."""
+        return self.push_update(message_update(
+            next(self._message_ids), text, user_id=user_id, chat_id=chat_id, chat_type=chat_type,
+            reply_to=reply_to, **extra,
+        ))
 
     def callback(self, data: str, message: dict[str, Any] | None, *, user_id: int = 1001) -> dict[str, Any]:
         """A button press on `message` (a message the bot sent, as recorded)."""
@@ -350,6 +339,8 @@ class FakeBotApi:
                 await writer.wait_closed()
 
     async def _respond(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, Any]]:
+        if self.control and path.startswith("/control/"):
+            return await self._control(path[len("/control/"):], body)
         prefix = f"/bot{self.token}/"
         if not path.startswith(prefix):
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
@@ -383,6 +374,33 @@ class FakeBotApi:
             self.calls.append(call)
         async with self._changed:
             self._changed.notify_all()
+
+    # -- control (benchmarks driving a fake in another process) -----------------------------
+
+    async def _control(self, command: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        """`updates` queues a list of updates; `wait_sent` waits for messages to a chat; `counts`."""
+        try:
+            data = json.loads(body) if body else {}
+            if command == "updates":
+                updates = data["updates"]
+                if not isinstance(updates, list) or len(updates) > MAX_CONTROL_UPDATES:
+                    raise ValueError("updates must be a list of at most 100,000 updates")
+                for update in updates:
+                    self.push_update(dict(update))
+                return 200, {"ok": True, "result": len(updates)}
+            if command == "wait_sent":
+                chat_id, count = int(data["chat_id"]), int(data["count"])
+                within = min(float(data.get("timeout", 60)), MAX_POLL_SECONDS * 10)
+                try:
+                    await self.wait_sent_to(chat_id, count, within)
+                except TimeoutError:
+                    return 504, {"ok": False, "error_code": 504, "description": "timeout"}
+                return 200, {"ok": True, "result": self.sent_to[chat_id]}
+            if command == "counts":
+                return 200, {"ok": True, "result": dict(self.counts)}
+        except (KeyError, TypeError, ValueError) as exc:
+            return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"}
+        return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 
     # -- Bot API methods --------------------------------------------------------------------
 
@@ -499,6 +517,30 @@ class FakeBotApi:
         return updated
 
 
+def message_update(
+    message_id: int, text: str | None = None, *, user_id: int = 1001, chat_id: int | None = None,
+    chat_type: str = "private", reply_to: dict[str, Any] | None = None, **extra: Any,
+) -> dict[str, Any]:
+    """A message update (without its update_id), as Telegram sends it."""
+    chat_id = chat_id if chat_id is not None else user_id
+    chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
+    if chat_type == "private":
+        chat["first_name"] = "Camille"
+    else:
+        chat["title"] = "Groupe de test"
+    message: dict[str, Any] = {
+        "message_id": message_id, "date": int(time.time()), "chat": chat, "from": FakeBotApi.user(user_id), **extra,
+    }
+    if text is not None:
+        message["text"] = text
+        entities = _entities(text)
+        if entities:
+            message["entities"] = entities
+    if reply_to is not None:
+        message["reply_to_message"] = reply_to
+    return {"message": message}
+
+
 def _entities(text: str) -> list[dict[str, Any]]:
     """bot_command and mention entities, with offsets in UTF-16 code units like Telegram."""
     entities = []
@@ -579,3 +621,41 @@ class ThreadedFakeBotApi:
             return fn()
 
         return self.run(wrap())
+
+
+async def _serve_until_stopped(api: FakeBotApi, lifetime: float) -> None:
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    # Stop when the parent closes our stdin (it died or is done with us).
+    loop.add_reader(0, stop.set)
+    async with api:
+        print(json.dumps({"port": api.port, "base_url": api.base_url, "token": api.token}), flush=True)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), lifetime)
+    loop.remove_reader(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bot.telegram.fakeserver`: serves on 127.0.0.1 for a benchmark in another process.
+
+    Prints one JSON line (port, base_url, token), then serves until SIGTERM/SIGINT, the end of
+    its standard input, or --max-seconds. Loopback only; control endpoints enabled.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bot.telegram.fakeserver", description=main.__doc__)
+    parser.add_argument("--token", default="123456:TEST-TOKEN")
+    parser.add_argument("--max-seconds", type=float, default=900.0)
+    parser.add_argument("--record", action="store_true", help="record every call (memory grows with the calls)")
+    args = parser.parse_args(argv)
+    api = FakeBotApi(args.token, record=args.record, control=True)
+    asyncio.run(_serve_until_stopped(api, min(max(args.max_seconds, 1.0), MAX_LIFETIME_SECONDS)))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised by the benchmark in a subprocess
+    raise SystemExit(main())

@@ -65,7 +65,8 @@ async def running_bot(
     fake = api if api is not None else FakeBotApi()
     try:
         async with fake:
-            options: dict[str, Any] = {"rate_limit": False, **settings}
+            # Sequential by default: tests rely on updates being handled in the order sent.
+            options: dict[str, Any] = {"rate_limit": False, "concurrent_updates": 1, **settings}
             config = Settings(_env_file=None, telegram_token=SecretStr(fake.token), telegram_base_url=fake.base_url, **options)  # type: ignore[call-arg]
             app = build_application(config, engine, store)
             async with started(app):

@@ -6,6 +6,7 @@ engine in one place.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import time
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 SERVICES_KEY = "aiguilleur"
 SESSION_KEY = "session"
 PURGE_EVERY = dt.timedelta(days=1)
+LOCK_STRIPES = 64
 
 
 @dataclass
@@ -38,9 +40,15 @@ class Services:
     store: Store
     dialogue: Dialogue = field(init=False)
     last_purge: float = 0.0
+    _locks: list[asyncio.Lock] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.dialogue = Dialogue(self.engine)
+        self._locks = [asyncio.Lock() for _ in range(LOCK_STRIPES)]
+
+    def lock_for(self, user_id: int | None) -> asyncio.Lock:
+        """The lock that keeps one user's updates in order while others run concurrently."""
+        return self._locks[hash(user_id) % LOCK_STRIPES]
 
     def swap_engine(self, engine: Engine) -> None:
         """Serves new knowledge from the next message on (`/reload`)."""
