@@ -147,6 +147,8 @@ def french_message(err: Mapping[str, Any]) -> str:
     if kind == "string_too_long":
         return f"trop long : au plus {ctx.get('max_length', '?')} caractères"
     if kind in ("string_type", "str_type"):
+        if isinstance(err.get("input"), bool):
+            return "texte attendu : mettez la valeur entre guillemets (YAML lit on, off, yes, no comme vrai ou faux)"
         return "texte attendu"
     if kind == "list_type":
         return "liste attendue"
@@ -154,6 +156,8 @@ def french_message(err: Mapping[str, Any]) -> str:
         return "dictionnaire (clé: valeur) attendu"
     if kind.startswith("date"):
         return "date invalide, format attendu AAAA-MM-JJ"
+    if kind == "string_pattern_mismatch":
+        return "identifiant invalide : minuscules, chiffres et tirets seulement (ex. « apec-mentorat »)"
     if kind == "value_error":
         return str(err.get("msg", "")).removeprefix("Value error, ")
     return str(err.get("msg", kind))

@@ -6,16 +6,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 EntryKind = Literal["apec_offer", "anct_programme", "aide"]
 ContactKind = Literal["apec_delegation", "anct_delegate", "national_referent", "conseil_regional"]
 Reliability = Literal["V", "P"]
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class _Strict(BaseModel):
@@ -43,7 +41,7 @@ class Rules(_Strict):
 class Entry(_Strict):
     """One APEC offer, ANCT programme or public aid of the catalogue."""
 
-    id: str
+    id: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=58)
     kind: EntryKind
     title: str = Field(min_length=3)
     summary: str = Field(min_length=20, max_length=400)
@@ -64,12 +62,6 @@ class Entry(_Strict):
     )
     deadline: dt.date | None = None
 
-    @field_validator("id")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        if not _SLUG.match(value):
-            raise ValueError("must be a lowercase slug (letters, digits, hyphens), e.g. 'apec-mentorat'")
-        return value
 
 
 class CatalogueFile(_Strict):
