@@ -15,6 +15,7 @@ from matching.engine import NO_MATCH_BELOW
 # Action prefixes (callback data): e=entry, p=place, x=not this, t=theme, f=feedback, c=catalogue page.
 MAX_ACTION_BYTES = 64
 PAGE_SIZE = 6
+MAX_THEMES = 11
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,8 @@ class Dialogue:
             session.awaiting_place = False
         replies: list[Reply] = []
         if answer.status == "no_match":
-            if answer.territory is not None or answer.territory_candidates:
+            named = self.engine.resolve_place(answer.query)
+            if named.territory is not None or named.candidates:
                 replies.extend(self._place_only(session, answer))
             else:
                 replies.append(
@@ -223,12 +225,18 @@ class Dialogue:
     # -- browsing ---------------------------------------------------------------------------
 
     def themes(self) -> list[str]:
-        """Themes of the catalogue, in order of first appearance."""
-        return list(dict.fromkeys(t for e in self.engine.entries for t in e.themes))
+        """Themes of the catalogue, most used first (ties in order of first appearance)."""
+        counts: dict[str, int] = {}
+        for entry in self.engine.entries:
+            for theme in entry.themes:
+                counts[theme] = counts.get(theme, 0) + 1
+        return sorted(counts, key=lambda t: -counts[t])
 
     def themes_reply(self) -> Reply:
-        choices = tuple(Choice(_label(t.capitalize(), 40), action("t", str(i))) for i, t in enumerate(self.themes()[:12]))
-        return Reply("themes", "Choisissez un thème :", choices=choices)
+        """The most used themes, and the whole catalogue for anything else."""
+        choices = [Choice(_label(t[:1].upper() + t[1:], 40), action("t", str(i))) for i, t in enumerate(self.themes()[:MAX_THEMES])]
+        choices.append(Choice("Tout le catalogue", action("c", "0")))
+        return Reply("themes", "Choisissez un thème :", choices=tuple(choices))
 
     def theme_reply(self, value: str) -> Reply:
         themes = self.themes()

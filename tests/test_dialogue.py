@@ -131,3 +131,18 @@ def test_long_messages_are_split_under_the_telegram_limit() -> None:
     assert len(parts) > 1
     assert all(len(p) <= 4096 for p in parts)
     assert split_message("x" * 9000) == ["x" * 4096, "x" * 4096, "x" * 808]
+
+
+def test_remembered_commune_is_not_mistaken_for_a_new_place_in_a_bad_message(dialogue: Dialogue) -> None:
+    """Regression: after setting Guingamp, "qwerty" said "votre territoire est Guingamp"."""
+    session = Session()
+    dialogue.on_text(session, "on doit recruter un manager de centre-ville")
+    dialogue.on_text(session, "Guingamp")
+    outcome = dialogue.on_text(session, "qwerty")
+    assert [r.kind for r in outcome.replies] == ["no_match"]
+
+
+def test_themes_offer_the_whole_catalogue_too(dialogue: Dialogue) -> None:
+    reply = dialogue.themes_reply()
+    assert reply.choices[-1].action == "c:0"
+    assert len(reply.choices) <= 12
