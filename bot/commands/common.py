@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from functools import lru_cache
@@ -43,3 +44,13 @@ def load_engine(args: argparse.Namespace) -> Engine:
 def print_json(value: Any, *, indent: int | None = 2) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=indent)
     sys.stdout.write("\n")
+
+
+def date_option(value: str | None, option: str = "--today") -> dt.date:
+    """A YYYY-MM-DD command-line date (today when absent); a bad one is a usage error."""
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"{option} : date invalide « {value} », format attendu AAAA-MM-JJ", code=2) from None

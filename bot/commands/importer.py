@@ -4,7 +4,6 @@ their own knowledge file, which is validated with the rest of the knowledge befo
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 from matching import KnowledgeError, default_knowledge_dir, load_knowledge
 from matching.aides_territoires import SOURCE_URL, ImportResult, convert, load_place_names, render_yaml
 
-from .common import CliError
+from .common import CliError, date_option
 
 DEFAULT_FILE = Path("catalogue") / "aides-territoires.yaml"
 
@@ -42,15 +41,6 @@ def _missing_source(parser: argparse.ArgumentParser) -> int:
     raise CliError("indiquez la source, par exemple : aiguilleur import aides-territoires aides.json", code=2)
 
 
-def _today(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CliError(f"--today : date invalide « {value} », format attendu AAAA-MM-JJ", code=2) from None
-
-
 def summary(result: ImportResult) -> list[str]:
     """French summary lines: counts kept and skipped by reason, unknown perimeters."""
     skipped = sum(result.skipped.values())
@@ -64,7 +54,7 @@ def summary(result: ImportResult) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    today = _today(args.today)
+    today = date_option(args.today)
     if not args.file.exists():
         raise CliError(f"fichier introuvable : {args.file}", code=2)
     try:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from matching import Engine
 
-from .common import CliError, add_knowledge_option, load_engine
+from .common import CliError, add_knowledge_option, date_option, load_engine
 
 DB_ENV = "AIGUILLEUR_DB"
 DEFAULT_DB = "aiguilleur.db"
@@ -156,19 +156,10 @@ def to_csv(report: Report) -> str:
     return buffer.getvalue()
 
 
-def _today(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CliError(f"--today : date invalide « {value} », format attendu AAAA-MM-JJ", code=2) from None
-
-
 def run(args: argparse.Namespace) -> int:
     if args.months < 0 or args.days < 1:
         raise CliError("--months doit être positif et --days au moins 1", code=2)
     db = args.db or Path(os.environ.get(DB_ENV) or DEFAULT_DB)
-    report = build(load_engine(args), today=_today(args.today), months=args.months, days=args.days, db=db)
+    report = build(load_engine(args), today=date_option(args.today), months=args.months, days=args.days, db=db)
     print(to_csv(report) if args.csv else to_markdown(report), end="")
     return 0
