@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     knowledge_dir: Path | None = Field(default=None, description="Knowledge directory (default: the shipped one).")
     rate_limit: bool = Field(default=True, description="Use python-telegram-bot's AIORateLimiter (Telegram's limits).")
     concurrent_updates: int = Field(
-        default=16, ge=1, le=256,
+        default=4, ge=1, le=256,
         description="Updates handled at once (one user's messages still run in order); 1 = strictly sequential.",
     )
     retention_days: int = Field(default=365, ge=1, description="Interactions older than this are purged.")

@@ -150,3 +150,31 @@ def test_run_webhook_checks_the_secret_and_stops_on_sigint(fake: ThreadedFakeBot
         code, err = _stop(proc, signal.SIGINT)
     assert code == 0, err
     assert fake.api.token not in err
+
+
+def test_token_is_redacted_from_log_records_and_tracebacks() -> None:
+    import io
+    import logging
+
+    from bot.telegram.app import TokenRedactingFilter, quiet_http_logs
+
+    token = "999:secret-token-value"
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(TokenRedactingFilter(token))
+    logger = logging.getLogger("test.redaction")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("POST https://api.telegram.org/bot%s/getMe", token)
+        try:
+            raise RuntimeError(f"failed: https://api.telegram.org/bot{token}/sendMessage")
+        except RuntimeError:
+            logger.exception("boom")
+    finally:
+        logger.removeHandler(handler)
+    text = stream.getvalue()
+    assert "secret-token-value" not in text
+    assert text.count("<token>") == 2
+    quiet_http_logs()
+    assert logging.getLogger("httpx").level == logging.WARNING

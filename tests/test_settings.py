@@ -27,6 +27,7 @@ def test_defaults_without_any_setting() -> None:
     assert s.token is None
     assert s.rate_limit is True
     assert s.retention_days == 365
+    assert s.concurrent_updates == 4
     assert s.db == Path("aiguilleur.db")
     assert s.admin_ids == frozenset()
     assert s.webhook_listen == "127.0.0.1"

@@ -32,7 +32,8 @@ def test_bench_measures_both_bots_on_the_fake_server(in_process: bool) -> None:
     result = run_bench_bot(engine(), updates=30, rounds=1, in_process=in_process, concurrency=2)
     assert result.echo_rate > 0
     assert result.bot_rate > 0
-    assert result.ratio == pytest.approx(result.bot_rate / result.echo_rate)
+    assert result.ratio == pytest.approx(result.bot_rate / result.echo_rate)  # one round: one ratio
+    assert len(result.ratios) == 1
     data = result.to_json()
     assert data["goal"] == GOAL
     assert data["fake_server"] == ("same process" if in_process else "separate process")

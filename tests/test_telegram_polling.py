@@ -174,6 +174,9 @@ def test_a_clear_need_gets_the_card_and_every_button_works() -> None:
         # 👍 and 👎: a notice on the button, recorded in the store (question kept for 👎 only).
         calls = await press(bot, card, button(card, "f:+"))
         assert any("Merci" in str(c.get("text", "")) for c in calls if c.method == "answerCallbackQuery")
+        [edited] = [c for c in calls if c.method == "editMessageReplyMarkup"]
+        assert "👍" not in [b["text"] for b in edited.buttons], "one vote per card: the vote buttons go away"
+        assert "Ce n'est pas ça" in [b["text"] for b in edited.buttons]
         await press(bot, card, button(card, "f:-"))
         assert bot.store.feedback_by_entry() == {top: (1, 1)}
         assert bot.store.disliked() == [(top, text)]
@@ -186,9 +189,9 @@ def test_a_clear_need_gets_the_card_and_every_button_works() -> None:
             assert other is not None
             assert any(other.title in c.plain_text for c in sent(calls))
 
-        # "Ce n'est pas ça" → themes (the message is replaced in place) → entries of a theme → a card.
+        # "Ce n'est pas ça" → themes (below the card) → entries of a theme (in place) → a card.
         calls = await press(bot, card, "x")
-        [themes] = [c for c in calls if c.method == "editMessageText"]
+        [themes] = sent(calls)
         assert "thème" in themes.plain_text
         calls = await press(bot, themes, button(themes, "t:"))
         [theme] = [c for c in calls if c.method == "editMessageText"]
@@ -525,3 +528,54 @@ def test_concurrent_updates_keep_each_users_messages_in_order() -> None:
             assert title in reply.plain_text
 
     play(scenario, concurrent_updates=16)
+
+
+def test_long_replies_are_split_below_the_telegram_limit() -> None:
+    store = Store.memory()
+    for i in range(25):
+        store.log_interaction(USER + 50 + i, status="no_match", question=f"question {i} <i>sans réponse</i> " + "é" * 400)
+
+    async def scenario(bot: RunningBot) -> None:
+        parts = await say(bot, "/stats", user_id=ADMIN)
+        assert len(parts) >= 2
+        assert all(len(p.plain_text) <= 4096 for p in parts)
+        assert "&lt;i&gt;sans réponse&lt;/i&gt;" in parts[-1]["text"]
+
+    play(scenario, store=store, admin_ids=frozenset({ADMIN}))
+    store.close()
+
+
+def test_polling_survives_bot_api_errors() -> None:
+    """A Bot API outage (502) or flood control on getUpdates: the bot keeps polling and answers."""
+
+    async def scenario(bot: RunningBot) -> None:
+        bot.api.fail_next("getUpdates", 502, "Bad Gateway", retry_after=None)
+        bot.api.fail_next("getUpdates", 429, "Too Many Requests: retry after 1", retry_after=1)
+        [reply] = await say(bot, "/aide")
+        assert "Comment m'utiliser" in reply.plain_text
+        assert [code for _, code, _ in bot.api.failed] == [502, 429]
+
+    play(scenario)
+
+
+def test_an_ambiguous_need_offers_the_top_candidates_as_buttons() -> None:
+    candidates = [
+        q for entry in engine().entries for q in (*entry.keywords, entry.title, *entry.examples)
+        if engine().ask(q).status == "ambiguous"
+    ]
+    if not candidates:
+        pytest.skip("no ambiguous query in this catalogue")
+    question = candidates[0]
+
+    async def scenario(bot: RunningBot) -> None:
+        [choice, *_] = await say(bot, question)
+        assert "Plusieurs réponses" in choice.plain_text
+        options = [b for b in choice.buttons if b["callback_data"].startswith("e:")]
+        assert 2 <= len(options) <= 3
+        assert "Ce n'est pas ça" in [b["text"] for b in choice.buttons]
+        calls = await press(bot, choice, options[0]["callback_data"])
+        assert any("Prochaine étape" in c.plain_text for c in sent(calls))
+        # Ambiguous questions are kept for the admins, answered ones are not.
+        assert bot.store.db.execute("SELECT status, question FROM interactions").fetchall() == [("ambiguous", question)]
+
+    play(scenario)

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--in-process", action="store_true",
                    help="faux serveur dans le même processus que les bots (défaut : processus séparé, comme Telegram)")
     p.add_argument("--concurrency", type=int, default=None,
-                   help="mises à jour traitées en parallèle par Aiguilleur (défaut : AIGUILLEUR_CONCURRENT_UPDATES, 16)")
+                   help="mises à jour traitées en parallèle par Aiguilleur (défaut : AIGUILLEUR_CONCURRENT_UPDATES, 4)")
     add_knowledge_option(p)
     p.set_defaults(handler=run)
 
@@ -46,10 +46,11 @@ def run(args: argparse.Namespace) -> int:
     verdict = "objectif atteint" if result.ratio >= GOAL else "objectif NON atteint"
     print(f"Bot écho python-telegram-bot : {result.echo_rate:8.1f} mises à jour/s")
     print(f"Aiguilleur                   : {result.bot_rate:8.1f} mises à jour/s")
-    print(f"Rapport                      : {result.ratio:8.2f} × (objectif ≥ {GOAL}, {verdict})")
+    rounds = ", ".join(f"{r:.2f}" for r in result.ratios)
+    print(f"Rapport                      : {result.ratio:8.2f} × (objectif ≥ {GOAL}, {verdict} ; par mesure : {rounds})")
     where = "processus séparé" if result.fake_server == "separate process" else "même processus"
     print(
-        f"({result.updates} mises à jour par mesure, médiane de {result.rounds} mesures, limiteur désactivé, "
+        f"({result.updates} mises à jour par mesure, médianes de {result.rounds} mesures appariées, limiteur désactivé, "
         f"faux serveur en {where}, Aiguilleur avec {result.concurrent_updates} mise(s) à jour en parallèle, "
         "bot écho avec les réglages par défaut)"
     )

@@ -630,13 +630,18 @@ async def _serve_until_stopped(api: FakeBotApi, lifetime: float) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    # Stop when the parent closes our stdin (it died or is done with us).
-    loop.add_reader(0, stop.set)
+    # Stop when the parent closes our stdin (it died or is done with us), where stdin can be watched.
+    try:
+        loop.add_reader(0, stop.set)
+        watching = True
+    except (OSError, ValueError):
+        watching = False
     async with api:
         print(json.dumps({"port": api.port, "base_url": api.base_url, "token": api.token}), flush=True)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), lifetime)
-    loop.remove_reader(0)
+    if watching:
+        loop.remove_reader(0)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -21,6 +22,12 @@ def row_key(choice: Choice) -> str | None:
 
 def keyboard(choices: Sequence[Choice]) -> InlineKeyboardMarkup | None:
     """One button per row, except feedback, paging and confirmation pairs; None without choices."""
+    return _keyboard(tuple(choices)) if choices else None
+
+
+@functools.lru_cache(maxsize=2048)
+def _keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
+    # Markups are immutable python-telegram-bot objects: the same card's buttons are built once.
     rows: list[list[InlineKeyboardButton]] = []
     previous: str | None = None
     for choice in choices:

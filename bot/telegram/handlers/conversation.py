@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import time
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, MessageEntityType
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from ...dialogue import Outcome
@@ -95,20 +97,32 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         svc.remember(user_id, session, before, outcome, text, started)
         return
     outcome = svc.dialogue.on_action(session, data)
-    await _show(query, outcome, message)
+    await _show(query, data, outcome, message)
     svc.remember(user_id, session, before, outcome, None, started)
 
 
-async def _show(query: CallbackQuery, outcome: Outcome, message: Message | None) -> None:
+# Presses that replace the list they were pressed on (pages, a theme's entries) rather than
+# piling up messages; "Ce n'est pas ça" on a card keeps the card and sends the themes below.
+_IN_PLACE = ("c:", "t:")
+
+
+async def _show(query: CallbackQuery, data: str, outcome: Outcome, message: Message | None) -> None:
     first = outcome.replies[0] if outcome.replies else None
     if outcome.feedback is not None and first is not None:
-        # 👍 / 👎: a short notice on the button, nothing added to the conversation.
+        # 👍 / 👎: a short notice on the button, and the vote buttons go away (one vote per card).
         await query.answer(first.text)
+        if message is not None and message.reply_markup is not None:
+            rows = [
+                [b for b in row if not (b.callback_data and str(b.callback_data).startswith("f:"))]
+                for row in message.reply_markup.inline_keyboard
+            ]
+            rows = [row for row in rows if row]
+            with contextlib.suppress(BadRequest):
+                await message.edit_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
         return
     await query.answer()
     chat = message.chat if message is not None else None
-    if first is not None and first.kind in ("catalogue", "themes", "theme_entries") and len(outcome.replies) == 1:
-        # Browsing replaces the list in place rather than piling up messages.
+    if first is not None and data.startswith(_IN_PLACE) and len(outcome.replies) == 1:
         await edit_or_send(message, chat, first)
         return
     if chat is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import time
 
 from telegram import Update
@@ -29,7 +30,7 @@ async def territoire(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         else:
             await reply_html(
                 chat,
-                f"Votre territoire : <b>{_esc(session.territory.label())}</b>.\n"
+                f"Votre territoire : <b>{html.escape(session.territory.label(), quote=False)}</b>.\n"
                 "Écrivez une autre commune pour le changer, ou posez directement votre question.",
             )
         return
@@ -39,9 +40,3 @@ async def territoire(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     outcome = svc.dialogue.on_text(session, place)
     await send_outcome(chat, outcome)
     svc.remember(user.id, session, before, outcome, place, started)
-
-
-def _esc(text: str) -> str:
-    import html
-
-    return html.escape(text, quote=False)
