@@ -65,21 +65,24 @@ def _territory(dep: str, dep_name: str, region: str, region_name: str) -> Territ
 def test_apec_offers_route_to_the_delegation_of_the_region(engine: Engine, territory: Territory, expected: str) -> None:
     contacts = engine.contacts_for("apec-mentorat", territory)
     assert contacts[0].organisation == expected
-    assert contacts[0].territory is not None and contacts[0].territory.code == territory.region.code  # type: ignore[union-attr]
+    assert contacts[0].territory is not None
+    assert contacts[0].territory.code == territory.region.code
 
 
 def test_region_without_documented_delegation_falls_back_to_national_and_says_so(engine: Engine) -> None:
     mayotte = _territory("976", "Mayotte", "06", "Mayotte")
     contact = engine.contacts_for("apec-mentorat", mayotte)[0]
     assert contact.scope == "national"
-    assert contact.note is not None and "Aucune délégation régionale documentée pour Mayotte" in contact.note
+    assert contact.note is not None
+    assert "Aucune délégation régionale documentée pour Mayotte" in contact.note
 
 
 def test_partial_coverage_is_flagged(engine: Engine) -> None:
     guyane = _territory("973", "Guyane", "03", "Guyane")
     contact = engine.contacts_for("apec-mentorat", guyane)[0]
     assert contact.reliability == "P"
-    assert contact.note is not None and "à confirmer" in contact.note
+    assert contact.note is not None
+    assert "à confirmer" in contact.note
 
 
 def test_anct_programmes_route_to_the_prefet_of_the_departement(engine: Engine) -> None:
