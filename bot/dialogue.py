@@ -16,6 +16,8 @@ from matching.engine import NO_MATCH_BELOW
 MAX_ACTION_BYTES = 64
 PAGE_SIZE = 6
 MAX_THEMES = 11
+# Results asked of the engine per message: the card and two alternatives.
+DIALOGUE_TOP = 3
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ class Dialogue:
 
     def _need(self, session: Session, text: str) -> Outcome:
         session.last_query = text
-        return self.answer_outcome(session, self.engine.ask(text, territory=session.territory))
+        return self.answer_outcome(session, self.engine.ask(text, top=DIALOGUE_TOP, territory=session.territory))
 
     def answer_outcome(self, session: Session, answer: Answer) -> Outcome:
         """Replies for an engine answer (also used by `aiguilleur ask`)."""
@@ -191,7 +193,7 @@ class Dialogue:
             return self._set_place(session, territory)
         if candidates:
             return Outcome((self._candidates_reply(candidates),))
-        answer = self.engine.ask(text, territory=session.territory)
+        answer = self.engine.ask(text, top=DIALOGUE_TOP, territory=session.territory)
         if answer.status != "no_match":  # rather a new need: answer it without asking twice
             session.last_query = text
             return self.answer_outcome(session, answer)

@@ -10,6 +10,7 @@ returns the candidates, most populous first, unless the context settles it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from .scan import DEP_NUMBER, Mention, Scan, fuzzy_codes
 from .tables import Commune, Tables
 from .text import tokenize
 
+_MARKUP = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")
 MAX_TEXT = 2000  # characters looked at: places are named early, and this bounds the cost
 MAX_CANDIDATES = 10
 
@@ -105,7 +107,9 @@ class PlaceResolver:
 
     def resolve(self, text: str) -> PlaceResolution:
         """Find the place in a free-text message (see the module docstring for the rules)."""
-        text = text[:MAX_TEXT]
+        # Markup pasted with a message ("<b>Comment</b> …") is blanked, keeping every offset,
+        # so that a tag's letters are not taken for a word before the sentence's first word.
+        text = _MARKUP.sub(lambda m: " " * len(m.group()), text[:MAX_TEXT])
         tokens = tokenize(text)
         if not tokens:
             return PlaceResolution()
