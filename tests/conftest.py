@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from shared import shared_engine
 
 from matching import Engine, default_knowledge_dir
 
@@ -18,5 +19,5 @@ def knowledge_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def engine(knowledge_dir: Path) -> Engine:
-    return Engine.load(knowledge_dir)
+def engine() -> Engine:
+    return shared_engine()

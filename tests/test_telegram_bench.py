@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 
 import pytest
+from shared import shared_engine as engine
 
 from bot.cli import main
 from bot.telegram.bench import GOAL, bench_texts, run_bench_bot
-from matching import Engine, KnowledgeError
-
-
-@cache
-def engine() -> Engine:
-    try:
-        return Engine.load()
-    except KnowledgeError as exc:  # pragma: no cover - only while the knowledge is being written
-        pytest.skip(f"shipped knowledge does not load: {exc.problems[:3]}")
 
 
 def test_bench_texts_mix_needs_places_and_out_of_scope_questions() -> None:

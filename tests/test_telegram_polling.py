@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from shared import shared_engine as engine
 
 from bot.dialogue import MAX_ACTION_BYTES
 from bot.store import Store
@@ -25,7 +26,7 @@ from bot.telegram.handlers.admin import REFUSAL
 from bot.telegram.handlers.errors import APOLOGY
 from bot.telegram.handlers.media import TEXT_ONLY
 from bot.telegram.harness import RunningBot, running_bot
-from matching import Engine, KnowledgeError, default_knowledge_dir
+from matching import default_knowledge_dir
 
 USER = 1001
 ADMIN = 4242
@@ -34,12 +35,6 @@ PROBE = 999
 NO_MATCH = "<b>Recette</b> du gâteau <script>alert(1)</script> & chocolat ?"
 
 
-@cache
-def engine() -> Engine:
-    try:
-        return Engine.load()
-    except KnowledgeError as exc:  # pragma: no cover - only while the knowledge is being written
-        pytest.skip(f"shipped knowledge does not load: {exc.problems[:3]}")
 
 
 @cache

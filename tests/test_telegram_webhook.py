@@ -9,29 +9,21 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from functools import cache
 from typing import Any
 
 import httpx
-import pytest
 from pydantic import SecretStr
+from shared import shared_engine as engine
 
 from bot.settings import Settings
 from bot.store import Store
 from bot.telegram.app import build_application
 from bot.telegram.fakeserver import FakeBotApi
-from matching import Engine, KnowledgeError
 
 SECRET = "s3cret-Token_for-tests"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-@cache
-def engine() -> Engine:
-    try:
-        return Engine.load()
-    except KnowledgeError as exc:  # pragma: no cover - only while the knowledge is being written
-        pytest.skip(f"shipped knowledge does not load: {exc.problems[:3]}")
 
 
 def free_port() -> int:
