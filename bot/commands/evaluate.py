@@ -23,7 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def default_set() -> Path:
-    for candidate in (DEV_SET, SHARED_DEV_SET):
+    """The dev set of a source checkout (also from an installed copy run at the repo root)."""
+    for candidate in (DEV_SET, Path.cwd() / "tests" / "data" / "dev.yaml", SHARED_DEV_SET):
         if candidate.exists():
             return candidate
     raise CliError("jeu de développement introuvable : indiquez un fichier", code=2)
