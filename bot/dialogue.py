@@ -193,7 +193,7 @@ class Dialogue:
             return self._set_place(session, territory)
         if candidates:
             return Outcome((self._candidates_reply(candidates),))
-        answer = self.engine.ask(text, top=DIALOGUE_TOP, territory=session.territory)
+        answer = self.engine.ask(text, top=DIALOGUE_TOP, territory=session.territory, place=resolution)
         if answer.status != "no_match":  # rather a new need: answer it without asking twice
             session.last_query = text
             return self.answer_outcome(session, answer)

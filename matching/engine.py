@@ -107,9 +107,12 @@ class Engine:
             text = text[:start] + " " + text[end:]
         return self.analyzer.terms(text, correct=True)
 
-    def ask(self, text: str, *, top: int = 5, territory: Territory | None = None) -> Answer:
-        """Answers a message; `territory` is the remembered place, used when the message names none."""
-        place = self.resolve_place(text)
+    def ask(
+        self, text: str, *, top: int = 5, territory: Territory | None = None, place: PlaceResolutionLike | None = None
+    ) -> Answer:
+        """Answers a message; `territory` is the remembered place, used when the message names none;
+        `place` is the message's place resolution when the caller already has it."""
+        place = place if place is not None else self.resolve_place(text)
         terms = self.need_terms(text, place.spans)
         candidates = place.candidates
         here = place.territory

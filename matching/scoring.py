@@ -127,6 +127,9 @@ class Index:
             for gram in {*(q for q, _ in doc.phrases), *doc.boost}:
                 gram_docs.setdefault(gram, []).append(i)
         self._gram_docs = gram_docs
+        # All example phrasings in one list, so a small catalogue is compared in one rapidfuzz call.
+        self._examples = [e for doc in docs for e in doc.examples]
+        self._example_doc = [i for i, doc in enumerate(docs) for _ in doc.examples]
         n = max(len(docs), 1)
         self._idf = {t: math.log(1 + n / len(p)) for t, p in postings.items()}
         self._unknown_idf = math.log(1 + n) * UNKNOWN_IDF_FACTOR
@@ -176,12 +179,13 @@ class Index:
             shortlist = set(heapq.nlargest(SHORTLIST, gained, key=lambda i: (gained[i], -i)))
             shortlist.update(i for g in grams for i in self._gram_docs.get(g, ()))
         query_text = " ".join(stems)
+        similarity = self._similarities(query_text, shortlist)
         out: list[Scored] = []
         for i in shortlist:
             if keep is not None and not keep(i):
                 continue
             doc = self._docs[i]
-            score = COVERAGE_WEIGHT * gained[i] / total + SIMILARITY_WEIGHT * self._similarity(query_text, doc) / 100
+            score = COVERAGE_WEIGHT * gained[i] / total + SIMILARITY_WEIGHT * similarity[i] / 100
             score += PHRASE_BONUS * min(sum(1 for p, _ in doc.phrases if p in grams), 3)
             if any(p in grams for p in doc.boost):
                 score += BOOST_BONUS
@@ -211,8 +215,17 @@ class Index:
         reasons = [r for r in reasons if not any(fold(r) in fold(o) and r != o for o in reasons)]
         return tuple(reasons[:5])
 
-    @staticmethod
-    def _similarity(query_text: str, doc: _Doc) -> float:
-        """Best rapidfuzz similarity (0..100) of the message to the entry's example phrasings."""
-        found = process.extractOne(query_text, doc.examples, scorer=fuzz.token_sort_ratio)
-        return float(found[1]) if found else 0.0
+    def _similarities(self, query_text: str, shortlist: set[int]) -> dict[int, float]:
+        """Best rapidfuzz similarity (0..100) of the message to each shortlisted entry's examples:
+        one call over every example when the shortlist is most of the catalogue, else per entry."""
+        best: dict[int, float] = dict.fromkeys(shortlist, 0.0)
+        if 2 * len(shortlist) >= len(self._docs):
+            for _, score, k in process.extract(query_text, self._examples, scorer=fuzz.token_sort_ratio, limit=None):
+                i = self._example_doc[k]
+                if i in best and score > best[i]:
+                    best[i] = float(score)
+            return best
+        for i in shortlist:
+            found = process.extractOne(query_text, self._docs[i].examples, scorer=fuzz.token_sort_ratio)
+            best[i] = float(found[1]) if found else 0.0
+        return best
