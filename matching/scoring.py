@@ -142,9 +142,6 @@ class Index:
         """Inverse document frequency; unknown terms get a fixed, fairly high weight."""
         return self._idf.get(stem, self._unknown_idf)
 
-    def is_known(self, stem: str) -> bool:
-        return stem in self._idf
-
     def rank(
         self, terms: Sequence[Term], *, limit: int = 10, keep: Callable[[int], bool] | None = None
     ) -> list[Scored]:
