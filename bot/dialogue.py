@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from matching import Answer, Contact, Engine, Entry, Territory
-from matching.engine import NO_MATCH_BELOW
+from matching.engine import NO_MATCH_BELOW, PlaceResolutionLike
 
 # Action prefixes (callback data): e=entry, p=place, x=not this, t=theme, f=feedback, c=catalogue page.
 MAX_ACTION_BYTES = 64
@@ -114,16 +114,19 @@ class Dialogue:
 
     def _need(self, session: Session, text: str) -> Outcome:
         session.last_query = text
-        return self.answer_outcome(session, self.engine.ask(text, top=DIALOGUE_TOP, territory=session.territory))
+        place = self.engine.resolve_place(text)
+        answer = self.engine.ask(text, top=DIALOGUE_TOP, territory=session.territory, place=place)
+        return self.answer_outcome(session, answer, place)
 
-    def answer_outcome(self, session: Session, answer: Answer) -> Outcome:
-        """Replies for an engine answer (also used by `aiguilleur ask`)."""
+    def answer_outcome(self, session: Session, answer: Answer, place: PlaceResolutionLike | None = None) -> Outcome:
+        """Replies for an engine answer (also used by `aiguilleur ask`); `place` is the message's
+        own place, told apart from the remembered one, when the caller already resolved it."""
         if answer.territory is not None and answer.territory is not session.territory:
             session.territory = answer.territory
             session.awaiting_place = False
         replies: list[Reply] = []
         if answer.status == "no_match":
-            named = self.engine.resolve_place(answer.query)
+            named = place if place is not None else self.engine.resolve_place(answer.query)
             if named.territory is not None or named.candidates:
                 replies.extend(self._place_only(session, answer))
             else:
