@@ -16,7 +16,7 @@ from .answer import Answer, Contact, Ranked, Status, Territory
 from .contacts import ContactRouter
 from .loader import Knowledge, Problem, load_knowledge
 from .schema import Entry
-from .scoring import Index, Scored
+from .scoring import Index, Scored, entry_fields
 
 __all__ = ["MAX_QUERY_CHARS", "Engine", "PlaceFinder", "PlaceResolutionLike", "in_perimeter", "territory_codes"]
 
@@ -64,7 +64,7 @@ class Engine:
         self.knowledge = knowledge
         self.places = places
         self.analyzer = Analyzer(knowledge.vocabulary)
-        self.analyzer.learn(_entry_texts(knowledge.entries))
+        self.analyzer.learn(t for e in knowledge.entries for texts in entry_fields(e).values() for t in texts)
         self.index = Index(knowledge.entries, self.analyzer)
         self.router = ContactRouter(knowledge.contacts, places.prefecture if places else None)
         self._by_id = {e.id: e for e in knowledge.entries}
@@ -129,13 +129,12 @@ class Engine:
         results: tuple[Ranked, ...] = ()
         contacts: tuple[Contact, ...] = ()
         if status != "no_match":
+            shown = [(self.entries[s.index], s) for s in scored[: max(top, 1)]]
             results = tuple(
                 Ranked(id=e.id, kind=e.kind, title=e.title, score=min(s.score, 100.0), reasons=s.reasons)
-                for s in scored[: max(top, 1)]
-                if (e := self.entries[s.index]) is not None
+                for e, s in shown
             )
-            best = self._by_id[results[0].id]
-            contacts = self.router.route(best, here)
+            contacts = self.router.route(shown[0][0], here)
         return Answer(
             query=text, status=status, results=results, territory=here,
             territory_candidates=candidates, contacts=contacts,
@@ -200,9 +199,3 @@ def _status(scored: Sequence[Scored]) -> Status:
         return "ambiguous"
     return "match"
 
-
-def _entry_texts(entries: Sequence[Entry]) -> list[str]:
-    texts: list[str] = []
-    for e in entries:
-        texts.extend([e.title, e.summary, e.description, *e.keywords, *e.examples, *e.themes, *e.audience])
-    return texts

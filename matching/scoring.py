@@ -22,7 +22,7 @@ from .analyzer import Analyzer, Term
 from .normalise import fold
 from .schema import Entry
 
-__all__ = ["FIELD_WEIGHTS", "Index", "Scored"]
+__all__ = ["FIELD_WEIGHTS", "Index", "Scored", "entry_fields"]
 
 FIELD_WEIGHTS: dict[str, float] = {
     "title": 1.0,
@@ -68,6 +68,19 @@ class _Doc:
     require_any: tuple[tuple[str, ...], ...]
 
 
+def entry_fields(entry: Entry) -> dict[str, list[str]]:
+    """The texts of an entry that matching reads, by field (keys of FIELD_WEIGHTS)."""
+    return {
+        "title": [entry.title],
+        "keywords": entry.keywords,
+        "examples": entry.examples,
+        "themes": entry.themes,
+        "summary": [entry.summary],
+        "audience": entry.audience,
+        "description": [entry.description],
+    }
+
+
 def _grams(stems: Sequence[str], longest: int) -> set[tuple[str, ...]]:
     """Every run of up to `longest` consecutive terms: phrase tests become set lookups."""
     return {tuple(stems[i : i + n]) for n in range(1, longest + 1) for i in range(len(stems) - n + 1)}
@@ -81,17 +94,8 @@ class Index:
         self.analyzer = analyzer
         docs: list[_Doc] = []
         for entry in entries:
-            texts = {
-                "title": [entry.title],
-                "keywords": entry.keywords,
-                "examples": entry.examples,
-                "themes": entry.themes,
-                "summary": [entry.summary],
-                "audience": entry.audience,
-                "description": [entry.description],
-            }
             weights: dict[str, float] = {}
-            for name, values in texts.items():
+            for name, values in entry_fields(entry).items():
                 for text in values:
                     for stem in analyzer.stems(text):
                         weights[stem] = max(weights.get(stem, 0.0), FIELD_WEIGHTS[name])
