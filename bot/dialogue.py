@@ -84,7 +84,14 @@ class Dialogue:
         """A typed message: a commune we asked for, or a need."""
         text = text.strip()
         if not text:
-            return Outcome((Reply("info", "Écrivez votre besoin en une phrase, par exemple : « recruter un manager de centre-ville »."),))
+            return Outcome(
+                (
+                    Reply(
+                        "info",
+                        "Écrivez votre besoin en une phrase, par exemple : « recruter un manager de centre-ville ».",
+                    ),
+                )
+            )
         if session.awaiting_place:
             found = self._place_reply(session, text)
             if found is not None:
@@ -106,7 +113,11 @@ class Dialogue:
             return Outcome((self.catalogue_page(int(value) if value.isdigit() else 0),))
         if prefix == "f" and value[:1] in "+-" and self.engine.entry(value[2:]):
             vote = 1 if value[0] == "+" else -1
-            text = "Merci pour votre retour !" if vote > 0 else "Merci, c'est noté : nous allons améliorer cette réponse."
+            text = (
+                "Merci pour votre retour !"
+                if vote > 0
+                else "Merci, c'est noté : nous allons améliorer cette réponse."
+            )
             return Outcome((Reply("feedback", text),), feedback=(value[2:], vote))
         return Outcome((Reply("info", "Ce bouton n'est plus valable. Posez à nouveau votre question."),))
 
@@ -118,7 +129,9 @@ class Dialogue:
         answer = self.engine.ask(text, top=DIALOGUE_TOP, territory=session.territory, place=place)
         return self.answer_outcome(session, answer, place)
 
-    def answer_outcome(self, session: Session, answer: Answer, place: PlaceResolutionLike | None = None) -> Outcome:
+    def answer_outcome(
+        self, session: Session, answer: Answer, place: PlaceResolutionLike | None = None
+    ) -> Outcome:
         """Replies for an engine answer (also used by `aiguilleur ask`); `place` is the message's
         own place, told apart from the remembered one, when the caller already resolved it."""
         if answer.territory is not None and answer.territory is not session.territory:
@@ -141,10 +154,16 @@ class Dialogue:
                 )
             return Outcome(tuple(replies), status=answer.status, answer=answer)
         if answer.status == "ambiguous":
-            choices = tuple(
-                Choice(_label(r.title), action("e", r.id)) for r in answer.results[:3]
-            ) + (Choice("Ce n'est pas ça", action("x")),)
-            replies.append(Reply("need_candidates", "Plusieurs réponses sont possibles. Laquelle correspond à votre besoin ?", choices=choices))
+            choices = tuple(Choice(_label(r.title), action("e", r.id)) for r in answer.results[:3]) + (
+                Choice("Ce n'est pas ça", action("x")),
+            )
+            replies.append(
+                Reply(
+                    "need_candidates",
+                    "Plusieurs réponses sont possibles. Laquelle correspond à votre besoin ?",
+                    choices=choices,
+                )
+            )
         else:
             top = answer.results[0]
             entry = self.engine.entry(top.id)
@@ -161,20 +180,31 @@ class Dialogue:
         elif answer.territory is None and answer.status == "match":
             session.awaiting_place = True
             replies.append(
-                Reply("ask_place", "Le bon contact dépend de votre territoire : dans quelle commune êtes-vous ? "
-                      "(nom ou code postal, je m'en souviendrai)")
+                Reply(
+                    "ask_place",
+                    "Le bon contact dépend de votre territoire : dans quelle commune êtes-vous ? "
+                    "(nom ou code postal, je m'en souviendrai)",
+                )
             )
         top_id = answer.results[0].id if answer.results else None
         return Outcome(tuple(replies), status=answer.status, top=top_id, answer=answer)
 
     def _card(
-        self, entry: Entry, territory: Territory | None, *, reasons: tuple[str, ...] = (),
+        self,
+        entry: Entry,
+        territory: Territory | None,
+        *,
+        reasons: tuple[str, ...] = (),
         contacts: tuple[Contact, ...] | None = None,
     ) -> Reply:
         related = tuple(e for r in entry.related[:2] if (e := self.engine.entry(r)) is not None)
         feedback = (Choice("👍", action("f", f"+:{entry.id}")), Choice("👎", action("f", f"-:{entry.id}")))
         return Reply(
-            "card", entry=entry, reasons=reasons, related=related, territory=territory,
+            "card",
+            entry=entry,
+            reasons=reasons,
+            related=related,
+            territory=territory,
             contacts=contacts if contacts is not None else self.engine.contacts_for(entry.id, territory),
             choices=(Choice("Ce n'est pas ça", action("x")), *feedback),
         )
@@ -200,12 +230,26 @@ class Dialogue:
         if answer.status != "no_match":  # rather a new need: answer it without asking twice
             session.last_query = text
             return self.answer_outcome(session, answer)
-        return Outcome((Reply("ask_place", "Je n'ai pas reconnu cette commune. Essayez son nom exact ou son code postal."),))
+        return Outcome(
+            (
+                Reply(
+                    "ask_place",
+                    "Je n'ai pas reconnu cette commune. Essayez son nom exact ou son code postal.",
+                ),
+            )
+        )
 
     def _choose_place(self, session: Session, code: str) -> Outcome:
         territory = self.engine.places.commune(code) if self.engine.places is not None else None
         if territory is None:
-            return Outcome((Reply("info", "Ce lieu n'est plus proposé. Indiquez votre commune par son nom ou son code postal."),))
+            return Outcome(
+                (
+                    Reply(
+                        "info",
+                        "Ce lieu n'est plus proposé. Indiquez votre commune par son nom ou son code postal.",
+                    ),
+                )
+            )
         return self._set_place(session, territory)
 
     def _set_place(self, session: Session, territory: Territory) -> Outcome:
@@ -220,12 +264,19 @@ class Dialogue:
     def _place_only(self, session: Session, answer: Answer) -> list[Reply]:
         if answer.territory is not None:
             session.last_query = None
-            return [Reply("place_set", f"C'est noté : votre territoire est {answer.territory.label()}. Quel est votre besoin ?")]
+            return [
+                Reply(
+                    "place_set",
+                    f"C'est noté : votre territoire est {answer.territory.label()}. Quel est votre besoin ?",
+                )
+            ]
         return [self._candidates_reply(answer.territory_candidates)]
 
     def _candidates_reply(self, candidates: tuple[Territory, ...]) -> Reply:
         choices = tuple(Choice(_label(c.label()), action("p", c.code)) for c in candidates[:6])
-        return Reply("place_candidates", "Plusieurs lieux portent ce nom. Lequel est le vôtre ?", choices=choices)
+        return Reply(
+            "place_candidates", "Plusieurs lieux portent ce nom. Lequel est le vôtre ?", choices=choices
+        )
 
     # -- browsing ---------------------------------------------------------------------------
 
@@ -239,7 +290,10 @@ class Dialogue:
 
     def themes_reply(self) -> Reply:
         """The most used themes, and the whole catalogue for anything else."""
-        choices = [Choice(_label(t[:1].upper() + t[1:], 40), action("t", str(i))) for i, t in enumerate(self.themes()[:MAX_THEMES])]
+        choices = [
+            Choice(_label(t[:1].upper() + t[1:], 40), action("t", str(i)))
+            for i, t in enumerate(self.themes()[:MAX_THEMES])
+        ]
         choices.append(Choice("Tout le catalogue", action("c", "0")))
         return Reply("themes", "Choisissez un thème :", choices=tuple(choices))
 

@@ -43,7 +43,7 @@ HTML = Markup(html=True)
 
 
 def territory_line(territory: Territory, m: Markup) -> str:
-    """"Guingamp (22) — Côtes-d'Armor, Bretagne" plus the programmes the place belongs to."""
+    """ "Guingamp (22) — Côtes-d'Armor, Bretagne" plus the programmes the place belongs to."""
     parts = [territory.label()]
     if territory.level == "commune" and territory.departement:
         parts.append(territory.departement.name)

@@ -110,7 +110,11 @@ class Store:
     """Typed access to the SQLite store; every method takes the raw Telegram id and hashes it."""
 
     def __init__(
-        self, db: Database, salt: bytes, *, retention_days: int = 365,
+        self,
+        db: Database,
+        salt: bytes,
+        *,
+        retention_days: int = 365,
         clock: Callable[[], dt.datetime] = _utcnow,
     ) -> None:
         if not salt:
@@ -123,7 +127,11 @@ class Store:
 
     @classmethod
     def open(
-        cls, path: Path | str, *, salt: str | None = None, retention_days: int = 365,
+        cls,
+        path: Path | str,
+        *,
+        salt: str | None = None,
+        retention_days: int = 365,
         clock: Callable[[], dt.datetime] = _utcnow,
     ) -> Store:
         """Opens (creating or migrating) the store at `path`, in WAL mode."""
@@ -138,7 +146,11 @@ class Store:
 
     @classmethod
     def memory(
-        cls, *, salt: str | None = None, retention_days: int = 365, clock: Callable[[], dt.datetime] = _utcnow,
+        cls,
+        *,
+        salt: str | None = None,
+        retention_days: int = 365,
+        clock: Callable[[], dt.datetime] = _utcnow,
     ) -> Store:
         """An in-memory store (tests, benchmarks); a random salt unless one is given."""
         key = (salt or secrets.token_hex(32)).encode()
@@ -157,7 +169,9 @@ class Store:
         """Creates the tables or brings an older file up to SCHEMA_VERSION."""
         version = self.schema_version()
         if version > SCHEMA_VERSION:
-            raise RuntimeError(f"store schema version {version} is newer than this program ({SCHEMA_VERSION})")
+            raise RuntimeError(
+                f"store schema version {version} is newer than this program ({SCHEMA_VERSION})"
+            )
         for target in range(version, SCHEMA_VERSION):
             with self.db.conn:
                 for statement in _MIGRATIONS[target]:
@@ -203,7 +217,12 @@ class Store:
     # -- logging ----------------------------------------------------------------------------
 
     def log_interaction(
-        self, user_id: int, *, status: str, top: str | None = None, latency_ms: int | None = None,
+        self,
+        user_id: int,
+        *,
+        status: str,
+        top: str | None = None,
+        latency_ms: int | None = None,
         question: str | None = None,
     ) -> None:
         """One answered message; the question text is kept only when unanswered or ambiguous."""
@@ -302,7 +321,8 @@ class Store:
         by_status = {
             str(s): int(n)
             for s, n in self.db.execute(
-                "SELECT status, count(*) FROM interactions WHERE at >= ? GROUP BY status ORDER BY count(*) DESC", [since]
+                "SELECT status, count(*) FROM interactions WHERE at >= ? GROUP BY status ORDER BY count(*) DESC",
+                [since],
             ).fetchall()
         }
         top_entries = [
@@ -314,12 +334,19 @@ class Store:
             ).fetchall()
         ]
         latencies = [
-            int(r[0]) for r in self.db.execute(
-                "SELECT latency_ms FROM interactions WHERE at >= ? AND latency_ms IS NOT NULL ORDER BY latency_ms", [since]
+            int(r[0])
+            for r in self.db.execute(
+                "SELECT latency_ms FROM interactions WHERE at >= ? AND latency_ms IS NOT NULL ORDER BY latency_ms",
+                [since],
             ).fetchall()
         ]
         return Stats(
-            days=days, questions=int(questions), users=int(users), by_status=by_status, top_entries=top_entries,
-            unanswered=self.unanswered(days), feedback=self.feedback_by_entry(days),
+            days=days,
+            questions=int(questions),
+            users=int(users),
+            by_status=by_status,
+            top_entries=top_entries,
+            unanswered=self.unanswered(days),
+            feedback=self.feedback_by_entry(days),
             median_latency_ms=latencies[len(latencies) // 2] if latencies else None,
         )

@@ -26,7 +26,14 @@ from .normalise import fold
 from .schema import CatalogueFile, ContactKind, Entry
 
 __all__ = [
-    "LICENCE", "SOURCE_URL", "ImportResult", "PlaceNames", "aids_from_json", "convert", "html_to_text", "render_yaml",
+    "LICENCE",
+    "SOURCE_URL",
+    "ImportResult",
+    "PlaceNames",
+    "aids_from_json",
+    "convert",
+    "html_to_text",
+    "render_yaml",
 ]
 
 SOURCE_URL = "https://aides-territoires.beta.gouv.fr/api/aids/"
@@ -39,11 +46,23 @@ MAX_DESCRIPTION = 1500
 
 # Collectivity audiences: the API's slugs and their labels (src/aids/constants.py upstream).
 COLLECTIVITY_AUDIENCES: dict[str, str] = {
-    "commune": "Communes", "epci": "Intercommunalités / Pays", "department": "Départements",
-    "region": "Régions", "special": "Collectivités d'outre-mer à statuts particuliers",
+    "commune": "Communes",
+    "epci": "Intercommunalités / Pays",
+    "department": "Départements",
+    "region": "Régions",
+    "special": "Collectivités d'outre-mer à statuts particuliers",
 }
-_AUDIENCE_PREFIXES = ("commune", "epci", "intercommunalit", "departement", "department", "region",
-                      "special", "collectivite", "collectivites d outre mer")
+_AUDIENCE_PREFIXES = (
+    "commune",
+    "epci",
+    "intercommunalit",
+    "departement",
+    "department",
+    "region",
+    "special",
+    "collectivite",
+    "collectivites d outre mer",
+)
 REASONS = {
     "audience": "public non collectivité",
     "expired": "date limite dépassée",
@@ -52,17 +71,47 @@ REASONS = {
 }
 # Régions by folded name, so the import works even without the territory tables.
 REGIONS: dict[str, str] = {
-    "guadeloupe": "01", "martinique": "02", "guyane": "03", "la reunion": "04", "reunion": "04", "mayotte": "06",
-    "ile de france": "11", "centre val de loire": "24", "bourgogne franche comte": "27", "normandie": "28",
-    "hauts de france": "32", "grand est": "44", "pays de la loire": "52", "bretagne": "53",
-    "nouvelle aquitaine": "75", "occitanie": "76", "auvergne rhone alpes": "84",
-    "provence alpes cote d azur": "93", "corse": "94",
+    "guadeloupe": "01",
+    "martinique": "02",
+    "guyane": "03",
+    "la reunion": "04",
+    "reunion": "04",
+    "mayotte": "06",
+    "ile de france": "11",
+    "centre val de loire": "24",
+    "bourgogne franche comte": "27",
+    "normandie": "28",
+    "hauts de france": "32",
+    "grand est": "44",
+    "pays de la loire": "52",
+    "bretagne": "53",
+    "nouvelle aquitaine": "75",
+    "occitanie": "76",
+    "auvergne rhone alpes": "84",
+    "provence alpes cote d azur": "93",
+    "corse": "94",
 }
 OVERSEAS = ("R01", "R02", "R03", "R04", "R06")
 MAINLAND = ("R11", "R24", "R27", "R28", "R32", "R44", "R52", "R53", "R75", "R76", "R84", "R93", "R94")
 _NATIONAL = {"france", "europe", "pays", "country", "continent", "national"}
 _PERIMETER = re.compile(r"^(?P<name>.*?)\s*\((?P<scale>[^()–-]+?)(?:\s*[–-]\s*(?P<zips>[\d ,]+))?\)\s*$")
-_BLOCKS = {"p", "br", "li", "ul", "ol", "div", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"}
+_BLOCKS = {
+    "p",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "div",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "blockquote",
+}
 
 
 class _TextExtractor(HTMLParser):
@@ -192,7 +241,9 @@ def perimeter_codes(aid: Mapping[str, Any], places: PlaceNames) -> tuple[list[st
     if scale_key in {"metropole", "mainland"} or key in {"metropole", "france metropolitaine"}:
         return list(MAINLAND), True
     candidates: list[tuple[str, Mapping[str, str], str]] = [
-        ("region", places.regions, "R"), ("departement", places.departements, "D"), ("epci", places.epcis, "E"),
+        ("region", places.regions, "R"),
+        ("departement", places.departements, "D"),
+        ("epci", places.epcis, "E"),
     ]
     for level, table, prefix in candidates:
         if scale_key in {level, "department" if level == "departement" else level} and key in table:
@@ -239,7 +290,7 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _lower_first(text: str) -> str:
-    """"Éclairage public" -> "éclairage public", but acronyms ("DETR …") are left alone."""
+    """ "Éclairage public" -> "éclairage public", but acronyms ("DETR …") are left alone."""
     return text[0].lower() + text[1:] if len(text) > 1 and not text[1].isupper() else text
 
 
@@ -263,8 +314,14 @@ def _contact(financers: Sequence[str], places: PlaceNames) -> ContactKind:
     return "anct_delegate"
 
 
-def _entry(aid: Mapping[str, Any], audiences: list[str], places: PlaceNames, today: dt.date,
-           taken: set[str], result: ImportResult) -> Entry | None:
+def _entry(
+    aid: Mapping[str, Any],
+    audiences: list[str],
+    places: PlaceNames,
+    today: dt.date,
+    taken: set[str],
+    result: ImportResult,
+) -> Entry | None:
     name = html_to_text(aid.get("name"))
     if len(name) < 3:
         return None
@@ -281,10 +338,15 @@ def _entry(aid: Mapping[str, Any], audiences: list[str], places: PlaceNames, tod
     summary = _shorten(text or f"Aide publique recensée sur Aides-territoires : {name}.", 400)
     if len(summary) < 20:
         summary = _shorten(f"{summary} — aide recensée sur Aides-territoires : {name}", 400)
-    facts = [f"Financeurs : {', '.join(financers)}." if financers else "",
-             f"Périmètre : {perimeter_label}." + ("" if understood else " (périmètre non reconnu : aide proposée partout)"),
-             f"Date limite : {deadline.strftime('%d/%m/%Y')}." if deadline else "Sans date limite connue."]
-    description = " ".join(p for p in (_shorten(text, MAX_DESCRIPTION), _shorten(eligibility, 500), *facts) if p)
+    facts = [
+        f"Financeurs : {', '.join(financers)}." if financers else "",
+        f"Périmètre : {perimeter_label}."
+        + ("" if understood else " (périmètre non reconnu : aide proposée partout)"),
+        f"Date limite : {deadline.strftime('%d/%m/%Y')}." if deadline else "Sans date limite connue.",
+    ]
+    description = " ".join(
+        p for p in (_shorten(text, MAX_DESCRIPTION), _shorten(eligibility, 500), *facts) if p
+    )
     url = str(aid.get("url") or aid.get("origin_url") or aid.get("application_url") or "") or None
     if url and url.startswith("/"):
         url = SITE_URL + url
@@ -295,23 +357,36 @@ def _entry(aid: Mapping[str, Any], audiences: list[str], places: PlaceNames, tod
     keywords = list(dict.fromkeys(k.lower() for k in [short, *programs, *financers, *aid_types] if k))
     entry_id = _unique_id(aid, name, taken)
     try:
-        entry = Entry.model_validate({
-            "id": entry_id, "kind": "aide", "title": name, "summary": summary, "description": description,
-            "audience": audiences, "themes": _themes(aid), "keywords": keywords, "examples": examples,
-            "contact": _contact(financers, places),
-            "next_steps": "Consultez la fiche de l'aide sur Aides-territoires et déposez la demande auprès du "
-                          "financeur" + (f" avant le {deadline.strftime('%d/%m/%Y')}." if deadline else "."),
-            "sources": [{"label": f"Aides-territoires ({LICENCE})", "url": url or SOURCE_URL}],
-            "reviewed": today, "url": url, "perimeter": perimeter, "deadline": deadline,
-        })
+        entry = Entry.model_validate(
+            {
+                "id": entry_id,
+                "kind": "aide",
+                "title": name,
+                "summary": summary,
+                "description": description,
+                "audience": audiences,
+                "themes": _themes(aid),
+                "keywords": keywords,
+                "examples": examples,
+                "contact": _contact(financers, places),
+                "next_steps": "Consultez la fiche de l'aide sur Aides-territoires et déposez la demande auprès du "
+                "financeur" + (f" avant le {deadline.strftime('%d/%m/%Y')}." if deadline else "."),
+                "sources": [{"label": f"Aides-territoires ({LICENCE})", "url": url or SOURCE_URL}],
+                "reviewed": today,
+                "url": url,
+                "perimeter": perimeter,
+                "deadline": deadline,
+            }
+        )
     except ValidationError:
         return None
     taken.add(entry_id)
     return entry
 
 
-def convert(data: Any, *, today: dt.date, places: PlaceNames | None = None,
-            reserved: Iterable[str] = ()) -> ImportResult:
+def convert(
+    data: Any, *, today: dt.date, places: PlaceNames | None = None, reserved: Iterable[str] = ()
+) -> ImportResult:
     """Entries for the aids open to collectivities and still open on `today`.
 
     `reserved` are ids already used by the rest of the catalogue, never reused.
@@ -356,7 +431,9 @@ def render_yaml(result: ImportResult, *, today: dt.date, source: str = SOURCE_UR
         f"{sum(result.skipped.values())} écartées" + (f" ({skipped})" if skipped else ""),
     ]
     if result.unknown_perimeters:
-        header.append(f"# Périmètres non reconnus (aides proposées partout) : {sum(result.unknown_perimeters.values())}")
+        header.append(
+            f"# Périmètres non reconnus (aides proposées partout) : {sum(result.unknown_perimeters.values())}"
+        )
     body = {"entries": [e.model_dump(mode="json", exclude_defaults=True) for e in result.entries]}
     text = yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=110, default_flow_style=False)
     return "\n".join(header) + "\n" + text

@@ -17,12 +17,48 @@ __all__ = ["ContactRouter", "de_form", "de_region"]
 
 # Département names whose French article is not the feminine default "de la".
 _MASCULINE = {
-    "nord", "cher", "doubs", "finistere", "gard", "gers", "jura", "lot", "lot et garonne", "loiret",
-    "morbihan", "pas de calais", "puy de dome", "rhone", "tarn", "tarn et garonne", "var", "val d oise",
-    "val de marne", "calvados", "cantal", "haut rhin", "bas rhin", "maine et loire", "loir et cher",
-    "vaucluse", "territoire de belfort", "aveyron",
+    "nord",
+    "cher",
+    "doubs",
+    "finistere",
+    "gard",
+    "gers",
+    "jura",
+    "lot",
+    "lot et garonne",
+    "loiret",
+    "morbihan",
+    "pas de calais",
+    "puy de dome",
+    "rhone",
+    "tarn",
+    "tarn et garonne",
+    "var",
+    "val d oise",
+    "val de marne",
+    "calvados",
+    "cantal",
+    "haut rhin",
+    "bas rhin",
+    "maine et loire",
+    "loir et cher",
+    "vaucluse",
+    "territoire de belfort",
+    "aveyron",
 }
-_PLURAL_PREFIXES = ("alpes", "bouches", "cotes", "deux", "hautes", "hauts", "pyrenees", "ardennes", "landes", "vosges", "yvelines")
+_PLURAL_PREFIXES = (
+    "alpes",
+    "bouches",
+    "cotes",
+    "deux",
+    "hautes",
+    "hauts",
+    "pyrenees",
+    "ardennes",
+    "landes",
+    "vosges",
+    "yvelines",
+)
 _NO_ARTICLE = {"paris", "mayotte"}
 _WITH_ARTICLE = {"la reunion": "de La Réunion"}
 
@@ -35,8 +71,11 @@ _REGION_COLLECTIVITIES = {
     "06": "Département de Mayotte",
 }
 _REGION_DE = {
-    "hauts de france": "des Hauts-de-France", "pays de la loire": "des Pays de la Loire",
-    "centre val de loire": "du Centre-Val de Loire", "grand est": "du Grand Est", "la reunion": "de La Réunion",
+    "hauts de france": "des Hauts-de-France",
+    "pays de la loire": "des Pays de la Loire",
+    "centre val de loire": "du Centre-Val de Loire",
+    "grand est": "du Grand Est",
+    "la reunion": "de La Réunion",
 }
 
 
@@ -91,8 +130,13 @@ class ContactRouter:
         """The two national referents of the agreement (article 7)."""
         return tuple(
             Contact(
-                id=r.id, organisation=r.organisation, role=r.role, name=r.name, scope="national",
-                note=f"Source : {r.source}", for_entries=(entry_id,) if entry_id else (),
+                id=r.id,
+                organisation=r.organisation,
+                role=r.role,
+                name=r.name,
+                scope="national",
+                note=f"Source : {r.source}",
+                for_entries=(entry_id,) if entry_id else (),
             )
             for r in self.contacts.national_referents
         )
@@ -104,15 +148,24 @@ class ContactRouter:
         region = territory.region if territory else None
         if region is None:
             return Contact(
-                id="apec-delegation", organisation="Apec", role="Délégation régionale de l'Apec de votre région",
-                scope="dépend de votre commune", url=national.url,
-                note="Indiquez votre commune pour savoir quelle délégation régionale vous accompagne.", for_entries=ids,
+                id="apec-delegation",
+                organisation="Apec",
+                role="Délégation régionale de l'Apec de votre région",
+                scope="dépend de votre commune",
+                url=national.url,
+                note="Indiquez votre commune pour savoir quelle délégation régionale vous accompagne.",
+                for_entries=ids,
             )
         delegation = self._delegation_by_region.get(region.code)
         if delegation is None:
             return Contact(
-                id="apec-national", organisation=national.organisation, role=national.role, scope="national",
-                territory=region, url=national.url, for_entries=ids,
+                id="apec-national",
+                organisation=national.organisation,
+                role=national.role,
+                scope="national",
+                territory=region,
+                url=national.url,
+                for_entries=ids,
                 note=f"Aucune délégation régionale documentée pour {region.name} : passez par le contact national. "
                 + (national.note or ""),
             )
@@ -123,9 +176,15 @@ class ContactRouter:
             notes.append("Couverture à confirmer auprès de l'Apec.")
         note = " ".join(notes) or None
         return Contact(
-            id=delegation.id, organisation=delegation.name, role="Délégation régionale de l'Apec",
+            id=delegation.id,
+            organisation=delegation.name,
+            role="Délégation régionale de l'Apec",
             scope=f"région {region.name}",
-            territory=region, url=delegation.url, note=note, reliability=delegation.reliability, for_entries=ids,
+            territory=region,
+            url=delegation.url,
+            note=note,
+            reliability=delegation.reliability,
+            for_entries=ids,
         )
 
     def anct(self, territory: Territory | None, entry_id: str = "") -> Contact:
@@ -134,19 +193,31 @@ class ContactRouter:
         ids = (entry_id,) if entry_id else ()
         dep = territory.departement if territory else None
         if dep is None:
-            scope = f"région {territory.region.name}" if territory and territory.region else "dépend de votre commune"
+            scope = (
+                f"région {territory.region.name}"
+                if territory and territory.region
+                else "dépend de votre commune"
+            )
             return Contact(
-                id="anct-delegue", organisation="Préfecture de votre département",
-                role="Préfet de département, délégué territorial de l'ANCT", scope=scope,
-                territory=territory.region if territory else None, url=template.url,
-                note="Indiquez votre commune ou votre département pour savoir quelle préfecture contacter.", for_entries=ids,
+                id="anct-delegue",
+                organisation="Préfecture de votre département",
+                role="Préfet de département, délégué territorial de l'ANCT",
+                scope=scope,
+                territory=territory.region if territory else None,
+                url=template.url,
+                note="Indiquez votre commune ou votre département pour savoir quelle préfecture contacter.",
+                for_entries=ids,
             )
         prefecture = self._prefecture(dep.code) or dep.name
         values = {"departement": dep.name, "de_departement": de_form(dep.name), "prefecture": prefecture}
         return Contact(
-            id=f"anct-delegue-{dep.code.lower()}", organisation=template.organisation.format(**values),
-            role=f"Préfet {de_form(dep.name)}, délégué territorial de l'ANCT", scope=f"département {dep.name} ({dep.code})",
-            territory=dep, url=template.url, note=template.note.format(**values) if template.note else None,
+            id=f"anct-delegue-{dep.code.lower()}",
+            organisation=template.organisation.format(**values),
+            role=f"Préfet {de_form(dep.name)}, délégué territorial de l'ANCT",
+            scope=f"département {dep.name} ({dep.code})",
+            territory=dep,
+            url=template.url,
+            note=template.note.format(**values) if template.note else None,
             for_entries=ids,
         )
 
@@ -157,13 +228,22 @@ class ContactRouter:
         ids = (entry_id,) if entry_id else ()
         if region is None:
             return Contact(
-                id="conseil-regional", organisation="Conseil régional de votre région", role=template.role,
-                scope="dépend de votre commune", url=template.url, note=template.note, for_entries=ids,
+                id="conseil-regional",
+                organisation="Conseil régional de votre région",
+                role=template.role,
+                scope="dépend de votre commune",
+                url=template.url,
+                note=template.note,
+                for_entries=ids,
             )
         return Contact(
             id=f"conseil-regional-{region.code}",
             organisation=_REGION_COLLECTIVITIES.get(region.code)
             or template.organisation.format(region=region.name, de_region=de_region(region.name)),
-            role=template.role, scope=f"région {region.name}", territory=region, url=template.url,
-            note=template.note, for_entries=ids,
+            role=template.role,
+            scope=f"région {region.name}",
+            territory=region,
+            url=template.url,
+            note=template.note,
+            for_entries=ids,
         )

@@ -18,7 +18,14 @@ from .loader import Knowledge, Problem, load_knowledge
 from .schema import Entry
 from .scoring import Index, Scored, entry_fields
 
-__all__ = ["MAX_QUERY_CHARS", "Engine", "PlaceFinder", "PlaceResolutionLike", "in_perimeter", "territory_codes"]
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "Engine",
+    "PlaceFinder",
+    "PlaceResolutionLike",
+    "in_perimeter",
+    "territory_codes",
+]
 
 # Long pastes are truncated for matching rather than refused: the need is nearly always stated
 # in the first sentences.
@@ -108,7 +115,12 @@ class Engine:
         return self.analyzer.terms(text, correct=True)
 
     def ask(
-        self, text: str, *, top: int = 5, territory: Territory | None = None, place: PlaceResolutionLike | None = None
+        self,
+        text: str,
+        *,
+        top: int = 5,
+        territory: Territory | None = None,
+        place: PlaceResolutionLike | None = None,
     ) -> Answer:
         """Answers a message; `territory` is the remembered place, used when the message names none;
         `place` is the message's place resolution when the caller already has it."""
@@ -136,8 +148,12 @@ class Engine:
             )
             contacts = self.router.route(shown[0][0], here)
         return Answer(
-            query=text, status=status, results=results, territory=here,
-            territory_candidates=candidates, contacts=contacts,
+            query=text,
+            status=status,
+            results=results,
+            territory=here,
+            territory_candidates=candidates,
+            contacts=contacts,
         )
 
     def _perimeter_filter(self, territory: Territory | None) -> Callable[[int], bool] | None:
@@ -165,7 +181,12 @@ class Engine:
                 got = answer.top.id if answer.top else "aucune réponse"
                 if got != entry.id:
                     problems.append(
-                        Problem(path, line, f"{entry.id}.examples[{i}]", f"« {example} » mène à {got} au lieu de {entry.id}")
+                        Problem(
+                            path,
+                            line,
+                            f"{entry.id}.examples[{i}]",
+                            f"« {example} » mène à {got} au lieu de {entry.id}",
+                        )
                     )
         return problems
 
@@ -198,4 +219,3 @@ def _status(scored: Sequence[Scored]) -> Status:
     if close or scored[0].evidence < MIN_EVIDENCE:
         return "ambiguous"
     return "match"
-

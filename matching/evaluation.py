@@ -83,9 +83,11 @@ def _territory_ok(case: Case, answer: Answer) -> tuple[bool, str]:
         return False, got
     checks = [
         case.commune is None or (t.level == "commune" and t.code == case.commune),
-        case.departement is None or (t.departement is not None and t.departement.code == case.departement)
+        case.departement is None
+        or (t.departement is not None and t.departement.code == case.departement)
         or (t.level == "departement" and t.code == case.departement),
-        case.region is None or (t.region is not None and t.region.code == case.region)
+        case.region is None
+        or (t.region is not None and t.region.code == case.region)
         or (t.level == "region" and t.code == case.region),
     ]
     return all(checks), got
@@ -106,7 +108,9 @@ def evaluate(engine: Engine, cases: Sequence[Case]) -> EvalReport:
             report.top3 += rank is not None and rank <= 3
             report.reciprocal_rank += 1 / rank if rank else 0.0
             if rank != 1:
-                report.misses.append({"q": case.q, "expected": case.expect, "got": ids[:3], "status": answer.status})
+                report.misses.append(
+                    {"q": case.q, "expected": case.expect, "got": ids[:3], "status": answer.status}
+                )
         else:
             report.out_of_scope += 1
             if answer.status == "no_match":
@@ -118,6 +122,11 @@ def evaluate(engine: Engine, cases: Sequence[Case]) -> EvalReport:
             ok, got = _territory_ok(case, answer)
             report.territory_ok += ok
             if not ok:
-                report.misses.append({"q": case.q, "expected_place": case.commune or case.departement or case.region
-                                      or case.places, "got_place": got})
+                report.misses.append(
+                    {
+                        "q": case.q,
+                        "expected_place": case.commune or case.departement or case.region or case.places,
+                        "got_place": got,
+                    }
+                )
     return report

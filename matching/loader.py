@@ -163,7 +163,9 @@ def french_message(err: Mapping[str, Any]) -> str:
     return str(err.get("msg", kind))
 
 
-def _report(exc: ValidationError, prefix: Loc, path: Path, lines: dict[Loc, int], problems: list[Problem]) -> None:
+def _report(
+    exc: ValidationError, prefix: Loc, path: Path, lines: dict[Loc, int], problems: list[Problem]
+) -> None:
     for err in exc.errors(include_url=False):
         loc = (*prefix, *(p for p in err["loc"] if isinstance(p, str | int)))
         problems.append(Problem(str(path), _line_for(loc, lines), _field(loc), french_message(err)))
@@ -198,7 +200,11 @@ def _catalogue_entries(path: Path, problems: list[Problem]) -> tuple[list[tuple[
         return [], lines
     extra = sorted(set(data) - {"entries"})
     for key in extra:
-        problems.append(Problem(str(path), _line_for((key,), lines), str(key), french_message({"type": "extra_forbidden"})))
+        problems.append(
+            Problem(
+                str(path), _line_for((key,), lines), str(key), french_message({"type": "extra_forbidden"})
+            )
+        )
     entries: list[tuple[int, Entry]] = []
     for i, item in enumerate(raw):
         try:
@@ -220,7 +226,9 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
         raise KnowledgeError([Problem(str(directory), None, "", "dossier de connaissances introuvable")])
     files = list(_catalogue_files(directory))
     if not files:
-        problems.append(Problem(str(directory / CATALOGUE_DIR), None, "", "aucun fichier de catalogue (*.yaml)"))
+        problems.append(
+            Problem(str(directory / CATALOGUE_DIR), None, "", "aucun fichier de catalogue (*.yaml)")
+        )
     entries: list[Entry] = []
     origin: dict[str, tuple[str, int | None]] = {}
     related_lines: dict[str, list[int | None]] = {}
@@ -231,14 +239,25 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
             if entry.id in origin:
                 first_path, first_line = origin[entry.id]
                 problems.append(
-                    Problem(str(path), line, f"entries[{i}].id", f"identifiant en double « {entry.id} » (déjà dans {first_path}:{first_line})")
+                    Problem(
+                        str(path),
+                        line,
+                        f"entries[{i}].id",
+                        f"identifiant en double « {entry.id} » (déjà dans {first_path}:{first_line})",
+                    )
                 )
                 continue
             origin[entry.id] = (str(path), line)
-            related_lines[entry.id] = [_line_for(("entries", i, "related", j), lines) for j in range(len(entry.related))]
+            related_lines[entry.id] = [
+                _line_for(("entries", i, "related", j), lines) for j in range(len(entry.related))
+            ]
             entries.append(entry)
     vocabulary = _optional(Vocabulary, directory / VOCABULARY_FILE, problems)
-    contacts, _ = _validate(ContactsFile, directory / CONTACTS_FILE, problems) if (directory / CONTACTS_FILE).exists() else (None, {})
+    contacts, _ = (
+        _validate(ContactsFile, directory / CONTACTS_FILE, problems)
+        if (directory / CONTACTS_FILE).exists()
+        else (None, {})
+    )
     if contacts is None and not (directory / CONTACTS_FILE).exists():
         problems.append(Problem(str(directory / CONTACTS_FILE), None, "", "fichier manquant"))
     known = set(origin)
@@ -247,7 +266,9 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
         for j, ref in enumerate(entry.related):
             if ref not in known:
                 line = related_lines[entry.id][j]
-                problems.append(Problem(entry_path, line, f"{entry.id}.related[{j}]", f"référence inconnue « {ref} »"))
+                problems.append(
+                    Problem(entry_path, line, f"{entry.id}.related[{j}]", f"référence inconnue « {ref} »")
+                )
     if problems or contacts is None:
         raise KnowledgeError(problems)
     return Knowledge(directory, tuple(entries), vocabulary or Vocabulary(), contacts, origin)

@@ -15,7 +15,6 @@ ContactKind = Literal["apec_delegation", "anct_delegate", "national_referent", "
 Reliability = Literal["V", "P"]
 
 
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -34,7 +33,8 @@ class Rules(_Strict):
     boost: list[str] = Field(default_factory=list, description="Phrases that strongly point to this entry.")
     exclude: list[str] = Field(default_factory=list, description="Phrases that rule this entry out.")
     require_any: list[str] = Field(
-        default_factory=list, description="If set, the entry is only proposed when one of these phrases is present."
+        default_factory=list,
+        description="If set, the entry is only proposed when one of these phrases is present.",
     )
 
 
@@ -58,10 +58,10 @@ class Entry(_Strict):
     reviewed: dt.date
     url: str | None = None
     perimeter: list[str] = Field(
-        default_factory=list, description="INSEE codes (région 'R84', département 'D22', commune '22070'); empty = national."
+        default_factory=list,
+        description="INSEE codes (région 'R84', département 'D22', commune '22070'); empty = national.",
     )
     deadline: dt.date | None = None
-
 
 
 class CatalogueFile(_Strict):

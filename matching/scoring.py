@@ -135,7 +135,11 @@ class Index:
         self._idf = {t: math.log(1 + n / len(p)) for t, p in postings.items()}
         self._unknown_idf = math.log(1 + n) * UNKNOWN_IDF_FACTOR
         self._longest = max(
-            (len(p) for d in docs for p in (*(q for q, _ in d.phrases), *d.boost, *d.exclude, *d.require_any)),
+            (
+                len(p)
+                for d in docs
+                for p in (*(q for q, _ in d.phrases), *d.boost, *d.exclude, *d.require_any)
+            ),
             default=1,
         )
 
@@ -206,8 +210,10 @@ class Index:
         reasons = list(dict.fromkeys(label for p, label in doc.phrases if p in grams))
         for s, surface in unique.items():
             best = doc.weights.get(s, 0.0)
-            if best >= FIELD_WEIGHTS["examples"] and weights[s] >= REASON_MIN_IDF and not any(
-                surface in fold(r) for r in reasons
+            if (
+                best >= FIELD_WEIGHTS["examples"]
+                and weights[s] >= REASON_MIN_IDF
+                and not any(surface in fold(r) for r in reasons)
             ):
                 reasons.append(surface)
         reasons = [r for r in reasons if not any(fold(r) in fold(o) and r != o for o in reasons)]

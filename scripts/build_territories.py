@@ -230,9 +230,7 @@ def build(read: Reader, out: Path) -> BuildStats:
     size += _write_tsv(out / "index_noms.tsv.gz", by_key)
     size += _write_tsv(out / "index_sons.tsv.gz", by_sound)
     size += _write_csv(out / "anciennes_communes.csv.gz", ("cle", "nom", "commune"), sorted(aliases))
-    size += _write_csv(
-        out / "departements.csv", ("code", "nom", "region", "chef_lieu", "cle"), departements
-    )
+    size += _write_csv(out / "departements.csv", ("code", "nom", "region", "chef_lieu", "cle"), departements)
     size += _write_csv(out / "regions.csv", ("code", "nom", "chef_lieu", "cle"), regions)
     size += _write_csv(
         out / "epci.csv.gz", ("code", "nom", "type", "departement", "population", "cle"), epcis

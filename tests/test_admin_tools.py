@@ -64,9 +64,16 @@ def test_schema_check_fails_on_a_stale_schema(tmp_path: Path, capsys: pytest.Cap
 
 
 def test_every_knowledge_yaml_points_its_editor_at_the_right_schema() -> None:
-    expected = {"catalogue": "catalogue.schema.json", "vocabulaire.yaml": "vocabulary.schema.json",
-                "contacts.yaml": "contacts.schema.json"}
-    files = [*sorted((KNOWLEDGE / "catalogue").glob("*.yaml")), KNOWLEDGE / "vocabulaire.yaml", KNOWLEDGE / "contacts.yaml"]
+    expected = {
+        "catalogue": "catalogue.schema.json",
+        "vocabulaire.yaml": "vocabulary.schema.json",
+        "contacts.yaml": "contacts.schema.json",
+    }
+    files = [
+        *sorted((KNOWLEDGE / "catalogue").glob("*.yaml")),
+        KNOWLEDGE / "vocabulaire.yaml",
+        KNOWLEDGE / "contacts.yaml",
+    ]
     for path in files:
         first = path.read_text(encoding="utf-8").splitlines()[0]
         match = SCHEMA_LINE.match(first)
@@ -81,8 +88,17 @@ def test_every_knowledge_yaml_points_its_editor_at_the_right_schema() -> None:
 
 def test_admin_guide_is_french_and_covers_the_workflow() -> None:
     text = (KNOWLEDGE / "README.md").read_text(encoding="utf-8")
-    for needle in ("aiguilleur validate", "aiguilleur ask", "aiguilleur eval", "aiguilleur import aides-territoires",
-                   "/reload", "territoires/SOURCE.md", "aiguilleur report", "Licence Ouverte 2.0", "`reviewed`"):
+    for needle in (
+        "aiguilleur validate",
+        "aiguilleur ask",
+        "aiguilleur eval",
+        "aiguilleur import aides-territoires",
+        "/reload",
+        "territoires/SOURCE.md",
+        "aiguilleur report",
+        "Licence Ouverte 2.0",
+        "`reviewed`",
+    ):
         assert needle in text, needle
     assert (KNOWLEDGE / "territoires" / "SOURCE.md").exists()
 
@@ -104,14 +120,20 @@ def drifted(tmp_path: Path) -> Path:
     shutil.copytree(DATA / "mini", target)
     path = target / "catalogue" / "mini.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("      - signer un CRTE\n", "      - programme de parrainage des jeunes\n"), encoding="utf-8")
+    path.write_text(
+        text.replace("      - signer un CRTE\n", "      - programme de parrainage des jeunes\n"),
+        encoding="utf-8",
+    )
     return target
 
 
-def test_report_lists_stale_entries_and_drifted_examples(drifted: Path, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_lists_stale_entries_and_drifted_examples(
+    drifted: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "absent.db"
-    code, out, _ = run(capsys, "report", "--knowledge-dir", str(drifted), "--db", str(db), "--today", "2028-01-10")
+    code, out, _ = run(
+        capsys, "report", "--knowledge-dir", str(drifted), "--db", str(db), "--today", "2028-01-10"
+    )
     assert code == 0
     assert out.startswith("# Rapport sur les connaissances — 2028-01-10\n")
     assert "## Entrées non relues depuis plus de 12 mois (2)" in out
@@ -123,8 +145,16 @@ def test_report_lists_stale_entries_and_drifted_examples(drifted: Path, tmp_path
 
 
 def test_report_without_findings_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = run(capsys, "report", "--knowledge-dir", str(DATA / "mini"), "--db", str(tmp_path / "x.db"),
-                       "--today", "2026-12-01")
+    code, out, _ = run(
+        capsys,
+        "report",
+        "--knowledge-dir",
+        str(DATA / "mini"),
+        "--db",
+        str(tmp_path / "x.db"),
+        "--today",
+        "2026-12-01",
+    )
     assert code == 0
     assert "(0)\n\nAucune." in out
     assert "Aucun : chaque exemple classe son entrée en premier." in out
@@ -160,9 +190,20 @@ def test_report_reads_unanswered_questions_and_feedback_from_the_store(
     assert "| apec-mentorat | Développer le mentorat des jeunes diplômés | 2 | 0 |" in out
 
 
-def test_report_csv_has_one_row_per_finding(drifted: Path, store_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "report", "--csv", "--knowledge-dir", str(drifted), "--db", str(store_db),
-                       "--today", "2028-01-10")
+def test_report_csv_has_one_row_per_finding(
+    drifted: Path, store_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys,
+        "report",
+        "--csv",
+        "--knowledge-dir",
+        str(drifted),
+        "--db",
+        str(store_db),
+        "--today",
+        "2028-01-10",
+    )
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0
     assert rows[0] == ["section", "entree", "texte", "nombre", "detail", "emplacement"]
@@ -179,8 +220,9 @@ def test_report_rejects_bad_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert err.startswith("Error: ")
 
 
-def test_report_on_a_file_that_is_not_a_database_is_a_data_error(tmp_path: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_on_a_file_that_is_not_a_database_is_a_data_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "pas-une-base.db"
     bad.write_text("bonjour\n" * 200, encoding="utf-8")
     code, _, err = run(capsys, "report", "--knowledge-dir", str(DATA / "mini"), "--db", str(bad))

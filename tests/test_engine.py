@@ -41,7 +41,9 @@ def test_very_long_input_is_truncated_not_refused(engine: Engine) -> None:
 
 def test_conseiller_numerique_beats_recruiting_words(engine: Engine) -> None:
     """Explicit rule: a "conseiller numérique" goes to the ANCT programme even when recruiting."""
-    assert engine.ask("on veut recruter un conseiller numérique").results[0].id == "anct-conseillers-numeriques"
+    assert (
+        engine.ask("on veut recruter un conseiller numérique").results[0].id == "anct-conseillers-numeriques"
+    )
 
 
 def test_reasons_are_the_words_that_matched(engine: Engine) -> None:
@@ -50,8 +52,13 @@ def test_reasons_are_the_words_that_matched(engine: Engine) -> None:
 
 
 def _territory(dep: str, dep_name: str, region: str, region_name: str) -> Territory:
-    return Territory(level="departement", code=dep, name=dep_name, departement=Ref(code=dep, name=dep_name),
-                     region=Ref(code=region, name=region_name))
+    return Territory(
+        level="departement",
+        code=dep,
+        name=dep_name,
+        departement=Ref(code=dep, name=dep_name),
+        region=Ref(code=region, name=region_name),
+    )
 
 
 @pytest.mark.parametrize(
@@ -62,7 +69,9 @@ def _territory(dep: str, dep_name: str, region: str, region_name: str) -> Territ
         (_territory("22", "Côtes-d'Armor", "53", "Bretagne"), "Apec Bretagne"),
     ],
 )
-def test_apec_offers_route_to_the_delegation_of_the_region(engine: Engine, territory: Territory, expected: str) -> None:
+def test_apec_offers_route_to_the_delegation_of_the_region(
+    engine: Engine, territory: Territory, expected: str
+) -> None:
     contacts = engine.contacts_for("apec-mentorat", territory)
     assert contacts[0].organisation == expected
     assert contacts[0].territory is not None
@@ -86,7 +95,9 @@ def test_partial_coverage_is_flagged(engine: Engine) -> None:
 
 
 def test_anct_programmes_route_to_the_prefet_of_the_departement(engine: Engine) -> None:
-    contact = engine.contacts_for("anct-petites-villes-de-demain", _territory("59", "Nord", "32", "Hauts-de-France"))[0]
+    contact = engine.contacts_for(
+        "anct-petites-villes-de-demain", _territory("59", "Nord", "32", "Hauts-de-France")
+    )[0]
     assert contact.role.startswith("Préfet du Nord, délégué territorial de l'ANCT")
     assert contact.territory == Ref(code="59", name="Nord")
 
@@ -105,9 +116,18 @@ def test_no_invented_phone_numbers_or_emails_in_contacts(engine: Engine) -> None
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Côtes-d'Armor", "des Côtes-d'Armor"), ("Nord", "du Nord"), ("Aisne", "de l'Aisne"), ("Lozère", "de la Lozère"),
-     ("Haute-Marne", "de la Haute-Marne"), ("Hérault", "de l'Hérault"), ("Paris", "de Paris"), ("Haut-Rhin", "du Haut-Rhin"),
-     ("Yvelines", "des Yvelines"), ("La Réunion", "de La Réunion")],
+    [
+        ("Côtes-d'Armor", "des Côtes-d'Armor"),
+        ("Nord", "du Nord"),
+        ("Aisne", "de l'Aisne"),
+        ("Lozère", "de la Lozère"),
+        ("Haute-Marne", "de la Haute-Marne"),
+        ("Hérault", "de l'Hérault"),
+        ("Paris", "de Paris"),
+        ("Haut-Rhin", "du Haut-Rhin"),
+        ("Yvelines", "des Yvelines"),
+        ("La Réunion", "de La Réunion"),
+    ],
 )
 def test_departement_names_take_the_right_article(name: str, expected: str) -> None:
     assert de_form(name) == expected
@@ -115,4 +135,8 @@ def test_departement_names_take_the_right_article(name: str, expected: str) -> N
 
 def test_region_names_take_the_right_article() -> None:
     assert [de_region(n) for n in ("Bretagne", "Occitanie", "Hauts-de-France", "Grand Est")] == [
-        "de Bretagne", "d'Occitanie", "des Hauts-de-France", "du Grand Est"]
+        "de Bretagne",
+        "d'Occitanie",
+        "des Hauts-de-France",
+        "du Grand Est",
+    ]

@@ -26,7 +26,9 @@ def _problems(directory: Path) -> list[str]:
 def test_ids_must_be_slugs(tmp_path: Path) -> None:
     k = _copy(tmp_path)
     path = k / "catalogue" / "mini.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("id: apec-mentorat", "id: Apec Mentorat"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("id: apec-mentorat", "id: Apec Mentorat"), encoding="utf-8"
+    )
     assert _problems(k) == [
         f"{path}:2: entries[0].id: identifiant invalide : minuscules, chiffres et tirets seulement (ex. « apec-mentorat »)"
     ]
@@ -36,8 +38,10 @@ def test_yes_no_words_are_not_silently_turned_into_booleans(tmp_path: Path) -> N
     """YAML reads a bare `on` as true: validation says so instead of losing the stop word."""
     k = _copy(tmp_path)
     vocabulary = k / "vocabulaire.yaml"
-    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace("stop_words: [le,", "stop_words: [on, le,"),
-                          encoding="utf-8")
+    vocabulary.write_text(
+        vocabulary.read_text(encoding="utf-8").replace("stop_words: [le,", "stop_words: [on, le,"),
+        encoding="utf-8",
+    )
     assert _problems(k) == [
         f"{vocabulary}:5: stop_words[0]: texte attendu : mettez la valeur entre guillemets "
         "(YAML lit on, off, yes, no comme vrai ou faux)"

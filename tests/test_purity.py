@@ -28,7 +28,9 @@ def _imports(path: Path) -> set[str]:
 def test_matching_source_never_imports_the_outside_world() -> None:
     for path in MATCHING.rglob("*.py"):
         for name in _imports(path):
-            assert not any(name == f or name.startswith(f + ".") for f in FORBIDDEN), f"{path.name} imports {name}"
+            assert not any(name == f or name.startswith(f + ".") for f in FORBIDDEN), (
+                f"{path.name} imports {name}"
+            )
 
 
 def test_importing_and_using_matching_loads_no_telegram_or_sqlite_utils() -> None:
@@ -42,5 +44,7 @@ def test_importing_and_using_matching_loads_no_telegram_or_sqlite_utils() -> Non
 
 
 def test_all_lists_every_public_name() -> None:
-    public = {n for n in vars(matching) if not n.startswith("_") and not isinstance(getattr(matching, n), type(sys))}
+    public = {
+        n for n in vars(matching) if not n.startswith("_") and not isinstance(getattr(matching, n), type(sys))
+    }
     assert public == set(matching.__all__)

@@ -34,7 +34,9 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_missing_token_is_a_usage_error_in_french_and_english(clean_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_token_is_a_usage_error_in_french_and_english(
+    clean_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["run"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Error: ")
@@ -45,7 +47,9 @@ def test_missing_token_is_a_usage_error_in_french_and_english(clean_env: Path, c
 
 
 def test_webhook_without_url_and_invalid_settings_are_usage_errors(
-    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    clean_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("AIGUILLEUR_TELEGRAM_TOKEN", "123:never-printed")
     assert main(["run", "--webhook"]) == 2
@@ -66,20 +70,26 @@ def fake() -> Iterator[ThreadedFakeBotApi]:
 def _env(fake: ThreadedFakeBotApi, tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIGUILLEUR_")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    env.update({
-        "AIGUILLEUR_TELEGRAM_TOKEN": fake.api.token,
-        "AIGUILLEUR_TELEGRAM_BASE_URL": fake.api.base_url,
-        "AIGUILLEUR_DB": str(tmp_path / "data" / "aiguilleur.db"),
-        "AIGUILLEUR_RATE_LIMIT": "false",
-        **extra,
-    })
+    env.update(
+        {
+            "AIGUILLEUR_TELEGRAM_TOKEN": fake.api.token,
+            "AIGUILLEUR_TELEGRAM_BASE_URL": fake.api.base_url,
+            "AIGUILLEUR_DB": str(tmp_path / "data" / "aiguilleur.db"),
+            "AIGUILLEUR_RATE_LIMIT": "false",
+            **extra,
+        }
+    )
     return env
 
 
 def _start(env: dict[str, str], cwd: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", *args], env=env, cwd=cwd, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "bot", "run", *args],
+        env=env,
+        cwd=cwd,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -117,18 +127,28 @@ def test_run_webhook_checks_the_secret_and_stops_on_sigint(fake: ThreadedFakeBot
         port = sock.getsockname()[1]
     secret = "webhook-secret_123"
     env = _env(
-        fake, tmp_path, AIGUILLEUR_WEBHOOK_URL="https://aiguilleur.example.invalid/hook",
-        AIGUILLEUR_WEBHOOK_SECRET=secret, AIGUILLEUR_WEBHOOK_PORT=str(port), AIGUILLEUR_WEBHOOK_PATH="hook",
+        fake,
+        tmp_path,
+        AIGUILLEUR_WEBHOOK_URL="https://aiguilleur.example.invalid/hook",
+        AIGUILLEUR_WEBHOOK_SECRET=secret,
+        AIGUILLEUR_WEBHOOK_PORT=str(port),
+        AIGUILLEUR_WEBHOOK_PATH="hook",
     )
     proc = _start(env, tmp_path, "--webhook")
     try:
         fake.run(fake.api.wait_for("setWebhook", within=30), timeout=35)
         assert fake.api.webhook["secret_token"] == secret
-        update = {"update_id": 9, "message": {
-            "message_id": 1, "date": int(time.time()), "chat": {"id": 56, "type": "private"},
-            "from": {"id": 56, "is_bot": False, "first_name": "A"}, "text": "/aide",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-        }}
+        update = {
+            "update_id": 9,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": 56, "type": "private"},
+                "from": {"id": 56, "is_bot": False, "first_name": "A"},
+                "text": "/aide",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            },
+        }
         url = f"http://127.0.0.1:{port}/hook"
         headers = {"Content-Type": "application/json"}
         deadline = time.monotonic() + 15
@@ -141,7 +161,12 @@ def test_run_webhook_checks_the_secret_and_stops_on_sigint(fake: ThreadedFakeBot
                     raise
                 time.sleep(0.1)
         assert refused.status_code == 403
-        ok = httpx.post(url, content=json.dumps(update), headers={**headers, "X-Telegram-Bot-Api-Secret-Token": secret}, timeout=5)
+        ok = httpx.post(
+            url,
+            content=json.dumps(update),
+            headers={**headers, "X-Telegram-Bot-Api-Secret-Token": secret},
+            timeout=5,
+        )
         assert ok.status_code == 200
         [reply] = fake.run(fake.api.wait_for("sendMessage", within=15), timeout=20)
         assert reply["chat_id"] == 56

@@ -29,8 +29,12 @@ class Clock:
 
 def _territory() -> Territory:
     return Territory(
-        level="commune", code="22070", name="Guingamp", departement=Ref(code="22", name="Côtes-d'Armor"),
-        region=Ref(code="53", name="Bretagne"), programmes=("PVD",),
+        level="commune",
+        code="22070",
+        name="Guingamp",
+        departement=Ref(code="22", name="Côtes-d'Armor"),
+        region=Ref(code="53", name="Bretagne"),
+        programmes=("PVD",),
     )
 
 
@@ -52,7 +56,9 @@ def test_user_keys_are_keyed_hashes_and_raw_ids_are_never_written(tmp_path: Path
         assert key == store.user_key(USER)
         assert key != store.user_key(OTHER)
         store.set_territory(USER, _territory())
-        store.log_interaction(USER, status="match", top="apec-mentorat", latency_ms=3, question="mentorat pour Camille")
+        store.log_interaction(
+            USER, status="match", top="apec-mentorat", latency_ms=3, question="mentorat pour Camille"
+        )
         store.log_feedback(USER, "apec-mentorat", 1, question="mentorat pour Camille")
     finally:
         store.close()

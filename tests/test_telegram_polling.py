@@ -35,8 +35,6 @@ PROBE = 999
 NO_MATCH = "<b>Recette</b> du gâteau <script>alert(1)</script> & chocolat ?"
 
 
-
-
 @cache
 def clear_need() -> tuple[str, str]:
     """A catalogue example the engine answers with a clear match: (text, entry id)."""
@@ -70,7 +68,11 @@ async def settle(bot: RunningBot) -> None:
 
 def since(bot: RunningBot, mark: int, method: str | None = None) -> list[Call]:
     """Calls after `mark`, without the probe's."""
-    return [c for c in bot.api.calls[mark:] if c.get("chat_id") != PROBE and (method is None or c.method == method)]
+    return [
+        c
+        for c in bot.api.calls[mark:]
+        if c.get("chat_id") != PROBE and (method is None or c.method == method)
+    ]
 
 
 async def say(bot: RunningBot, text: str | None, *, user_id: int = USER, **kwargs: Any) -> list[Call]:
@@ -119,7 +121,10 @@ def test_start_greets_in_french_with_example_buttons_and_sets_the_command_menu()
         assert all(len(b["callback_data"].encode()) <= MAX_ACTION_BYTES for b in examples)
         # An example button is answered as if the user had typed it.
         calls = await press(bot, greeting, examples[0]["callback_data"])
-        assert any(c.buttons and "👍" in [b["text"] for b in c.buttons] or "Plusieurs" in c.plain_text for c in sent(calls))
+        assert any(
+            c.buttons and "👍" in [b["text"] for b in c.buttons] or "Plusieurs" in c.plain_text
+            for c in sent(calls)
+        )
         [aide] = await say(bot, "/aide")
         assert "/catalogue" in aide.plain_text
         assert "/oubli" in aide.plain_text
@@ -164,7 +169,9 @@ def test_a_clear_need_gets_the_card_and_every_button_works() -> None:
         assert "👎" in labels
         assert all(len(b["callback_data"].encode()) <= MAX_ACTION_BYTES for b in card.buttons)
         # Unknown place: the bot asks for the commune after the card.
-        assert "quelle commune" in replies[-1].plain_text, "the bot asks for the commune when it does not know it"
+        assert "quelle commune" in replies[-1].plain_text, (
+            "the bot asks for the commune when it does not know it"
+        )
 
         # 👍 and 👎: a notice on the button, recorded in the store (question kept for 👎 only).
         calls = await press(bot, card, button(card, "f:+"))
@@ -212,7 +219,9 @@ def test_catalogue_is_paginated_in_place() -> None:
             calls = await press(bot, page, button(page, "c:"))
             [second] = [c for c in calls if c.method == "editMessageText"]
             assert "page 2/" in second.plain_text
-            assert [b["text"] for b in second.buttons if b["callback_data"].startswith("c:")][0].startswith("◀")
+            assert [b["text"] for b in second.buttons if b["callback_data"].startswith("c:")][0].startswith(
+                "◀"
+            )
             # Pressing an outdated page button of the same message is harmless.
             await press(bot, page, "c:0")
         calls = await press(bot, page, entries[0]["callback_data"])
@@ -221,7 +230,20 @@ def test_catalogue_is_paginated_in_place() -> None:
     play(scenario)
 
 
-@pytest.mark.parametrize("data", ["zzz", "e:n-existe-pas", "c:abc", "c:99999999999999999999", "t:999", "p:00000", "f:+:nope", "o:peut-etre", ""])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "zzz",
+        "e:n-existe-pas",
+        "c:abc",
+        "c:99999999999999999999",
+        "t:999",
+        "p:00000",
+        "f:+:nope",
+        "o:peut-etre",
+        "",
+    ],
+)
 def test_stale_or_forged_callback_data_is_answered_gracefully(data: str) -> None:
     async def scenario(bot: RunningBot) -> None:
         [page] = await say(bot, "/catalogue")
@@ -336,8 +358,17 @@ def test_a_5000_character_message_is_answered_within_limits() -> None:
 
 def test_stickers_photos_voice_and_documents_get_a_text_only_notice() -> None:
     media: list[dict[str, Any]] = [
-        {"sticker": {"file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 512, "height": 512,
-                     "is_animated": False, "is_video": False}},
+        {
+            "sticker": {
+                "file_id": "s1",
+                "file_unique_id": "u1",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+            }
+        },
         {"photo": [{"file_id": "p1", "file_unique_id": "u2", "width": 90, "height": 90}]},
         {"voice": {"file_id": "v1", "file_unique_id": "u3", "duration": 2}},
         {"document": {"file_id": "d1", "file_unique_id": "u4", "file_name": "note.pdf"}},
@@ -351,7 +382,9 @@ def test_stickers_photos_voice_and_documents_get_a_text_only_notice() -> None:
     play(scenario)
 
 
-def test_telegram_errors_never_crash_the_bot_and_the_apology_hides_details(caplog: pytest.LogCaptureFixture) -> None:
+def test_telegram_errors_never_crash_the_bot_and_the_apology_hides_details(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     text, _ = clear_need()
 
     async def scenario(bot: RunningBot) -> None:
@@ -416,7 +449,9 @@ def test_groups_get_answers_only_when_addressed() -> None:
         assert "Prochaine étape" in replies[0].plain_text
         assert replies[0]["reply_parameters"]["message_id"], "answers quote the question in groups"
 
-        replies = await say(bot, text, chat_id=GROUP, chat_type="group", reply_to=bot.api.sent_message(replies[0]))
+        replies = await say(
+            bot, text, chat_id=GROUP, chat_type="group", reply_to=bot.api.sent_message(replies[0])
+        )
         assert replies[0]["chat_id"] == GROUP
 
         [aide] = await say(bot, f"/aide@{username}", chat_id=GROUP, chat_type="group")
@@ -506,7 +541,12 @@ def test_concurrent_updates_keep_each_users_messages_in_order() -> None:
     for entry in engine().entries:
         for example in entry.examples:
             answer = engine().ask(example)
-            if answer.status == "match" and answer.top is not None and answer.top.id == entry.id and not answer.territory:
+            if (
+                answer.status == "match"
+                and answer.top is not None
+                and answer.top.id == entry.id
+                and not answer.territory
+            ):
                 needs.setdefault(entry.id, example)
     if len(needs) < 3:
         pytest.skip("not enough clear examples in the catalogue")
@@ -517,7 +557,9 @@ def test_concurrent_updates_keep_each_users_messages_in_order() -> None:
             for _, text in order:
                 bot.api.message(text, user_id=USER)
                 bot.api.message(text, user_id=USER + 1 + i)
-        replies = await bot.api.wait_for("sendMessage", lambda c: c.get("chat_id") == USER, count=3 * len(order))
+        replies = await bot.api.wait_for(
+            "sendMessage", lambda c: c.get("chat_id") == USER, count=3 * len(order)
+        )
         titles = [engine().entry(entry_id).title for entry_id, _ in order]  # type: ignore[union-attr]
         for reply, title in zip(replies, titles * 3, strict=True):
             assert title in reply.plain_text
@@ -528,7 +570,9 @@ def test_concurrent_updates_keep_each_users_messages_in_order() -> None:
 def test_long_replies_are_split_below_the_telegram_limit() -> None:
     store = Store.memory()
     for i in range(25):
-        store.log_interaction(USER + 50 + i, status="no_match", question=f"question {i} <i>sans réponse</i> " + "é" * 400)
+        store.log_interaction(
+            USER + 50 + i, status="no_match", question=f"question {i} <i>sans réponse</i> " + "é" * 400
+        )
 
     async def scenario(bot: RunningBot) -> None:
         parts = await say(bot, "/stats", user_id=ADMIN)
@@ -555,7 +599,9 @@ def test_polling_survives_bot_api_errors() -> None:
 
 def test_an_ambiguous_need_offers_the_top_candidates_as_buttons() -> None:
     candidates = [
-        q for entry in engine().entries for q in (*entry.keywords, entry.title, *entry.examples)
+        q
+        for entry in engine().entries
+        for q in (*entry.keywords, entry.title, *entry.examples)
         if engine().ask(q).status == "ambiguous"
     ]
     if not candidates:
@@ -571,6 +617,8 @@ def test_an_ambiguous_need_offers_the_top_candidates_as_buttons() -> None:
         calls = await press(bot, choice, options[0]["callback_data"])
         assert any("Prochaine étape" in c.plain_text for c in sent(calls))
         # Ambiguous questions are kept for the admins, answered ones are not.
-        assert bot.store.db.execute("SELECT status, question FROM interactions").fetchall() == [("ambiguous", question)]
+        assert bot.store.db.execute("SELECT status, question FROM interactions").fetchall() == [
+            ("ambiguous", question)
+        ]
 
     play(scenario)

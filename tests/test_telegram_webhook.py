@@ -24,8 +24,6 @@ SECRET = "s3cret-Token_for-tests"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -39,8 +37,12 @@ def test_webhook_accepts_only_requests_with_the_secret_token() -> None:
         store = Store.memory()
         async with FakeBotApi() as api:
             settings = Settings(  # type: ignore[call-arg]
-                _env_file=None, telegram_token=SecretStr(api.token), telegram_base_url=api.base_url, rate_limit=False,
-                webhook_url="https://aiguilleur.example.invalid/telegram", webhook_secret=SecretStr(SECRET),
+                _env_file=None,
+                telegram_token=SecretStr(api.token),
+                telegram_base_url=api.base_url,
+                rate_limit=False,
+                webhook_url="https://aiguilleur.example.invalid/telegram",
+                webhook_secret=SecretStr(SECRET),
             )
             app = build_application(settings, engine(), store)
             await app.initialize()
@@ -48,18 +50,30 @@ def test_webhook_accepts_only_requests_with_the_secret_token() -> None:
             assert app.updater is not None
             await app.post_init(app)
             await app.updater.start_webhook(
-                listen="127.0.0.1", port=port, url_path="telegram", webhook_url=settings.webhook_url,
+                listen="127.0.0.1",
+                port=port,
+                url_path="telegram",
+                webhook_url=settings.webhook_url,
                 secret_token=SECRET,
             )
             await app.start()
             try:
-                assert api.webhook == {"url": "https://aiguilleur.example.invalid/telegram", "secret_token": SECRET}
+                assert api.webhook == {
+                    "url": "https://aiguilleur.example.invalid/telegram",
+                    "secret_token": SECRET,
+                }
                 url = f"http://127.0.0.1:{port}/telegram"
-                update: dict[str, Any] = {"update_id": 1, "message": {
-                    "message_id": 5, "date": 0, "chat": {"id": 77, "type": "private"},
-                    "from": {"id": 77, "is_bot": False, "first_name": "Agent"}, "text": "/start",
-                    "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
-                }}
+                update: dict[str, Any] = {
+                    "update_id": 1,
+                    "message": {
+                        "message_id": 5,
+                        "date": 0,
+                        "chat": {"id": 77, "type": "private"},
+                        "from": {"id": 77, "is_bot": False, "first_name": "Agent"},
+                        "text": "/start",
+                        "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                    },
+                }
                 body = json.dumps(update)
                 async with httpx.AsyncClient(timeout=5) as client:
                     headers = {"Content-Type": "application/json"}

@@ -79,7 +79,11 @@ def test_epci_codes_in_a_codgeo_column() -> None:
 def test_no_code_column() -> None:
     with pytest.raises(ProgrammeImportError, match="aucune colonne de code INSEE"):
         parse_programme_csv(
-            (FIXTURES / "sans_colonne_code.csv").read_bytes(), "anct-crte", known_codes=KNOWN, source="", date=""
+            (FIXTURES / "sans_colonne_code.csv").read_bytes(),
+            "anct-crte",
+            known_codes=KNOWN,
+            source="",
+            date="",
         )
     with pytest.raises(ProgrammeImportError, match="vide"):
         parse_programme_csv(b"", "anct-crte", known_codes=KNOWN, source="", date="")

@@ -39,7 +39,9 @@ def _check(resolver: PlaceResolver, case: dict[str, Any]) -> list[str]:
             problems.append(f"no place expected, got {t and t.code} / {sorted(codes)}")
         return problems
     if "commune" in case and not (t and t.level == "commune" and t.code == case["commune"]):
-        problems.append(f"commune {case['commune']} expected, got {t and (t.level, t.code)} / {sorted(codes)}")
+        problems.append(
+            f"commune {case['commune']} expected, got {t and (t.level, t.code)} / {sorted(codes)}"
+        )
     if "departement" in case and not (t and t.departement and t.departement.code == case["departement"]):
         problems.append(f"département {case['departement']} expected, got {t and t.departement}")
     if "region" in case and not (t and t.region and t.region.code == case["region"]):
@@ -107,7 +109,16 @@ def test_json_shape(resolver: PlaceResolver) -> None:
     assert territory["departement"] == {"code": "30", "name": "Gard"}
     assert territory["region"] == {"code": "76", "name": "Occitanie"}
     assert territory["epci"]["code"] == "200066918"
-    assert set(territory) >= {"level", "code", "name", "departement", "region", "epci", "population", "programmes"}
+    assert set(territory) >= {
+        "level",
+        "code",
+        "name",
+        "departement",
+        "region",
+        "epci",
+        "population",
+        "programmes",
+    }
     assert data["territory_candidates"] == []
 
 
@@ -194,7 +205,10 @@ def test_any_text_resolves_with_spans_inside_it(resolver: PlaceResolver, text: s
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from(["à ", "dans le ", "en ", "", "Bonjour, "]), st.text(alphabet="abcdeéèilnorstuASDLP -'", max_size=40))
+@given(
+    st.sampled_from(["à ", "dans le ", "en ", "", "Bonjour, "]),
+    st.text(alphabet="abcdeéèilnorstuASDLP -'", max_size=40),
+)
 def test_place_like_text_never_breaks(resolver: PlaceResolver, cue: str, name: str) -> None:
     result = resolver.resolve(cue + name)
     assert result.territory is None or result.territory.code

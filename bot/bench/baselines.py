@@ -56,7 +56,9 @@ class Fts5Bm25:
             'CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, body, tokenize="unicode61 remove_diacritics 2")'
         )
         with self._conn:
-            self._conn.executemany("INSERT INTO docs (id, body) VALUES (?, ?)", [(e.id, entry_text(e)) for e in entries])
+            self._conn.executemany(
+                "INSERT INTO docs (id, body) VALUES (?, ?)", [(e.id, entry_text(e)) for e in entries]
+            )
 
     def top(self, query: str) -> str | None:
         """Id of the best BM25 entry, or None when no word of the query is in the catalogue."""

@@ -39,8 +39,12 @@ ROOT = Path(__file__).resolve().parents[2]
 DEV_SET = ROOT / "tests" / "data" / "dev.yaml"
 GOLDEN_DIR = ROOT / "tests" / "cases"
 GOALS = {
-    "fts5_margin": 0.25, "wratio_margin": 0.20, "p99_real_ms": 5.0, "p99_10000_ms": 50.0,
-    "startup_s": 1.0, "peak_rss_mb": 150.0,
+    "fts5_margin": 0.25,
+    "wratio_margin": 0.20,
+    "p99_real_ms": 5.0,
+    "p99_10000_ms": 50.0,
+    "startup_s": 1.0,
+    "peak_rss_mb": 150.0,
 }
 WARM_UP = 5
 MIN_TIMED = 20
@@ -85,8 +89,10 @@ def _baseline_scores(top: Callable[[str], str | None], cases: Sequence[Case]) ->
     answers = [(c, top(c.q)) for c in cases]
     scope = [(c, a) for c, a in answers if c.expect]
     outside = [a for c, a in answers if not c.expect]
-    return (_ratio(sum(a in c.expect for c, a in scope), len(scope)),
-            _ratio(sum(a is None for a in outside), len(outside)))
+    return (
+        _ratio(sum(a in c.expect for c, a in scope), len(scope)),
+        _ratio(sum(a is None for a in outside), len(outside)),
+    )
 
 
 def _overall(top1: float, rejected: float, cases: Sequence[Case]) -> float:
@@ -103,7 +109,9 @@ def load_golden(directory: Path = GOLDEN_DIR) -> list[Case]:
     return cases
 
 
-def _accuracy(engine: Engine, cases: Sequence[Case], baselines: Sequence[Any]) -> tuple[dict[str, float], dict[str, float]]:
+def _accuracy(
+    engine: Engine, cases: Sequence[Case], baselines: Sequence[Any]
+) -> tuple[dict[str, float], dict[str, float]]:
     """Top-1 and out-of-scope rejection of the engine and each baseline on `cases`."""
     report = evaluate(engine, cases).to_json()
     top1 = {"engine": report["top1"]}
@@ -147,8 +155,13 @@ def measure_startup(knowledge_dir: Path | None, queries: Sequence[str], runs: in
     best: dict[str, Any] | None = None
     for _ in range(max(runs, 1)):
         done = subprocess.run(
-            [sys.executable, "-c", _STARTUP_CODE, str(knowledge_dir or "")], input=json.dumps(list(queries)),
-            capture_output=True, text=True, env=env, check=False, timeout=120,
+            [sys.executable, "-c", _STARTUP_CODE, str(knowledge_dir or "")],
+            input=json.dumps(list(queries)),
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=120,
         )
         if done.returncode != 0:
             raise RuntimeError(f"start-up measurement failed: {done.stderr.strip()[-500:]}")
@@ -156,8 +169,12 @@ def measure_startup(knowledge_dir: Path | None, queries: Sequence[str], runs: in
         if best is None or got["load_s"] < best["load_s"]:
             best = got
     assert best is not None
-    return {"startup_s": round(best["load_s"], 3), "import_s": round(best["import_s"], 3),
-            "territories": best["places"], "peak_rss_mb": round(_rss_mb(best["maxrss"]), 1)}
+    return {
+        "startup_s": round(best["load_s"], 3),
+        "import_s": round(best["import_s"], 3),
+        "territories": best["places"],
+        "peak_rss_mb": round(_rss_mb(best["maxrss"]), 1),
+    }
 
 
 def run_bench(config: BenchConfig | None = None) -> dict[str, Any]:
@@ -204,10 +221,17 @@ def run_bench(config: BenchConfig | None = None) -> dict[str, Any]:
         # Every dev case counted: top-1 when in scope, "no answer" when out of scope.
         "accuracy_all_cases": {k: _overall(accuracy[k], out_of_scope[k], cases) for k in accuracy},
         "engine_top1_with_synthetic": accuracy_at,
-        "dev_set": {"path": str(config.dev_set), "in_scope": sum(bool(c.expect) for c in cases),
-                    "out_of_scope": sum(not c.expect for c in cases)},
-        "golden": {"cases": len(golden), "in_scope": sum(bool(c.expect) for c in golden),
-                   "accuracy": golden_accuracy, "out_of_scope_rejected": golden_out},
+        "dev_set": {
+            "path": str(config.dev_set),
+            "in_scope": sum(bool(c.expect) for c in cases),
+            "out_of_scope": sum(not c.expect for c in cases),
+        },
+        "golden": {
+            "cases": len(golden),
+            "in_scope": sum(bool(c.expect) for c in golden),
+            "accuracy": golden_accuracy,
+            "out_of_scope_rejected": golden_out,
+        },
         "latency_ms": latency,
         "index_s": index_s,
         "startup_s": startup["startup_s"],
@@ -216,7 +240,11 @@ def run_bench(config: BenchConfig | None = None) -> dict[str, Any]:
         "peak_rss_mb": startup["peak_rss_mb"],
         "bench_peak_rss_mb": round(_rss_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss), 1),
         "entries": {"real": len(knowledge.entries), **{str(s): s for s in sizes}},
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
     }
     result["goals_met"] = goals_met(result)
     result["elapsed_s"] = round(time.perf_counter() - started, 1)

@@ -15,7 +15,8 @@ from .common import CliError, add_knowledge_option, load_engine, print_json
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "ask", help="répondre à un besoin (« - » : une question par ligne sur l'entrée standard, JSON Lines)",
+        "ask",
+        help="répondre à un besoin (« - » : une question par ligne sur l'entrée standard, JSON Lines)",
         description="Trouve l'offre ou le programme qui répond au besoin, et qui contacter.",
     )
     p.add_argument("text", help="le besoin, entre guillemets ; « - » pour lire une question par ligne")
@@ -56,11 +57,15 @@ def human(engine: Engine, answer: Answer) -> str:
     blocks: list[str] = []
     for reply in outcome.replies:
         if reply.kind == "ask_place":
-            blocks.append("Le bon contact dépend de votre territoire : précisez la commune dans la question "
-                          "(par exemple « … à Guingamp »).")
+            blocks.append(
+                "Le bon contact dépend de votre territoire : précisez la commune dans la question "
+                "(par exemple « … à Guingamp »)."
+            )
             continue
         text = render(reply, PLAIN)
-        options = [c.label.removeprefix("Autre piste : ") for c in reply.choices if c.action.startswith(("e:", "p:"))]
+        options = [
+            c.label.removeprefix("Autre piste : ") for c in reply.choices if c.action.startswith(("e:", "p:"))
+        ]
         if options:
             header = "Autres pistes :" if reply.kind == "card" else ""
             text += ("\n" + header if header else "") + "\n" + "\n".join(f"  - {o}" for o in options)

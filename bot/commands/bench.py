@@ -16,13 +16,28 @@ from .common import CliError, add_knowledge_option, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("bench", help="comparer le moteur à deux méthodes simples et mesurer sa vitesse",
-                       description="Précision top-1 face à FTS5 BM25 et rapidfuzz WRatio sur le jeu de développement, "
-                       "latence sur le catalogue réel et sur des catalogues synthétiques, démarrage et mémoire.")
+    p = sub.add_parser(
+        "bench",
+        help="comparer le moteur à deux méthodes simples et mesurer sa vitesse",
+        description="Précision top-1 face à FTS5 BM25 et rapidfuzz WRatio sur le jeu de développement, "
+        "latence sur le catalogue réel et sur des catalogues synthétiques, démarrage et mémoire.",
+    )
     p.add_argument("--json", action="store_true", help="sortie JSON (un seul objet)")
-    p.add_argument("--sizes", default="1000,10000", help="tailles des catalogues synthétiques (défaut : 1000,10000)")
-    p.add_argument("--queries", type=int, default=150, help="nombre de questions chronométrées par catalogue (défaut : 150)")
-    p.add_argument("--dev-set", type=Path, default=None, help="jeu de questions étiquetées (défaut : tests/data/dev.yaml)")
+    p.add_argument(
+        "--sizes", default="1000,10000", help="tailles des catalogues synthétiques (défaut : 1000,10000)"
+    )
+    p.add_argument(
+        "--queries",
+        type=int,
+        default=150,
+        help="nombre de questions chronométrées par catalogue (défaut : 150)",
+    )
+    p.add_argument(
+        "--dev-set",
+        type=Path,
+        default=None,
+        help="jeu de questions étiquetées (défaut : tests/data/dev.yaml)",
+    )
     add_knowledge_option(p)
     p.set_defaults(handler=run)
 
@@ -31,15 +46,21 @@ def _sizes(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(part) for part in text.split(",") if part.strip())
     except ValueError:
-        raise CliError(f"--sizes attend des entiers séparés par des virgules, pas « {text} »", code=2) from None
+        raise CliError(
+            f"--sizes attend des entiers séparés par des virgules, pas « {text} »", code=2
+        ) from None
     if any(s < 1 for s in sizes):
         raise CliError("--sizes : chaque taille doit être positive", code=2)
     return sizes
 
 
 def run(args: argparse.Namespace) -> int:
-    config = BenchConfig(knowledge_dir=args.knowledge_dir, sizes=_sizes(args.sizes), queries=max(args.queries, 1),
-                         progress=None if args.json else lambda msg: print(msg, file=sys.stderr))
+    config = BenchConfig(
+        knowledge_dir=args.knowledge_dir,
+        sizes=_sizes(args.sizes),
+        queries=max(args.queries, 1),
+        progress=None if args.json else lambda msg: print(msg, file=sys.stderr),
+    )
     if args.dev_set is not None:
         config = replace(config, dev_set=args.dev_set)
     if not config.dev_set.exists():
@@ -67,12 +88,21 @@ def format_table(result: dict[str, Any]) -> str:
     head = f"  {'méthode':<22}{'top-1 dev':>10}{'hors périm.':>12}"
     if golden.get("accuracy"):
         head += f"{'top-1 golden':>14}{'hors périm.':>12}"
-    lines = [f"Précision top-1 — jeu de développement : {dev['in_scope']} questions dans le périmètre, "
-             f"{dev['out_of_scope']} hors périmètre" + (f" ; cas golden : {golden['in_scope']} + "
-             f"{golden['cases'] - golden['in_scope']}" if golden.get("accuracy") else ""), head]
-    for key, label, goal, flag in (("engine", "moteur Aiguilleur", None, None),
-                                   ("fts5_bm25", "SQLite FTS5 BM25", GOALS["fts5_margin"], "engine_vs_fts5"),
-                                   ("rapidfuzz_wratio", "rapidfuzz WRatio", GOALS["wratio_margin"], "engine_vs_wratio")):
+    lines = [
+        f"Précision top-1 — jeu de développement : {dev['in_scope']} questions dans le périmètre, "
+        f"{dev['out_of_scope']} hors périmètre"
+        + (
+            f" ; cas golden : {golden['in_scope']} + {golden['cases'] - golden['in_scope']}"
+            if golden.get("accuracy")
+            else ""
+        ),
+        head,
+    ]
+    for key, label, goal, flag in (
+        ("engine", "moteur Aiguilleur", None, None),
+        ("fts5_bm25", "SQLite FTS5 BM25", GOALS["fts5_margin"], "engine_vs_fts5"),
+        ("rapidfuzz_wratio", "rapidfuzz WRatio", GOALS["wratio_margin"], "engine_vs_wratio"),
+    ):
         row = f"  {label:<22}{acc[key]:>10.3f}{result['out_of_scope_rejected'][key]:>12.2f}"
         if golden.get("accuracy"):
             row += f"{golden['accuracy'][key]:>14.3f}{golden['out_of_scope_rejected'][key]:>12.2f}"
@@ -80,16 +110,28 @@ def format_table(result: dict[str, Any]) -> str:
             row += f"   écart dev {acc['engine'] - acc[key]:+.3f} (objectif ≥ +{goal:.2f}){_mark(met[flag])}"
         lines.append(row)
     overall = result["accuracy_all_cases"]
-    lines.append("  tous les cas du jeu de dev (hors périmètre compté juste si sans réponse) : "
-                 + ", ".join(f"{k} {v:.3f}" for k, v in overall.items()))
+    lines.append(
+        "  tous les cas du jeu de dev (hors périmètre compté juste si sans réponse) : "
+        + ", ".join(f"{k} {v:.3f}" for k, v in overall.items())
+    )
     for size, top1 in result.get("engine_top1_with_synthetic", {}).items():
-        lines.append(f"  moteur avec {int(size):,} entrées (dont synthétiques) : top-1 dev {top1:.3f}".replace(",", " "))
+        lines.append(
+            f"  moteur avec {int(size):,} entrées (dont synthétiques) : top-1 dev {top1:.3f}".replace(
+                ",", " "
+            )
+        )
     lines += ["", f"Latence de engine.ask (ms)   {'p50':>7} {'p99':>7} {'questions':>10} {'indexation':>11}"]
     for key, row in lat.items():
-        label = f"catalogue réel ({result['entries']['real']})" if key == "real" else f"synthétique {int(key):,}".replace(",", " ")
+        label = (
+            f"catalogue réel ({result['entries']['real']})"
+            if key == "real"
+            else f"synthétique {int(key):,}".replace(",", " ")
+        )
         index = "—" if key == "real" else f"{result['index_s'][key]:.2f} s"
         goal = met.get("p99_real") if key == "real" else met.get("p99_10000") if key == "10000" else None
-        lines.append(f"  {label:<27}{row['p50']:>7.2f} {row['p99']:>7.2f} {row['n']:>10} {index:>11}{_mark(goal)}")
+        lines.append(
+            f"  {label:<27}{row['p50']:>7.2f} {row['p99']:>7.2f} {row['n']:>10} {index:>11}{_mark(goal)}"
+        )
     lines += [
         "",
         f"Démarrage (Engine.load, connaissances et territoires) : {result['startup_s']:.2f} s "

@@ -24,8 +24,11 @@ HELP = (
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("chat", help="conversation interactive dans le terminal (sans Telegram)",
-                       description="Converse comme le bot Telegram : les boutons deviennent des numéros.")
+    p = sub.add_parser(
+        "chat",
+        help="conversation interactive dans le terminal (sans Telegram)",
+        description="Converse comme le bot Telegram : les boutons deviennent des numéros.",
+    )
     add_knowledge_option(p)
     p.set_defaults(handler=run)
 

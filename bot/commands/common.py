@@ -23,7 +23,9 @@ class CliError(Exception):
 
 def add_knowledge_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--knowledge-dir", type=Path, default=None,
+        "--knowledge-dir",
+        type=Path,
+        default=None,
         help="dossier de connaissances (défaut : AIGUILLEUR_KNOWLEDGE_DIR ou les fichiers fournis)",
     )
 

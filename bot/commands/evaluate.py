@@ -14,9 +14,14 @@ SHARED_DEV_SET = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("eval", help="mesurer la précision sur un jeu de questions étiquetées",
-                       description="Top-1, top-3, MRR, précision et rappel du « pas de réponse », précision des lieux.")
-    p.add_argument("file", nargs="?", type=Path, default=None, help="fichier YAML (défaut : jeu de développement)")
+    p = sub.add_parser(
+        "eval",
+        help="mesurer la précision sur un jeu de questions étiquetées",
+        description="Top-1, top-3, MRR, précision et rappel du « pas de réponse », précision des lieux.",
+    )
+    p.add_argument(
+        "file", nargs="?", type=Path, default=None, help="fichier YAML (défaut : jeu de développement)"
+    )
     p.add_argument("--json", action="store_true", help="sortie JSON")
     add_knowledge_option(p)
     p.set_defaults(handler=run)
@@ -43,15 +48,21 @@ def run(args: argparse.Namespace) -> int:
         print_json(report)
         return 0
     print(f"Jeu : {path} ({len(cases)} questions)")
-    print(f"Dans le périmètre : {report['in_scope']} — top-1 {report['top1']:.3f}, top-3 {report['top3']:.3f}, MRR {report['mrr']:.3f}")
-    print(f"Hors périmètre : {report['out_of_scope']} — « pas de réponse » précision {report['no_match_precision']:.3f}, "
-          f"rappel {report['no_match_recall']:.3f}")
+    print(
+        f"Dans le périmètre : {report['in_scope']} — top-1 {report['top1']:.3f}, top-3 {report['top3']:.3f}, MRR {report['mrr']:.3f}"
+    )
+    print(
+        f"Hors périmètre : {report['out_of_scope']} — « pas de réponse » précision {report['no_match_precision']:.3f}, "
+        f"rappel {report['no_match_recall']:.3f}"
+    )
     print(f"Lieux : {report['territory_cases']} cas — exactitude {report['territory_accuracy']:.3f}")
     if report["misses"]:
         print("Erreurs :")
         for miss in report["misses"]:
             if "expected_place" in miss:
-                print(f"  - « {miss['q']} » : lieu attendu {miss['expected_place']}, obtenu {miss['got_place']}")
+                print(
+                    f"  - « {miss['q']} » : lieu attendu {miss['expected_place']}, obtenu {miss['got_place']}"
+                )
             else:
                 expected = ", ".join(miss["expected"]) or "pas de réponse"
                 got = ", ".join(miss["got"]) or "pas de réponse"

@@ -17,21 +17,37 @@ DEFAULT_FILE = Path("catalogue") / "aides-territoires.yaml"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("import", help="importer des aides publiques (Aides-territoires)",
-                       description="Importe des données externes dans un fichier de connaissances séparé.")
+    p = sub.add_parser(
+        "import",
+        help="importer des aides publiques (Aides-territoires)",
+        description="Importe des données externes dans un fichier de connaissances séparé.",
+    )
     sources = p.add_subparsers(dest="source", metavar="SOURCE", parser_class=type(p))
     at = sources.add_parser(
-        "aides-territoires", help="aides de l'API Aides-territoires (JSON)",
+        "aides-territoires",
+        help="aides de l'API Aides-territoires (JSON)",
         description="Lit un export JSON de l'API Aides-territoires (liste d'aides ou pages {count, next, previous, "
         "results}), garde les aides ouvertes aux collectivités et non échues, et écrit un fichier de catalogue.",
     )
     at.add_argument("file", type=Path, help="fichier JSON téléchargé depuis " + SOURCE_URL)
-    at.add_argument("--output", type=Path, default=None,
-                    help="fichier écrit (défaut : <connaissances>/catalogue/aides-territoires.yaml)")
-    at.add_argument("--today", default=None, help="date du jour AAAA-MM-JJ (défaut : aujourd'hui) ; "
-                    "les aides dont la date limite est passée sont écartées")
-    at.add_argument("--knowledge-dir", type=Path, default=None,
-                    help="dossier de connaissances (défaut : AIGUILLEUR_KNOWLEDGE_DIR ou les fichiers fournis)")
+    at.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="fichier écrit (défaut : <connaissances>/catalogue/aides-territoires.yaml)",
+    )
+    at.add_argument(
+        "--today",
+        default=None,
+        help="date du jour AAAA-MM-JJ (défaut : aujourd'hui) ; "
+        "les aides dont la date limite est passée sont écartées",
+    )
+    at.add_argument(
+        "--knowledge-dir",
+        type=Path,
+        default=None,
+        help="dossier de connaissances (défaut : AIGUILLEUR_KNOWLEDGE_DIR ou les fichiers fournis)",
+    )
     at.set_defaults(handler=run)
     p.set_defaults(handler=lambda _args: _missing_source(p))
 
@@ -45,8 +61,10 @@ def summary(result: ImportResult) -> list[str]:
     """French summary lines: counts kept and skipped by reason, unknown perimeters."""
     skipped = sum(result.skipped.values())
     reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(result.skipped.items()))
-    lines = [f"Aides-territoires : {result.read} aide(s) lue(s), {len(result.entries)} gardée(s), "
-             f"{skipped} écartée(s)" + (f" ({reasons})." if reasons else ".")]
+    lines = [
+        f"Aides-territoires : {result.read} aide(s) lue(s), {len(result.entries)} gardée(s), "
+        f"{skipped} écartée(s)" + (f" ({reasons})." if reasons else ".")
+    ]
     if result.unknown_perimeters:
         names = ", ".join(f"{name} ({n})" for name, n in sorted(result.unknown_perimeters.items()))
         lines.append(f"Périmètres non reconnus, aides proposées partout : {names}.")
@@ -104,5 +122,7 @@ def _write_checked(output: Path, text: str) -> None:
             output.unlink()
         else:
             output.write_text(previous, encoding="utf-8")
-        raise CliError("le fichier importé rend les connaissances invalides (rien n'a été changé) :\n"
-                       + "\n".join(str(p) for p in exc.problems)) from exc
+        raise CliError(
+            "le fichier importé rend les connaissances invalides (rien n'a été changé) :\n"
+            + "\n".join(str(p) for p in exc.problems)
+        ) from exc

@@ -28,14 +28,25 @@ CSV_HEADER = ("section", "entree", "texte", "nombre", "detail", "emplacement")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("report", help="rapport pour les administrateurs (entrées à relire, exemples, questions sans réponse)",
-                       description="Entrées non relues, exemples qui ne mènent plus à leur entrée et, si la base du bot "
-                       "existe, questions sans réponse et avis par entrée. Markdown par défaut, CSV avec --csv.")
+    p = sub.add_parser(
+        "report",
+        help="rapport pour les administrateurs (entrées à relire, exemples, questions sans réponse)",
+        description="Entrées non relues, exemples qui ne mènent plus à leur entrée et, si la base du bot "
+        "existe, questions sans réponse et avis par entrée. Markdown par défaut, CSV avec --csv.",
+    )
     p.add_argument("--csv", action="store_true", help="sortie CSV (une ligne par constat)")
-    p.add_argument("--db", type=Path, default=None,
-                   help=f"base SQLite du bot (défaut : {DB_ENV} ou ./{DEFAULT_DB}) ; ignorée si le fichier n'existe pas")
-    p.add_argument("--months", type=int, default=12, help="une entrée est à relire après ce nombre de mois (défaut : 12)")
-    p.add_argument("--days", type=int, default=30, help="période des statistiques du bot, en jours (défaut : 30)")
+    p.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help=f"base SQLite du bot (défaut : {DB_ENV} ou ./{DEFAULT_DB}) ; ignorée si le fichier n'existe pas",
+    )
+    p.add_argument(
+        "--months", type=int, default=12, help="une entrée est à relire après ce nombre de mois (défaut : 12)"
+    )
+    p.add_argument(
+        "--days", type=int, default=30, help="période des statistiques du bot, en jours (défaut : 30)"
+    )
     p.add_argument("--today", default=None, help=argparse.SUPPRESS)
     add_knowledge_option(p)
     p.set_defaults(handler=run)
@@ -121,8 +132,13 @@ def to_markdown(report: Report) -> str:
     else:
         out.append("Aucun : chaque exemple classe son entrée en premier.")
     if report.db is None:
-        out += ["", "## Utilisation du bot", "", "Base du bot introuvable : questions sans réponse et avis non disponibles "
-                f"(indiquez --db ou {DB_ENV})."]
+        out += [
+            "",
+            "## Utilisation du bot",
+            "",
+            "Base du bot introuvable : questions sans réponse et avis non disponibles "
+            f"(indiquez --db ou {DB_ENV}).",
+        ]
         return "\n".join(out) + "\n"
     out += ["", f"## Questions sans réponse les plus fréquentes ({report.days} derniers jours)", ""]
     if report.unanswered:
@@ -134,7 +150,10 @@ def to_markdown(report: Report) -> str:
     if report.feedback:
         out += ["| entrée | titre | 👍 | 👎 |", "| --- | --- | ---: | ---: |"]
         rows = sorted(report.feedback.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))
-        out += [f"| {i} | {_cell(report.titles.get(i, '(entrée retirée)'))} | {up} | {down} |" for i, (up, down) in rows]
+        out += [
+            f"| {i} | {_cell(report.titles.get(i, '(entrée retirée)'))} | {up} | {down} |"
+            for i, (up, down) in rows
+        ]
     else:
         out.append("Aucun avis.")
     return "\n".join(out) + "\n"
@@ -160,6 +179,8 @@ def run(args: argparse.Namespace) -> int:
     if args.months < 0 or args.days < 1:
         raise CliError("--months doit être positif et --days au moins 1", code=2)
     db = args.db or Path(os.environ.get(DB_ENV) or DEFAULT_DB)
-    report = build(load_engine(args), today=date_option(args.today), months=args.months, days=args.days, db=db)
+    report = build(
+        load_engine(args), today=date_option(args.today), months=args.months, days=args.days, db=db
+    )
     print(to_csv(report) if args.csv else to_markdown(report), end="")
     return 0

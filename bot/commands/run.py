@@ -34,15 +34,25 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "run", help="lancer le bot Telegram (polling, ou --webhook)",
+        "run",
+        help="lancer le bot Telegram (polling, ou --webhook)",
         description="Lance le bot Telegram. Réglages : variables AIGUILLEUR_* ou fichier .env (voir .env.example). "
         "SIGTERM ou Ctrl-C l'arrêtent proprement.",
     )
-    p.add_argument("--webhook", action="store_true",
-                   help="recevoir les mises à jour par webhook (AIGUILLEUR_WEBHOOK_URL, _SECRET, _LISTEN, _PORT)")
-    p.add_argument("--env-file", type=Path, default=Path(".env"), help="fichier de réglages (défaut : .env s'il existe)")
-    p.add_argument("--knowledge-dir", type=Path, default=None,
-                   help="dossier de connaissances (défaut : AIGUILLEUR_KNOWLEDGE_DIR ou les fichiers fournis)")
+    p.add_argument(
+        "--webhook",
+        action="store_true",
+        help="recevoir les mises à jour par webhook (AIGUILLEUR_WEBHOOK_URL, _SECRET, _LISTEN, _PORT)",
+    )
+    p.add_argument(
+        "--env-file", type=Path, default=Path(".env"), help="fichier de réglages (défaut : .env s'il existe)"
+    )
+    p.add_argument(
+        "--knowledge-dir",
+        type=Path,
+        default=None,
+        help="dossier de connaissances (défaut : AIGUILLEUR_KNOWLEDGE_DIR ou les fichiers fournis)",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="journal détaillé (DEBUG)")
     p.set_defaults(handler=run)
 
@@ -52,7 +62,9 @@ def load_settings(env_file: Path | None = None) -> Settings:
     try:
         return Settings(_env_file=env_file if env_file is not None and env_file.is_file() else None)  # type: ignore[call-arg]
     except ValidationError as exc:
-        lines = [f"{'.'.join(str(p) for p in e['loc']) or '?'}: {e['msg']}" for e in exc.errors(include_url=False)]
+        lines = [
+            f"{'.'.join(str(p) for p in e['loc']) or '?'}: {e['msg']}" for e in exc.errors(include_url=False)
+        ]
         raise CliError("réglages invalides / invalid settings:\n" + "\n".join(lines), code=2) from None
 
 
@@ -67,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(MISSING_WEBHOOK_URL, code=2)
 
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # Imported late: `aiguilleur --help` and the other commands do not pay for python-telegram-bot.
@@ -87,16 +100,26 @@ def run(args: argparse.Namespace) -> int:
     application = build_application(settings, engine, store)
     try:
         if args.webhook:
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+            secret = (
+                settings.webhook_secret.get_secret_value()
+                if settings.webhook_secret
+                else secrets.token_urlsafe(32)
+            )
             application.run_webhook(
-                listen=settings.webhook_listen, port=settings.webhook_port, url_path=settings.webhook_path,
-                webhook_url=settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES,
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=Update.ALL_TYPES,
                 stop_signals=STOP_SIGNALS,
             )
         else:
             application.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=STOP_SIGNALS)
     except InvalidToken:
-        raise CliError("Telegram refuse ce jeton / Telegram rejected this token (AIGUILLEUR_TELEGRAM_TOKEN).", code=2) from None
+        raise CliError(
+            "Telegram refuse ce jeton / Telegram rejected this token (AIGUILLEUR_TELEGRAM_TOKEN).", code=2
+        ) from None
     except NetworkError as exc:
         raise CliError(f"Telegram injoignable / cannot reach Telegram: {type(exc).__name__}") from None
     finally:

@@ -54,15 +54,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_knowledge_option(imp)
     imp.set_defaults(handler=run_import)
 
-    res = sub.add_parser("resolve", help="montrer le lieu compris dans un message",
-                         description="Affiche le territoire reconnu dans le texte (ou les candidats).")
+    res = sub.add_parser(
+        "resolve",
+        help="montrer le lieu compris dans un message",
+        description="Affiche le territoire reconnu dans le texte (ou les candidats).",
+    )
     res.add_argument("text", help="le message, entre guillemets")
     res.add_argument("--json", action="store_true", help="sortie JSON")
     add_knowledge_option(res)
     res.set_defaults(handler=run_resolve)
 
-    bench = sub.add_parser("bench", help="mesurer le chargement des tables et la résolution des lieux",
-                           description="Mesure le temps de chargement des tables et la médiane / p99 par message.")
+    bench = sub.add_parser(
+        "bench",
+        help="mesurer le chargement des tables et la résolution des lieux",
+        description="Mesure le temps de chargement des tables et la médiane / p99 par message.",
+    )
     bench.add_argument("--repeat", type=int, default=20, help="passages sur le jeu de messages (défaut 20)")
     add_knowledge_option(bench)
     bench.set_defaults(handler=run_bench)

@@ -10,9 +10,14 @@ from matching import Engine, KnowledgeError, default_knowledge_dir, load_knowled
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("validate", help="vérifier les fichiers de connaissances (code 0 valide, 1 erreurs, 2 usage)",
-                       description="Vérifie schéma, identifiants, références et exemples de chaque fichier.")
-    p.add_argument("dir", nargs="?", type=Path, default=None, help="dossier de connaissances (défaut : celui fourni)")
+    p = sub.add_parser(
+        "validate",
+        help="vérifier les fichiers de connaissances (code 0 valide, 1 erreurs, 2 usage)",
+        description="Vérifie schéma, identifiants, références et exemples de chaque fichier.",
+    )
+    p.add_argument(
+        "dir", nargs="?", type=Path, default=None, help="dossier de connaissances (défaut : celui fourni)"
+    )
     p.set_defaults(handler=run)
 
 

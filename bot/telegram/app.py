@@ -82,7 +82,12 @@ def quiet_http_logs(token: str | None = None) -> None:
 
 
 def build_application(
-    settings: Settings, engine: Engine, store: Store, *, updater: bool = True, **builder_options: Any,
+    settings: Settings,
+    engine: Engine,
+    store: Store,
+    *,
+    updater: bool = True,
+    **builder_options: Any,
 ) -> Application:  # type: ignore[type-arg]
     """The bot, ready for `run_polling`/`run_webhook` (or `initialize`/`start` in tests).
 
@@ -95,7 +100,9 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(token)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
         .post_init(_post_init)
     )
     if settings.telegram_base_url:
@@ -156,7 +163,9 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
         # 6. Unknown commands in private chats (groups: other bots' commands are none of our business).
         MessageHandler(new & private & filters.COMMAND, in_order(basics.unknown_command)),
         # 7. Stickers, photos, voice notes, documents… in private chats: we read text only.
-        MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, in_order(media.on_non_text)),
+        MessageHandler(
+            new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, in_order(media.on_non_text)
+        ),
     ]
     application.add_handlers(handlers)
     # 8. The one error handler.
@@ -169,4 +178,8 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     assert isinstance(services, Services)
     services.maybe_purge(force=True)
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
-    log.info("Aiguilleur ready as @%s with %d catalogue entries.", application.bot.username, len(services.engine.entries))
+    log.info(
+        "Aiguilleur ready as @%s with %d catalogue entries.",
+        application.bot.username,
+        len(services.engine.entries),
+    )

@@ -75,8 +75,11 @@ class BenchResult:
         data["bot_rates"] = [round(r, 1) for r in self.bot_rates]
         data["echo_rate"], data["bot_rate"] = round(self.echo_rate, 1), round(self.bot_rate, 1)
         data.update(
-            ratio=round(self.ratio, 3), ratios=[round(r, 3) for r in self.ratios], goal=GOAL,
-            goal_met=self.ratio >= GOAL, unit="updates/s",
+            ratio=round(self.ratio, 3),
+            ratios=[round(r, 3) for r in self.ratios],
+            goal=GOAL,
+            goal_met=self.ratio >= GOAL,
+            unit="updates/s",
         )
         return data
 
@@ -162,7 +165,10 @@ class _ProcessFake:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH", "")]))
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "bot.telegram.fakeserver", "--max-seconds", "900"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         assert self._proc.stdout is not None
         line = self._proc.stdout.readline()
@@ -222,8 +228,13 @@ async def _measure(factory: AppFactory, texts: Sequence[str], in_process: bool) 
 
 
 async def _bench(
-    engine: Engine, updates: int, rounds: int, store_dir: Path, progress: Callable[[str], None] | None,
-    in_process: bool, concurrency: int | None,
+    engine: Engine,
+    updates: int,
+    rounds: int,
+    store_dir: Path,
+    progress: Callable[[str], None] | None,
+    in_process: bool,
+    concurrency: int | None,
 ) -> BenchResult:
     texts = bench_texts(engine, updates)
     store = Store.open(store_dir / "bench.db", salt="bench-" + "0" * 32)
@@ -231,7 +242,10 @@ async def _bench(
 
     def aiguilleur_app(fake: _Fake) -> Application:  # type: ignore[type-arg]
         settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, telegram_token=SecretStr(fake.token), telegram_base_url=fake.base_url, rate_limit=False,
+            _env_file=None,
+            telegram_token=SecretStr(fake.token),
+            telegram_base_url=fake.base_url,
+            rate_limit=False,
             **options,
         )
         return build_application(settings, engine, store)
@@ -243,20 +257,33 @@ async def _bench(
             echo_rates.append(await _measure(echo_app, texts, in_process))
             bot_rates.append(await _measure(aiguilleur_app, texts, in_process))
             if progress:
-                progress(f"round {r + 1}/{rounds}: echo {echo_rates[-1]:.0f}/s, aiguilleur {bot_rates[-1]:.0f}/s")
+                progress(
+                    f"round {r + 1}/{rounds}: echo {echo_rates[-1]:.0f}/s, aiguilleur {bot_rates[-1]:.0f}/s"
+                )
     finally:
         store.close()
     return BenchResult(
-        updates=updates, rounds=rounds, echo_rate=statistics.median(echo_rates), bot_rate=statistics.median(bot_rates),
-        echo_rates=tuple(echo_rates), bot_rates=tuple(bot_rates),
+        updates=updates,
+        rounds=rounds,
+        echo_rate=statistics.median(echo_rates),
+        bot_rate=statistics.median(bot_rates),
+        echo_rates=tuple(echo_rates),
+        bot_rates=tuple(bot_rates),
         fake_server="same process" if in_process else "separate process",
-        concurrent_updates=concurrency if concurrency is not None else Settings.model_fields["concurrent_updates"].default,
+        concurrent_updates=concurrency
+        if concurrency is not None
+        else Settings.model_fields["concurrent_updates"].default,
     )
 
 
 def run_bench_bot(
-    engine: Engine, updates: int = 1000, rounds: int = 3, progress: Callable[[str], None] | None = None, *,
-    in_process: bool = False, concurrency: int | None = None,
+    engine: Engine,
+    updates: int = 1000,
+    rounds: int = 3,
+    progress: Callable[[str], None] | None = None,
+    *,
+    in_process: bool = False,
+    concurrency: int | None = None,
 ) -> BenchResult:
     """Runs the benchmark (rounds alternate echo and Aiguilleur; medians are reported).
 
@@ -267,4 +294,6 @@ def run_bench_bot(
     """
     updates = max(1, min(updates, MAX_UPDATES))
     with tempfile.TemporaryDirectory(prefix="aiguilleur-bench-") as tmp:
-        return asyncio.run(_bench(engine, updates, max(1, rounds), Path(tmp), progress, in_process, concurrency))
+        return asyncio.run(
+            _bench(engine, updates, max(1, rounds), Path(tmp), progress, in_process, concurrency)
+        )

@@ -38,18 +38,48 @@ MAX_POLL_SECONDS = 30.0
 MAX_CONTROL_UPDATES = 100_000
 MAX_LIFETIME_SECONDS = 3600.0
 
-_JSON_FIELDS = frozenset({
-    "reply_markup", "results", "commands", "allowed_updates", "entities", "link_preview_options", "button",
-    "scope", "reply_parameters", "caption_entities",
-})
-_INT_FIELDS = frozenset({"offset", "limit", "timeout", "message_id", "cache_time", "max_connections", "reply_to_message_id"})
-_BOOL_FIELDS = frozenset({"is_personal", "show_alert", "drop_pending_updates", "disable_notification", "protect_content"})
+_JSON_FIELDS = frozenset(
+    {
+        "reply_markup",
+        "results",
+        "commands",
+        "allowed_updates",
+        "entities",
+        "link_preview_options",
+        "button",
+        "scope",
+        "reply_parameters",
+        "caption_entities",
+    }
+)
+_INT_FIELDS = frozenset(
+    {"offset", "limit", "timeout", "message_id", "cache_time", "max_connections", "reply_to_message_id"}
+)
+_BOOL_FIELDS = frozenset(
+    {"is_personal", "show_alert", "drop_pending_updates", "disable_notification", "protect_content"}
+)
 
 # Telegram's HTML subset (https://core.telegram.org/bots/api#html-style).
-_ALLOWED_TAGS = frozenset({
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "tg-spoiler", "span",
-    "blockquote", "tg-emoji",
-})
+_ALLOWED_TAGS = frozenset(
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "a",
+        "code",
+        "pre",
+        "tg-spoiler",
+        "span",
+        "blockquote",
+        "tg-emoji",
+    }
+)
 _TAG = re.compile(r"<(/?)([a-zA-Z-]+)((?:\s+[a-z-]+(?:=\"[^\"<>]*\")?)*)\s*>")
 _SPECIAL = re.compile(r"[<>&]")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")
@@ -72,10 +102,10 @@ def check_html(text: str) -> str | None:
                 return f"unsupported start tag at byte offset {i}"
             closing, name = match.group(1), match.group(2).lower()
             if name not in _ALLOWED_TAGS:
-                return f"unsupported start tag \"{name}\" at byte offset {i}"
+                return f'unsupported start tag "{name}" at byte offset {i}'
             if closing:
                 if not stack or stack[-1] != name:
-                    return f"unexpected end tag \"{name}\" at byte offset {i}"
+                    return f'unexpected end tag "{name}" at byte offset {i}'
                 stack.pop()
             else:
                 stack.append(name)
@@ -86,9 +116,9 @@ def check_html(text: str) -> str | None:
                 return f"unsupported entity at byte offset {i}"
             position = match.end()
         else:
-            return f"unexpected \">\" at byte offset {i}"
+            return f'unexpected ">" at byte offset {i}'
     if stack:
-        return f"unclosed tag \"{stack[-1]}\""
+        return f'unclosed tag "{stack[-1]}"'
     return None
 
 
@@ -147,14 +177,24 @@ class FakeBotApi:
     """The fake server; create it, `await start()`, point PTB's `base_url` at `base_url`."""
 
     def __init__(
-        self, token: str = "123456:TEST-TOKEN", *, bot_id: int = 123456, username: str = "aiguilleur_test_bot",
-        record: bool = True, control: bool = False,
+        self,
+        token: str = "123456:TEST-TOKEN",
+        *,
+        bot_id: int = 123456,
+        username: str = "aiguilleur_test_bot",
+        record: bool = True,
+        control: bool = False,
     ) -> None:
         self.token = token
         self.control = control
         self.bot_user = {
-            "id": bot_id, "is_bot": True, "first_name": "Aiguilleur", "username": username,
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True,
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": "Aiguilleur",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
         }
         self.record = record
         self.calls: list[Call] = []
@@ -227,34 +267,62 @@ class FakeBotApi:
 
     @staticmethod
     def user(user_id: int, first_name: str = "Camille", username: str | None = None) -> dict[str, Any]:
-        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "fr"}
+        user: dict[str, Any] = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name,
+            "language_code": "fr",
+        }
         if username:
             user["username"] = username
         return user
 
     def message(
-        self, text: str | None = None, *, user_id: int = 1001, chat_id: int | None = None, chat_type: str = "private",
-        reply_to: dict[str, Any] | None = None, **extra: Any,
+        self,
+        text: str | None = None,
+        *,
+        user_id: int = 1001,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        reply_to: dict[str, Any] | None = None,
+        **extra: Any,
     ) -> dict[str, Any]:
         """Queues a message update as Telegram sends it (entities computed for commands and mentions)."""
-        return self.push_update(message_update(
-            next(self._message_ids), text, user_id=user_id, chat_id=chat_id, chat_type=chat_type,
-            reply_to=reply_to, **extra,
-        ))
+        return self.push_update(
+            message_update(
+                next(self._message_ids),
+                text,
+                user_id=user_id,
+                chat_id=chat_id,
+                chat_type=chat_type,
+                reply_to=reply_to,
+                **extra,
+            )
+        )
 
     def callback(self, data: str, message: dict[str, Any] | None, *, user_id: int = 1001) -> dict[str, Any]:
         """A button press on `message` (a message the bot sent, as recorded)."""
         query: dict[str, Any] = {
-            "id": str(next(self._ids)), "from": self.user(user_id), "chat_instance": "ci-1", "data": data,
+            "id": str(next(self._ids)),
+            "from": self.user(user_id),
+            "chat_instance": "ci-1",
+            "data": data,
         }
         if message is not None:
             query["message"] = message
         return self.push_update({"callback_query": query})
 
     def inline_query(self, query: str, *, user_id: int = 1001, offset: str = "") -> dict[str, Any]:
-        return self.push_update({
-            "inline_query": {"id": str(next(self._ids)), "from": self.user(user_id), "query": query, "offset": offset}
-        })
+        return self.push_update(
+            {
+                "inline_query": {
+                    "id": str(next(self._ids)),
+                    "from": self.user(user_id),
+                    "query": query,
+                    "offset": offset,
+                }
+            }
+        )
 
     def sent_message(self, call: Call) -> dict[str, Any]:
         """The message object the fake returned for a recorded sendMessage/editMessageText call."""
@@ -263,8 +331,13 @@ class FakeBotApi:
 
     # -- failure injection ------------------------------------------------------------------
 
-    def fail_next(self, method: str, code: int = 429, description: str = "Too Many Requests: retry after 1",
-                  retry_after: int | None = 1) -> None:
+    def fail_next(
+        self,
+        method: str,
+        code: int = 429,
+        description: str = "Too Many Requests: retry after 1",
+        retry_after: int | None = 1,
+    ) -> None:
         """The next call to `method` gets this error instead of its normal answer."""
         self._failures.setdefault(method, []).append(ApiError(code, description, retry_after))
 
@@ -278,7 +351,12 @@ class FakeBotApi:
         return [c for c in self.calls[since:] if c.method == method]
 
     async def wait_for(
-        self, method: str, predicate: Callable[[Call], bool] | None = None, *, count: int = 1, since: int = 0,
+        self,
+        method: str,
+        predicate: Callable[[Call], bool] | None = None,
+        *,
+        count: int = 1,
+        since: int = 0,
         within: float = 10.0,
     ) -> list[Call]:
         """Waits until `count` calls to `method` (matching `predicate`) arrived after `since`."""
@@ -292,7 +370,9 @@ class FakeBotApi:
                 await asyncio.wait_for(self._changed.wait_for(lambda: len(found()) >= count), within)
             except TimeoutError:
                 seen = [(c.method, str(c.params.get("text", ""))[:80]) for c in self.calls[since:]]
-                raise AssertionError(f"no {count} × {method} within {within}s; calls since mark: {seen}") from None
+                raise AssertionError(
+                    f"no {count} × {method} within {within}s; calls since mark: {seen}"
+                ) from None
         return found()
 
     async def wait_count(self, method: str, count: int, within: float = 60.0) -> None:
@@ -325,7 +405,8 @@ class FakeBotApi:
                 payload = json.dumps(body).encode()
                 writer.write(
                     f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\nContent-Type: application/json\r\n"
-                    f"Content-Length: {len(payload)}\r\nConnection: keep-alive\r\n\r\n".encode() + payload
+                    f"Content-Length: {len(payload)}\r\nConnection: keep-alive\r\n\r\n".encode()
+                    + payload
                 )
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
@@ -340,11 +421,11 @@ class FakeBotApi:
 
     async def _respond(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, Any]]:
         if self.control and path.startswith("/control/"):
-            return await self._control(path[len("/control/"):], body)
+            return await self._control(path[len("/control/") :], body)
         prefix = f"/bot{self.token}/"
         if not path.startswith(prefix):
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-        method = path[len(prefix):].split("?")[0]
+        method = path[len(prefix) :].split("?")[0]
         try:
             params = _parse_body(headers.get("content-type", ""), body)
         except ValueError:
@@ -431,10 +512,21 @@ class FakeBotApi:
             self.webhook = {}
             return True
         if method == "getWebhookInfo":
-            return {"url": self.webhook.get("url", ""), "has_custom_certificate": False, "pending_update_count": 0}
+            return {
+                "url": self.webhook.get("url", ""),
+                "has_custom_certificate": False,
+                "pending_update_count": 0,
+            }
         if method in (
-            "answerCallbackQuery", "setMyCommands", "deleteMyCommands", "sendChatAction", "deleteMessage",
-            "close", "logOut", "setMyDescription", "setMyShortDescription",
+            "answerCallbackQuery",
+            "setMyCommands",
+            "deleteMyCommands",
+            "sendChatAction",
+            "deleteMessage",
+            "close",
+            "logOut",
+            "setMyDescription",
+            "setMyShortDescription",
         ):
             return True
         raise ApiError(404, "Not Found")
@@ -481,8 +573,10 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: chat not found")
         message_id = next(self._message_ids)
         message: dict[str, Any] = {
-            "message_id": message_id, "date": int(time.time()),
-            "chat": self._chats.get(chat_id, {"id": chat_id, "type": "private"}), "from": self.bot_user,
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": self._chats.get(chat_id, {"id": chat_id, "type": "private"}),
+            "from": self.bot_user,
             "text": _plain(text) if p.get("parse_mode") == "HTML" and self.record else text,
         }
         if p.get("reply_markup"):
@@ -518,8 +612,14 @@ class FakeBotApi:
 
 
 def message_update(
-    message_id: int, text: str | None = None, *, user_id: int = 1001, chat_id: int | None = None,
-    chat_type: str = "private", reply_to: dict[str, Any] | None = None, **extra: Any,
+    message_id: int,
+    text: str | None = None,
+    *,
+    user_id: int = 1001,
+    chat_id: int | None = None,
+    chat_type: str = "private",
+    reply_to: dict[str, Any] | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     """A message update (without its update_id), as Telegram sends it."""
     chat_id = chat_id if chat_id is not None else user_id
@@ -529,7 +629,11 @@ def message_update(
     else:
         chat["title"] = "Groupe de test"
     message: dict[str, Any] = {
-        "message_id": message_id, "date": int(time.time()), "chat": chat, "from": FakeBotApi.user(user_id), **extra,
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": chat,
+        "from": FakeBotApi.user(user_id),
+        **extra,
     }
     if text is not None:
         message["text"] = text
@@ -655,7 +759,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.telegram.fakeserver", description=main.__doc__)
     parser.add_argument("--token", default="123456:TEST-TOKEN")
     parser.add_argument("--max-seconds", type=float, default=900.0)
-    parser.add_argument("--record", action="store_true", help="record every call (memory grows with the calls)")
+    parser.add_argument(
+        "--record", action="store_true", help="record every call (memory grows with the calls)"
+    )
     args = parser.parse_args(argv)
     api = FakeBotApi(args.token, record=args.record, control=True)
     asyncio.run(_serve_until_stopped(api, min(max(args.max_seconds, 1.0), MAX_LIFETIME_SECONDS)))

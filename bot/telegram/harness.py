@@ -57,7 +57,11 @@ async def started(app: Application) -> AsyncIterator[Application]:  # type: igno
 
 @asynccontextmanager
 async def running_bot(
-    engine: Engine, store: Store | None = None, *, api: FakeBotApi | None = None, **settings: Any,
+    engine: Engine,
+    store: Store | None = None,
+    *,
+    api: FakeBotApi | None = None,
+    **settings: Any,
 ) -> AsyncIterator[RunningBot]:
     """The bot polling a fresh fake server (rate limiter off unless `rate_limit=True` is given)."""
     own_store = store is None
@@ -67,7 +71,12 @@ async def running_bot(
         async with fake:
             # Sequential by default: tests rely on updates being handled in the order sent.
             options: dict[str, Any] = {"rate_limit": False, "concurrent_updates": 1, **settings}
-            config = Settings(_env_file=None, telegram_token=SecretStr(fake.token), telegram_base_url=fake.base_url, **options)  # type: ignore[call-arg]
+            config = Settings(
+                _env_file=None,
+                telegram_token=SecretStr(fake.token),
+                telegram_base_url=fake.base_url,
+                **options,
+            )  # type: ignore[call-arg]
             app = build_application(config, engine, store)
             async with started(app):
                 yield RunningBot(fake, app, store, config)

@@ -25,7 +25,11 @@ def reply_text(reply: Reply) -> str:
 
 
 async def reply_html(
-    chat: Chat, html_text: str, markup: InlineKeyboardMarkup | None = None, *, quote: Message | None = None,
+    chat: Chat,
+    html_text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    quote: Message | None = None,
 ) -> Message:
     """Sends already escaped HTML, split below Telegram's limit; the keyboard goes on the last part."""
     parts = split_message(html_text)

@@ -75,7 +75,13 @@ class Services:
             user_data.pop(SESSION_KEY, None)
 
     def remember(
-        self, user_id: int | None, session: Session, before: Any, outcome: Outcome, text: str | None, started: float,
+        self,
+        user_id: int | None,
+        session: Session,
+        before: Any,
+        outcome: Outcome,
+        text: str | None,
+        started: float,
     ) -> None:
         """Stores what changed (territory) and logs the interaction or the feedback."""
         if user_id is None:
@@ -85,7 +91,11 @@ class Services:
         if outcome.status is not None:
             latency = int((time.perf_counter() - started) * 1000)
             self.store.log_interaction(
-                user_id, status=outcome.status, top=outcome.top, latency_ms=latency, question=text,
+                user_id,
+                status=outcome.status,
+                top=outcome.top,
+                latency_ms=latency,
+                question=text,
             )
         if outcome.feedback is not None:
             entry_id, vote = outcome.feedback

@@ -66,7 +66,9 @@ EPCI_SUFFIXES = _keys("agglomération", "agglo", "métropole", "communauté", "c
 
 # Links between a legal form and the name ("du", "de la", …) and articles inside names.
 LINKS = _keys("du", "de", "de la", "de l'", "des", "d'")
-NAME_GLUE = _keys("le", "la", "les", "l", "de", "du", "des", "d", "en", "sur", "sous", "et", "aux", "au", "lès", "lez")
+NAME_GLUE = _keys(
+    "le", "la", "les", "l", "de", "du", "des", "d", "en", "sur", "sous", "et", "aux", "au", "lès", "lez"
+)
 
 # Programme names and need phrases that contain commune-like words: never a place.
 BLOCKED_PHRASES = _keys(

@@ -114,7 +114,7 @@ def _delimiter(first_line: str) -> str:
 
 
 def normalise_code(value: str) -> str:
-    """"1001" (leading zero lost by a spreadsheet) -> "01001"; "2a004" -> "2A004"."""
+    """ "1001" (leading zero lost by a spreadsheet) -> "01001"; "2a004" -> "2A004"."""
     code = value.strip().strip('"').replace(" ", "").upper()
     if code.endswith(".0") and code[:-2].isdigit():
         code = code[:-2]

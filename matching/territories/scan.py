@@ -40,7 +40,6 @@ class Mention:
     fuzzy: bool = False
 
 
-
 def fuzzy_codes(tables: Tables, key: str, *, lowercase: bool) -> list[str]:
     """Commune codes whose name is a slip of `key` (phonetic twin or 1-2 edits away).
 
@@ -67,7 +66,6 @@ def fuzzy_codes(tables: Tables, key: str, *, lowercase: bool) -> list[str]:
         return []
     closest = min(best.values())
     return [c for k, d in best.items() if d == closest for c in tables.commune_codes(k)]
-
 
 
 class Scan:
@@ -203,7 +201,11 @@ class Scan:
         region = self.t.region_keys.get(rest_key)
         if rest < end and (dep or region) and self._consistent(mention, dep, region):
             area = Mention(
-                "departement" if dep else "region", ((dep or region) or "",), rest, end, self._span(mention.end, end)
+                "departement" if dep else "region",
+                ((dep or region) or "",),
+                rest,
+                end,
+                self._span(mention.end, end),
             )
             return [mention, area]
         whole = self._fuzzy_at(i, end, compound=True)
@@ -453,5 +455,3 @@ class Scan:
         if self.t.commune(key) and (marked or key[:2] in ("2A", "2B")):
             return Mention("commune", (key,), i, i + 1, self._span(cue_start, i + 1))
         return None
-
-

@@ -164,7 +164,9 @@ class Tables:
         }
         postal = dict(map(_SPLIT_COMMA, _lines(base / "codes_postaux.csv.gz")))
         words_file = base / "mots_courants.txt"
-        words = frozenset(words_file.read_text(encoding="utf-8").split()) if words_file.exists() else frozenset()
+        words = (
+            frozenset(words_file.read_text(encoding="utf-8").split()) if words_file.exists() else frozenset()
+        )
         tables = cls(communes, deps, regions, epcis, postal, keys, dict(aliases), sounds, words)
         programmes_file = base / "programmes.csv"
         if programmes_file.exists():

@@ -56,7 +56,9 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc.swap_engine(engine)
     log.info("Knowledge reloaded: %d entries.", len(engine.entries))
     places = "avec" if engine.places is not None else "sans"
-    await reply_html(chat, f"Connaissances rechargées : {len(engine.entries)} entrées, {places} les tables de territoires.")
+    await reply_html(
+        chat, f"Connaissances rechargées : {len(engine.entries)} entrées, {places} les tables de territoires."
+    )
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -71,7 +73,10 @@ def esc(text: str) -> str:
 
 
 def render_stats(s: Stats) -> str:
-    lines = [f"<b>Statistiques des {s.days} derniers jours</b>", f"Questions : {s.questions} (utilisateurs : {s.users})"]
+    lines = [
+        f"<b>Statistiques des {s.days} derniers jours</b>",
+        f"Questions : {s.questions} (utilisateurs : {s.users})",
+    ]
     for status, count in s.by_status.items():
         lines.append(f"• {STATUS_LABELS.get(status, esc(status))} : {count}")
     if s.median_latency_ms is not None:

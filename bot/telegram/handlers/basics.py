@@ -78,9 +78,12 @@ async def deep_link(update: Update, context: ContextTypes.DEFAULT_TYPE, payload:
     svc = services(context)
     user = update.effective_user
     session = svc.session(context.user_data, user.id if user else None)
-    entry_id = payload[len(DEEP_LINK_ENTRY):]
+    entry_id = payload[len(DEEP_LINK_ENTRY) :]
     if svc.engine.entry(entry_id) is None:
-        await reply_html(chat, "Ce lien ne correspond plus à une offre du catalogue. Tapez /catalogue pour parcourir les offres.")
+        await reply_html(
+            chat,
+            "Ce lien ne correspond plus à une offre du catalogue. Tapez /catalogue pour parcourir les offres.",
+        )
         return True
     await send_outcome(chat, svc.dialogue.on_action(session, action("e", entry_id)))
     return True
@@ -118,4 +121,7 @@ async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_chat is not None:
-        await send_replies(update.effective_chat, [Reply("info", "Commande inconnue. Tapez /aide pour voir ce que je sais faire.")])
+        await send_replies(
+            update.effective_chat,
+            [Reply("info", "Commande inconnue. Tapez /aide pour voir ce que je sais faire.")],
+        )

@@ -58,7 +58,12 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
 
 
 async def _answer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, text: str, *, quote: bool = False,
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    message: Message,
+    text: str,
+    *,
+    quote: bool = False,
 ) -> None:
     started = time.perf_counter()
     svc = services(context)

@@ -39,22 +39,27 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         picks = [(e, r.reasons) for r in answer.results if (e := svc.engine.entry(r.id)) is not None]
     else:
         picks = [(e, ()) for e in svc.engine.entries]
-    results = [
-        _article(context, entry, reasons, territory) for entry, reasons in picks[:MAX_INLINE_RESULTS]
-    ]
+    results = [_article(context, entry, reasons, territory) for entry, reasons in picks[:MAX_INLINE_RESULTS]]
     button = None
     if not results:
-        button = InlineQueryResultsButton(text="Aucune réponse : poser la question au bot", start_parameter="inline")
+        button = InlineQueryResultsButton(
+            text="Aucune réponse : poser la question au bot", start_parameter="inline"
+        )
     await query.answer(results, cache_time=30, is_personal=True, button=button)
 
 
 def _article(
-    context: ContextTypes.DEFAULT_TYPE, entry: Entry, reasons: tuple[str, ...], territory: Territory | None,
+    context: ContextTypes.DEFAULT_TYPE,
+    entry: Entry,
+    reasons: tuple[str, ...],
+    territory: Territory | None,
 ) -> InlineQueryResultArticle:
     svc = services(context)
     related = tuple(e for r in entry.related[:2] if (e := svc.engine.entry(r)) is not None)
     contacts = svc.engine.contacts_for(entry.id, territory)
-    card = Reply("card", entry=entry, reasons=reasons, related=related, territory=territory, contacts=contacts)
+    card = Reply(
+        "card", entry=entry, reasons=reasons, related=related, territory=territory, contacts=contacts
+    )
     body = split_message(render(card, HTML), MessageLimit.MAX_TEXT_LENGTH)[0]
     who = f" — Contact : {contacts[0].organisation}" if contacts else ""
     description = (entry.summary + who)[:DESCRIPTION_CHARS]
@@ -62,7 +67,13 @@ def _article(
     payload = DEEP_LINK_ENTRY + entry.id
     if len(payload) <= 64 and context.bot.username:
         markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton("Ouvrir dans Aiguilleur", url=f"https://t.me/{context.bot.username}?start={payload}")]]
+            [
+                [
+                    InlineKeyboardButton(
+                        "Ouvrir dans Aiguilleur", url=f"https://t.me/{context.bot.username}?start={payload}"
+                    )
+                ]
+            ]
         )
     return InlineQueryResultArticle(
         id=entry.id.encode()[:64].decode(errors="ignore"),

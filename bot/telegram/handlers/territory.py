@@ -26,7 +26,9 @@ async def territoire(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         session.awaiting_place = True
         session.last_query = None
         if session.territory is None:
-            await reply_html(chat, "Aucune commune enregistrée. Dans quelle commune êtes-vous ? (nom ou code postal)")
+            await reply_html(
+                chat, "Aucune commune enregistrée. Dans quelle commune êtes-vous ? (nom ou code postal)"
+            )
         else:
             await reply_html(
                 chat,
