@@ -2,12 +2,12 @@
 territories and contact routing. No Telegram, no SQLite, no network."""
 
 from .analyzer import Analyzer, Term
-from .answer import Answer, Contact, Ranked, Ref, Status, Territory
+from .answer import Answer, Contact, Orientation, Ranked, Ref, Social, Status, Territory
 from .contacts import ContactRouter, de_form, de_region
 from .engine import MAX_QUERY_CHARS, Engine
 from .loader import Knowledge, KnowledgeError, Problem, default_knowledge_dir, load_knowledge
 from .normalise import fold, words
-from .schema import CatalogueFile, ContactsFile, Entry, Vocabulary
+from .schema import CatalogueFile, ContactsFile, Entry, Fact, Vocabulary
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -19,11 +19,14 @@ __all__ = [
     "ContactsFile",
     "Engine",
     "Entry",
+    "Fact",
     "Knowledge",
     "KnowledgeError",
+    "Orientation",
     "Problem",
     "Ranked",
     "Ref",
+    "Social",
     "Status",
     "Term",
     "Territory",

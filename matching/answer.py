@@ -10,7 +10,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-Status = Literal["match", "ambiguous", "no_match"]
+# match / ambiguous / no_match: a need was read (or not). chitchat: greetings, thanks,
+# acknowledgements — conversation words, not a need. place_only: the message only gives a place
+# or an identity ("je suis le maire de Pontivy"); the place is resolved, no entry is proposed.
+Status = Literal["match", "ambiguous", "no_match", "chitchat", "place_only"]
+# Which conversation words a message carries (set with status "chitchat", and possibly alongside
+# "place_only" as in "bonjour, mairie de Vannes").
+Social = Literal["greeting", "thanks", "acknowledgement", "goodbye"]
 Level = Literal["commune", "epci", "departement", "region"]
 
 
@@ -67,6 +73,24 @@ class Contact(_Frozen):
     note: str | None = None
     reliability: str | None = None
     for_entries: tuple[str, ...] = ()
+    # Details a person can act on, only where an official source gives them (never invented):
+    # a switchboard or service phone, a service mailbox (never a person's), a postal address,
+    # the date the source was last updated (ISO), and the source's label.
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    updated: str | None = None
+    source: str | None = None
+
+
+class Orientation(_Frozen):
+    """The right door for a frequent need outside the catalogue (e.g. hiring non-cadre
+    territorial staff → the centre de gestion): shown with `status: no_match`."""
+
+    organisation: str
+    why: str
+    url: str | None = None
+    source: str
 
 
 class Answer(_Frozen):
@@ -78,6 +102,11 @@ class Answer(_Frozen):
     territory: Territory | None = None
     territory_candidates: tuple[Territory, ...] = ()
     contacts: tuple[Contact, ...] = ()
+    orientation: Orientation | None = None
+    social: Social | None = None
+    # One answer per need when a message carries several ("un VTA et aussi recruter un manager"),
+    # in the order written; the top-level keys describe the first need. Empty for a single need.
+    needs: tuple[Answer, ...] = ()
 
     @property
     def top(self) -> Ranked | None:

@@ -28,6 +28,10 @@ class Case(BaseModel):
     departement: str | None = None
     region: str | None = None
     places: list[str] = Field(default_factory=list)
+    # Provenance of real-world cases (real-dev.yaml): not used for scoring.
+    src: str | None = None
+    url: str | None = None
+    why: str | None = None
 
     @property
     def has_place(self) -> bool:

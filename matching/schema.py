@@ -27,6 +27,23 @@ class Source(_Strict):
     reliability: Reliability = "V"
 
 
+FactKind = Literal["amount", "audience", "eligibility", "duration", "deadline", "procedure", "status"]
+
+
+class Fact(_Strict):
+    """A structured, sourced fact of an entry, shown on demand ("c'est combien ?", "jusqu'à
+    quand ?", "qui est éligible ?") rather than on every card; time-bound facts carry dates."""
+
+    kind: FactKind = Field(
+        description="amount (montant), audience (pour qui), eligibility (conditions), duration (durée), "
+        "deadline (date limite, fin), procedure (démarche), status (suspension, fin, reconduction)."
+    )
+    text: str = Field(min_length=10, description="The fact in French, as shown to the user.")
+    as_of: dt.date | None = Field(default=None, description="Date the source states the fact (shown).")
+    until: dt.date | None = Field(default=None, description="End date of a time-bound fact (shown).")
+    source: Source
+
+
 class Rules(_Strict):
     """Explicit routing rules, matched as whole phrases on the normalised message."""
 
@@ -62,6 +79,7 @@ class Entry(_Strict):
         description="INSEE codes (région 'R84', département 'D22', commune '22070'); empty = national.",
     )
     deadline: dt.date | None = None
+    facts: list[Fact] = Field(default_factory=list, description="Sourced facts shown on demand.")
 
 
 class CatalogueFile(_Strict):

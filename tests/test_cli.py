@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.evalsets import DEV_SET
 
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,7 +149,7 @@ def test_eval_meets_the_dev_set_thresholds(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_eval_human_output_names_the_figures(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "eval", str(DATA / "dev.yaml"))
+    code, out, _ = run(capsys, "eval", str(DEV_SET))
     assert code == 0
     assert "top-1" in out
     assert "MRR" in out

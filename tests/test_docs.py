@@ -38,3 +38,20 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert command in README
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert command.replace('".[test]"', '--quiet ".[test]"') in ci or command in ci
+
+
+def test_ci_checks_lint_formatting_and_types_before_the_tests() -> None:
+    """The state is protected: CI fails on a lint, formatting or type error."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    tests_at = ci.index("python -m pytest")
+    for check in ("ruff check .", "ruff format --check .", "mypy"):
+        assert check in ci, f".ci/run does not run `{check}`"
+        assert ci.index(check) < tests_at, f"`{check}` should run before the tests"
+
+
+def test_licence_covers_code_and_bundled_data() -> None:
+    """The package's SPDX expression names the code's licence and the bundled data's."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    expression = "MIT AND etalab-2.0 AND MPL-2.0"
+    assert f'license = "{expression}"' in pyproject
+    assert expression in (ROOT / "LICENSE").read_text(encoding="utf-8")

@@ -10,16 +10,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.evalsets import DEV_SET
 from matching.territories import PlaceResolver, resolution_json
 from matching.territories.text import name_key, sound_key, strip_article
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = yaml.safe_load((ROOT / "tests" / "data" / "places.yaml").read_text(encoding="utf-8"))
-DEV_CANDIDATES = (
-    ROOT / "tests" / "data" / "dev.yaml",
-    ROOT.parent / "shared" / "eval" / "dev.yaml",
-    Path("/work/shared/eval/dev.yaml"),
-)
 
 
 @pytest.fixture(scope="module")
@@ -72,11 +68,7 @@ def test_place_case(resolver: PlaceResolver, case: dict[str, Any]) -> None:
 
 
 def _dev_set() -> list[dict[str, Any]]:
-    for path in DEV_CANDIDATES:
-        if path.exists():
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            return list(data)
-    return []
+    return list(yaml.safe_load(DEV_SET.read_text(encoding="utf-8")))
 
 
 def test_dev_set_territories(resolver: PlaceResolver) -> None:

@@ -30,13 +30,13 @@ import yaml
 from matching import Engine, load_knowledge
 from matching.evaluation import Case, evaluate, load_cases
 
+from ..evalsets import DEV_SET
 from .baselines import Fts5Bm25, WRatioBaseline
 from .synthetic import synthetic_knowledge, synthetic_queries
 
 __all__ = ["GOALS", "BenchConfig", "percentile", "run_bench"]
 
 ROOT = Path(__file__).resolve().parents[2]
-DEV_SET = ROOT / "tests" / "data" / "dev.yaml"
 GOLDEN_DIR = ROOT / "tests" / "cases"
 GOALS = {
     "fts5_margin": 0.25,

@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--dev-set",
         type=Path,
         default=None,
-        help="jeu de questions étiquetées (défaut : tests/data/dev.yaml)",
+        help="jeu de questions étiquetées (défaut : le jeu de développement fourni)",
     )
     add_knowledge_option(p)
     p.set_defaults(handler=run)

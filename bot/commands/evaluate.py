@@ -7,10 +7,8 @@ from pathlib import Path
 
 from matching.evaluation import evaluate, load_cases
 
+from ..evalsets import DEV_SET
 from .common import CliError, add_knowledge_option, load_engine, print_json
-
-DEV_SET = Path(__file__).resolve().parents[2] / "tests" / "data" / "dev.yaml"
-SHARED_DEV_SET = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.yaml"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -28,10 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def default_set() -> Path:
-    """The dev set of a source checkout (also from an installed copy run at the repo root)."""
-    for candidate in (DEV_SET, Path.cwd() / "tests" / "data" / "dev.yaml", SHARED_DEV_SET):
-        if candidate.exists():
-            return candidate
+    """The dev set shipped with the package (works from an installed wheel too)."""
+    if DEV_SET.exists():
+        return DEV_SET
     raise CliError("jeu de développement introuvable : indiquez un fichier", code=2)
 
 

@@ -1,0 +1,41 @@
+"""Rendering of answer cards and other dialogue replies."""
+
+from __future__ import annotations
+
+from matching import Entry
+
+from ..dialogue import Reply
+from .contacts import contact_lines, territory_line
+from .markup import Markup
+
+KIND_LABELS = {"apec_offer": "Offre Apec", "anct_programme": "Programme ANCT", "aide": "Aide publique"}
+
+
+def entry_card(entry: Entry, reply: Reply, m: Markup) -> str:
+    """The answer card: what, why, next step, related programme, whom to contact."""
+    kind = KIND_LABELS.get(entry.kind, entry.kind)
+    lines = [f"{m.b(kind + ' : ' + entry.title)}", m.esc(entry.summary)]
+    if reply.reasons:
+        lines.append(f"{m.b('Pourquoi :')} " + m.esc(", ".join(f"« {r} »" for r in reply.reasons)))
+    lines.append(f"{m.b('Prochaine étape :')} {m.esc(entry.next_steps)}")
+    if reply.related:
+        lines.append(f"{m.b('À voir aussi :')} " + m.esc(" ; ".join(e.title for e in reply.related)))
+    if entry.url:
+        lines.append(m.link("En savoir plus", entry.url))
+    if reply.territory is not None:
+        place = territory_line(reply.territory, m)
+        if reply.territory.programmes:
+            place += m.esc(" — programmes : " + ", ".join(reply.territory.programmes))
+        lines.append(f"{m.b('Territoire :')} {place}")
+    if reply.contacts:
+        lines.append(m.b("À contacter :"))
+        lines.extend(contact_lines(reply.contacts, m))
+    return "\n".join(lines)
+
+
+def render(reply: Reply, m: Markup) -> str:
+    """Text of one reply (choices are rendered by the caller: numbers or buttons)."""
+    if reply.entry is not None:
+        body = entry_card(reply.entry, reply, m)
+        return f"{m.esc(reply.text)}\n\n{body}" if reply.text else body
+    return m.esc(reply.text)
