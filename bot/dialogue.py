@@ -62,6 +62,15 @@ class Outcome:
     answer: Answer | None = field(default=None, compare=False)
 
 
+# Replies to conversation words (engine status "chitchat"): never "transmise à l'équipe".
+_SOCIAL_REPLIES = {
+    "greeting": "Bonjour ! Quel est votre besoin ? Par exemple : « recruter un manager de centre-ville à Guingamp ».",
+    "thanks": "Avec plaisir ! N'hésitez pas si vous avez un autre besoin.",
+    "acknowledgement": "Très bien. Je reste disponible pour un autre besoin.",
+    "goodbye": "Au revoir, et bonne continuation !",
+}
+
+
 def _label(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -138,6 +147,11 @@ class Dialogue:
             session.territory = answer.territory
             session.awaiting_place = False
         replies: list[Reply] = []
+        if answer.status == "chitchat":
+            text = _SOCIAL_REPLIES.get(answer.social or "greeting", _SOCIAL_REPLIES["greeting"])
+            return Outcome((Reply("chitchat", text),), status=answer.status, answer=answer)
+        if answer.status == "place_only":
+            return Outcome(tuple(self._place_only(session, answer)), status=answer.status, answer=answer)
         if answer.status == "no_match":
             named = place if place is not None else self.engine.resolve_place(answer.query)
             if named.territory is not None or named.candidates:
@@ -270,7 +284,11 @@ class Dialogue:
                     f"C'est noté : votre territoire est {answer.territory.label()}. Quel est votre besoin ?",
                 )
             ]
-        return [self._candidates_reply(answer.territory_candidates)]
+        if answer.territory_candidates:
+            return [self._candidates_reply(answer.territory_candidates)]
+        return [
+            Reply("info", "Bonjour ! Quel est votre besoin ? Dites-le en une phrase, avec votre commune.")
+        ]
 
     def _candidates_reply(self, candidates: tuple[Territory, ...]) -> Reply:
         choices = tuple(Choice(_label(c.label()), action("p", c.code)) for c in candidates[:6])

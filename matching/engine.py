@@ -14,7 +14,9 @@ from typing import Protocol
 from .analyzer import Analyzer, Term
 from .answer import Answer, Contact, Ranked, Status, Territory
 from .contacts import ContactRouter
+from .conversation import ConversationReader
 from .loader import Knowledge, Problem, load_knowledge
+from .normalise import words
 from .schema import Entry
 from .scoring import Index, Scored, entry_fields
 
@@ -73,6 +75,7 @@ class Engine:
         self.analyzer = Analyzer(knowledge.vocabulary)
         self.analyzer.learn(t for e in knowledge.entries for texts in entry_fields(e).values() for t in texts)
         self.index = Index(knowledge.entries, self.analyzer)
+        self.conversation = ConversationReader(knowledge.vocabulary.conversation, self.analyzer.stop_words)
         self.router = ContactRouter(knowledge.contacts, places.prefecture if places else None)
         self._by_id = {e.id: e for e in knowledge.entries}
         self._has_perimeters = any(e.perimeter for e in knowledge.entries)
@@ -123,19 +126,76 @@ class Engine:
         place: PlaceResolutionLike | None = None,
     ) -> Answer:
         """Answers a message; `territory` is the remembered place, used when the message names none;
-        `place` is the message's place resolution when the caller already has it."""
+        `place` is the message's place resolution when the caller already has it.
+
+        Conversation words alone give `chitchat`, a place or an identity alone `place_only`;
+        several needs joined by a separator ("… et aussi …") are answered one by one in `needs`.
+        """
+        text = text[:MAX_QUERY_CHARS]
         place = place if place is not None else self.resolve_place(text)
-        terms = self.need_terms(text, place.spans)
-        candidates = place.candidates
-        here = place.territory
-        # The remembered place applies unless the message names other places; a remembered
-        # choice among the message's homonyms settles them.
-        if (
-            here is None
-            and territory is not None
-            and (not candidates or any(c.code == territory.code for c in candidates))
-        ):
-            here, candidates = territory, ()
+        here, candidates = _here(place, territory)
+        reading = self.conversation.read(self._words_outside(text, place.spans))
+        if not reading.has_content and (reading.identity or place.territory or place.candidates):
+            return Answer(
+                query=text,
+                status="place_only",
+                territory=here,
+                territory_candidates=candidates,
+                social=reading.social,
+            )
+        if not reading.has_content and reading.social is not None:
+            return Answer(
+                query=text,
+                status="chitchat",
+                territory=here,
+                territory_candidates=candidates,
+                social=reading.social,
+            )
+        needs = self._several_needs(text, place, here, candidates, top)
+        if needs:
+            return needs[0].model_copy(update={"query": text, "needs": tuple(needs)})
+        return self._answer(text, place.spans, here, candidates, top)
+
+    def _several_needs(
+        self,
+        text: str,
+        place: PlaceResolutionLike,
+        here: Territory | None,
+        candidates: tuple[Territory, ...],
+        top: int,
+    ) -> list[Answer]:
+        """One answer per piece of the message when at least two pieces are needs for different
+        entries; empty otherwise (the message is then read as one need)."""
+        pieces = self.conversation.split(text)
+        if len(pieces) < 2:
+            return []
+        answers: list[Answer] = []
+        for start, end in pieces:
+            spans = [
+                (max(a, start) - start, min(b, end) - start) for a, b in place.spans if a < end and b > start
+            ]
+            answer = self._answer(text[start:end], spans, here, candidates, top)
+            if answer.status in ("match", "ambiguous") and all(
+                a.results[0].id != answer.results[0].id for a in answers
+            ):
+                answers.append(answer)
+        return answers if len(answers) >= 2 else []
+
+    def _words_outside(self, text: str, spans: Sequence[tuple[int, int]]) -> list[str]:
+        for start, end in sorted(spans, reverse=True):
+            text = text[:start] + " " + text[end:]
+        return words(text)
+
+    def _answer(
+        self,
+        text: str,
+        spans: Sequence[tuple[int, int]],
+        here: Territory | None,
+        candidates: tuple[Territory, ...],
+        top: int,
+    ) -> Answer:
+        """The answer to one need."""
+        terms = self.need_terms(text, spans)
         scored = self.index.rank(terms, limit=max(top, 1), keep=self._perimeter_filter(here))
         status = _status(scored)
         results: tuple[Ranked, ...] = ()
@@ -210,6 +270,21 @@ def in_perimeter(entry: Entry, territory: Territory | None) -> bool:
     if not entry.perimeter or territory is None:
         return True
     return bool(territory_codes(territory) & set(entry.perimeter))
+
+
+def _here(
+    place: PlaceResolutionLike, remembered: Territory | None
+) -> tuple[Territory | None, tuple[Territory, ...]]:
+    """The message's place; the remembered place applies unless the message names other places,
+    and a remembered choice among the message's homonyms settles them."""
+    here, candidates = place.territory, place.candidates
+    if (
+        here is None
+        and remembered is not None
+        and (not candidates or any(c.code == remembered.code for c in candidates))
+    ):
+        return remembered, ()
+    return here, candidates
 
 
 def _status(scored: Sequence[Scored]) -> Status:

@@ -14,7 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from .answer import Answer, Territory
 from .engine import Engine
 
-__all__ = ["Case", "EvalReport", "evaluate", "load_cases"]
+__all__ = ["NO_ENTRY", "Case", "EvalReport", "evaluate", "load_cases"]
+
+# Statuses that propose no entry: for an out-of-scope case, each counts as "no answer".
+NO_ENTRY = ("no_match", "chitchat", "place_only")
 
 
 class Case(BaseModel):
@@ -102,8 +105,8 @@ def evaluate(engine: Engine, cases: Sequence[Case]) -> EvalReport:
     report = EvalReport()
     for case in cases:
         answer = engine.ask(case.q, top=3)
-        ids = [r.id for r in answer.results] if answer.status != "no_match" else []
-        if answer.status == "no_match":
+        ids = [r.id for r in answer.results] if answer.status not in NO_ENTRY else []
+        if not ids:
             report.predicted_no_match += 1
         if case.expect:
             report.in_scope += 1
@@ -117,7 +120,7 @@ def evaluate(engine: Engine, cases: Sequence[Case]) -> EvalReport:
                 )
         else:
             report.out_of_scope += 1
-            if answer.status == "no_match":
+            if not ids:
                 report.correct_no_match += 1
             else:
                 report.misses.append({"q": case.q, "expected": [], "got": ids[:3], "status": answer.status})

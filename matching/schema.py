@@ -88,14 +88,38 @@ class CatalogueFile(_Strict):
     entries: list[Entry] = Field(min_length=1)
 
 
+class Conversation(_Strict):
+    """Conversation words: what a message says besides a need (greetings, thanks, who is writing),
+    and the phrases that open a second need in the same message."""
+
+    greeting: list[str] = Field(default_factory=list, description="Salutations : « bonjour », « slt »…")
+    thanks: list[str] = Field(default_factory=list, description="Remerciements : « merci », « mrc »…")
+    acknowledgement: list[str] = Field(
+        default_factory=list, description="Accusés de réception : « ok », « d'accord », « parfait »…"
+    )
+    goodbye: list[str] = Field(
+        default_factory=list, description="Formules de fin : « au revoir », « bonne journée »…"
+    )
+    identity: list[str] = Field(
+        default_factory=list,
+        description="Mots qui disent qui écrit ou d'où (« je suis le maire », « mairie de », « ici la comcom ») "
+        "sans exprimer de besoin.",
+    )
+    separators: list[str] = Field(
+        default_factory=list,
+        description="Expressions qui ouvrent un second besoin dans le même message (« et aussi », « par ailleurs »).",
+    )
+
+
 class Vocabulary(_Strict):
-    """Abbreviations, synonyms and stop words used to normalise messages."""
+    """Abbreviations, synonyms and stop words used to normalise messages; conversation words."""
 
     abbreviations: dict[str, str] = Field(default_factory=dict, description="Abbreviation -> expansion.")
     synonyms: dict[str, list[str]] = Field(
         default_factory=dict, description="Canonical phrase -> variants that mean the same thing."
     )
     stop_words: list[str] = Field(default_factory=list)
+    conversation: Conversation = Field(default_factory=Conversation)
 
 
 class NationalReferent(_Strict):

@@ -14,9 +14,9 @@ from matching import MAX_QUERY_CHARS, Engine, Ref, Territory, de_form, de_region
 @given(st.text(max_size=300))
 def test_any_text_gets_an_answer_never_an_exception(engine: Engine, text: str) -> None:
     answer = engine.ask(text)
-    assert answer.status in {"match", "ambiguous", "no_match"}
+    assert answer.status in {"match", "ambiguous", "no_match", "chitchat", "place_only"}
     assert all(0 <= r.score <= 100 for r in answer.results)
-    assert (answer.status == "no_match") == (not answer.results)
+    assert (answer.status in {"no_match", "chitchat", "place_only"}) == (not answer.results)
 
 
 def test_equal_messages_get_identical_answers(engine: Engine) -> None:
@@ -140,3 +140,30 @@ def test_region_names_take_the_right_article() -> None:
         "des Hauts-de-France",
         "du Grand Est",
     ]
+
+
+def test_each_need_of_a_message_gets_its_answer_and_shares_the_place(engine: Engine) -> None:
+    """Rule: two needs joined by a separator ("et aussi") are answered one by one, in order;
+    the top-level keys describe the first need and every need carries the message's place."""
+    answer = engine.ask("un VTA et aussi recruter un manager de centre-ville, on est à Vierzon")
+    data = answer.to_json()
+    assert [n["results"][0]["id"] for n in data["needs"]] == [
+        "anct-volontariat-territorial",
+        "apec-recrutement-chef-projet",
+    ]
+    assert data["results"][0]["id"] == "anct-volontariat-territorial"
+    assert {n["territory"]["code"] for n in data["needs"]} == {"18279"}
+
+
+def test_one_need_written_with_a_separator_stays_one_need(engine: Engine) -> None:
+    """Rule: pieces that lead to the same entry are one need (no `needs` list)."""
+    answer = engine.ask("recruter un chef de projet PVD et aussi un manager de commerce")
+    assert answer.needs == ()
+    assert answer.results[0].id == "apec-recrutement-chef-projet"
+
+
+def test_a_greeting_with_a_need_is_a_need(engine: Engine) -> None:
+    """Rule: conversation words never hide a need written next to them."""
+    answer = engine.ask("Bonjour, merci de m'aider : on doit recruter un manager de centre-ville")
+    assert answer.status == "match"
+    assert answer.social is None

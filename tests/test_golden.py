@@ -1,5 +1,6 @@
 """Golden cases from `tests/cases/*.yaml`: each message must reach one of its expected entries
-first, or get "no_match" when it is out of scope."""
+first, or get no entry at all when it is out of scope or not a need (no_match, chitchat,
+place_only; an optional `status` says which)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import yaml
 from matching import Engine
 
 CASES = Path(__file__).resolve().parent / "cases"
+NO_ENTRY = ("no_match", "chitchat", "place_only")
 
 
 def _cases() -> list[Any]:
@@ -27,8 +29,16 @@ def test_golden_case(engine: Engine, case: dict[str, Any]) -> None:
     answer = engine.ask(case["q"])
     if "status" in case:
         assert answer.status == case["status"]
+    if "social" in case:
+        assert answer.social == case["social"]
+    if "commune" in case:
+        assert answer.territory is not None, "aucun lieu"
+        assert (answer.territory.level, answer.territory.code) == ("commune", case["commune"])
+    if "needs" in case:
+        assert [n.results[0].id for n in answer.needs] == case["needs"], answer.to_json()["needs"]
     if case["expect"]:
         assert answer.status != "no_match", answer.to_json()
         assert answer.results[0].id in case["expect"], [(r.id, r.score) for r in answer.results]
     else:
-        assert answer.status == "no_match", [(r.id, r.score) for r in answer.results]
+        assert answer.status in NO_ENTRY, [(r.id, r.score) for r in answer.results]
+        assert not answer.results
