@@ -12,7 +12,10 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["Settings"]
+__all__ = ["MIN_SALT_CHARS", "Settings"]
+
+# A shorter salt makes the pseudonymous user keys guessable by brute force.
+MIN_SALT_CHARS = 32
 
 
 class Settings(BaseSettings):
@@ -79,6 +82,16 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         """`AIGUILLEUR_WEBHOOK_URL=` in a .env file means unset."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("salt")
+    @classmethod
+    def _long_salt(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < MIN_SALT_CHARS:
+            raise ValueError(
+                f"le sel doit compter au moins {MIN_SALT_CHARS} caractères (ex. : python -c "
+                "'import secrets; print(secrets.token_hex(32))')"
+            )
+        return value
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import SCHEMA_VERSION, Store, load_or_create_salt
+from bot.store import SCHEMA_VERSION, Store, Vote, load_or_create_salt
+from bot.store.core import CARD_QUESTION_DAYS
 from matching import Territory
 from matching.answer import Ref
 
@@ -188,3 +189,155 @@ def test_a_store_from_a_newer_program_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(RuntimeError, match="newer"):
         Store.open(db)
+
+
+# -- sessions -------------------------------------------------------------------------------------
+
+
+def test_sessions_round_trip_by_pseudonymous_key_and_survive_reopening(tmp_path: Path) -> None:
+    """A conversation state is saved as JSON under the pseudonymous key, never the raw id."""
+    db = tmp_path / "store.db"
+    store = Store.open(db)
+    key = store.user_key(USER)
+    assert store.load_session(key) is None
+    store.save_session(key, {"awaiting_place": True, "last_query": "piscine à Brest", "n": [1, 2]})
+    store.close()
+    store = Store.open(db)
+    assert store.load_session(key) == {"awaiting_place": True, "last_query": "piscine à Brest", "n": [1, 2]}
+    assert store.load_session(store.user_key(OTHER)) is None
+    store.delete_session(key)
+    assert store.load_session(key) is None
+    store.close()
+    assert str(USER) not in _dump(db)
+
+
+def test_an_unreadable_session_is_ignored() -> None:
+    """A corrupt stored session reads as no session (the conversation starts afresh)."""
+    store = Store.memory()
+    key = store.user_key(USER)
+    store.db.execute("INSERT INTO sessions VALUES (?, ?, ?)", [key, "{not json", "2026-01-01 00:00:00"])
+    assert store.load_session(key) is None
+    store.close()
+
+
+def test_erase_and_retention_cover_sessions_and_cards() -> None:
+    """`/oubli` and the retention purge delete sessions and shown cards like every other row."""
+    clock = Clock()
+    store = Store.memory(retention_days=30, clock=clock)
+    store.save_session(store.user_key(USER), {"last_query": "q"})
+    store.card_shown(USER, USER, 10, "apec-mentorat", "q")
+    store.save_session(store.user_key(OTHER), {"last_query": "q"})
+    assert store.rows_about(USER) == 2
+    assert store.erase(USER) == 2
+    assert store.load_session(store.user_key(USER)) is None
+    clock.now += dt.timedelta(days=31)
+    assert store.purge() == 1
+    assert store.load_session(store.user_key(OTHER)) is None
+    store.close()
+
+
+def test_rows_dated_in_the_future_are_purged() -> None:
+    """Rows written under a clock set years ahead would outlive the retention period: purged."""
+    clock = Clock()
+    store = Store.memory(clock=clock)
+    clock.now += dt.timedelta(days=3650)
+    store.log_interaction(USER, status="no_match", question="écrite dans le futur")
+    clock.now -= dt.timedelta(days=3650)
+    store.log_interaction(OTHER, status="no_match", question="aujourd'hui")
+    assert store.purge() == 1
+    assert store.rows_about(USER) == 0
+    assert store.rows_about(OTHER) == 1
+    store.close()
+
+
+# -- votes ----------------------------------------------------------------------------------------
+
+
+def test_one_vote_per_user_and_card() -> None:
+    """A second vote (a replay, or the other thumb) on the same card stores nothing."""
+    store = Store.memory()
+    store.card_shown(USER, USER, 10, "apec-mentorat", "mentorat des cadres")
+    assert store.record_vote(USER, USER, 10, "apec-mentorat", -1) is Vote.RECORDED
+    assert store.record_vote(USER, USER, 10, "apec-mentorat", -1) is Vote.DUPLICATE
+    assert store.record_vote(USER, USER, 10, "apec-mentorat", 1) is Vote.DUPLICATE
+    assert store.feedback_by_entry() == {"apec-mentorat": (0, 1)}
+    assert store.disliked() == [("apec-mentorat", "mentorat des cadres")]
+    store.close()
+
+
+def test_a_vote_on_a_card_never_shown_to_the_voter_stores_nothing() -> None:
+    """Votes on entries never shown, on another message, or on someone else's card are ignored."""
+    store = Store.memory()
+    store.card_shown(USER, -100, 10, "apec-mentorat", "question privée de l'auteur")
+    assert store.record_vote(USER, -100, 10, "anct-pvd", 1) is Vote.NOT_SHOWN
+    assert store.record_vote(USER, -100, 11, "apec-mentorat", 1) is Vote.NOT_SHOWN
+    assert store.record_vote(OTHER, -100, 10, "apec-mentorat", -1) is Vote.NOT_SHOWN
+    assert store.feedback_by_entry() == {}
+    assert store.rows_about(OTHER) == 0
+    store.close()
+
+
+def test_a_thumbs_up_keeps_no_question_and_card_questions_expire() -> None:
+    """A card forgets its question once voted 👍, or after CARD_QUESTION_DAYS."""
+    clock = Clock()
+    store = Store.memory(clock=clock)
+    store.card_shown(USER, USER, 1, "apec-mentorat", "première question")
+    store.card_shown(USER, USER, 2, "apec-mentorat", "seconde question")
+    assert store.record_vote(USER, USER, 1, "apec-mentorat", 1) is Vote.RECORDED
+    clock.now += dt.timedelta(days=CARD_QUESTION_DAYS + 1)
+    store.purge()
+    assert store.db.execute("SELECT question FROM cards").fetchall() == [(None,), (None,)]
+    assert store.db.execute("SELECT question FROM feedback").fetchall() == [(None,)]
+    store.close()
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+
+def test_database_files_are_private(tmp_path: Path) -> None:
+    """The DB and its WAL are created 0600 like the salt; a 0644 file is restricted on opening."""
+    db = tmp_path / "store.db"
+    store = Store.open(db)
+    store.log_interaction(USER, status="no_match", question="q")
+    for path in (db, tmp_path / "store.db-wal"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    store.close()
+    db.chmod(0o644)
+    Store.open(db).close()
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+def test_erased_text_leaves_no_trace_in_the_database_or_wal_files(tmp_path: Path) -> None:
+    """After `/oubli`, the erased question is in none of the *.db* files (secure_delete + checkpoint)."""
+    db = tmp_path / "store.db"
+    store = Store.open(db)
+    secret = "subvention piscine municipale de Plouzané-Témoin"
+    for _ in range(3):
+        store.log_interaction(USER, status="no_match", question=secret)
+    store.card_shown(USER, USER, 5, "apec-mentorat", secret)
+    store.save_session(store.user_key(USER), {"last_query": secret})
+    store.log_interaction(OTHER, status="no_match", question="autre question")
+    store.erase(USER)
+    files = sorted(tmp_path.glob("store.db*"))
+    assert any(f.name == "store.db-wal" for f in files)
+    for path in files:
+        assert secret.encode() not in path.read_bytes(), path.name
+    store.close()
+
+
+def test_integrity_is_reported() -> None:
+    store = Store.memory()
+    assert store.integrity() == "ok"
+    store.close()
+
+
+def test_a_short_salt_is_refused_by_the_settings_without_showing_it() -> None:
+    """AIGUILLEUR_SALT under 32 characters would make user keys guessable: a settings error."""
+    from pydantic import SecretStr, ValidationError
+
+    from bot.settings import MIN_SALT_CHARS, Settings
+
+    with pytest.raises(ValidationError, match="au moins 32") as info:
+        Settings(_env_file=None, salt=SecretStr("court-et-secret"))  # type: ignore[call-arg]
+    assert "court-et-secret" not in str(info.value)
+    assert Settings(_env_file=None, salt=SecretStr("x" * MIN_SALT_CHARS)).salt is not None  # type: ignore[call-arg]
