@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from click.testing import CliRunner
 
-from bot.cli import main
+from bot.cli import cli, main
 from bot.evalsets import DEV_SET
+from matching.territories.programmes import PROGRAMME_IDS
 
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
+USAGE_ERRORS: list[dict[str, Any]] = yaml.safe_load(
+    (DATA / "cli" / "usage-errors.yaml").read_text(encoding="utf-8")
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -162,11 +170,90 @@ def test_eval_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str], 
     assert err.strip() == f"Error: fichier introuvable : {tmp_path / 'absent.yaml'}"
 
 
-def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as exc:
-        main(["frobnicate"])
-    assert exc.value.code == 2
-    assert "Error: " in capsys.readouterr().err
+def _fill(text: str) -> str:
+    return text.replace("{data}", str(DATA)).replace("{programmes}", ", ".join(PROGRAMME_IDS))
+
+
+@pytest.mark.parametrize("case", USAGE_ERRORS, ids=lambda c: " ".join(c["args"]))
+def test_usage_errors_are_one_french_error_line_and_exit_code_2(
+    case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bad command line prints exactly one `Error: …` line on stderr, nothing on stdout, code 2."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [_fill(a) for a in case["args"]])
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", _fill(case["stderr"]) + "\n")
+
+
+def test_no_command_shows_the_help_on_stderr_with_exit_code_2() -> None:
+    """`aiguilleur` alone is a usage error: the help page says what to type."""
+    result = CliRunner().invoke(cli, [])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("Utilisation : aiguilleur [OPTIONS] COMMANDE [ARGUMENTS]...\n")
+
+
+def test_group_without_sub_command_shows_its_help_with_exit_code_2() -> None:
+    result = CliRunner().invoke(cli, ["territories"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Utilisation : aiguilleur territories [OPTIONS] COMMANDE")
+    assert "import-programme" in result.stderr
+
+
+def test_version_prints_the_package_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert (result.exit_code, result.stdout) == (
+        0,
+        f"aiguilleur {importlib.metadata.version('aiguilleur')}\n",
+    )
+
+
+def test_help_lists_every_command_in_french() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Utilisation : aiguilleur [OPTIONS] COMMANDE [ARGUMENTS]...\n")
+    assert "  ask          répondre à un besoin" in result.stdout
+    assert "-h, --help  afficher cette aide et quitter" in result.stdout
+    assert "Show this message" not in result.stdout
+
+
+def test_command_help_documents_its_arguments_in_french() -> None:
+    result = CliRunner().invoke(cli, ["ask", "--help"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Utilisation : aiguilleur ask [OPTIONS] TEXTE\n")
+    assert "  TEXTE  le besoin, entre guillemets" in result.stdout
+    assert "--top N" in result.stdout
+
+
+def test_help_loads_no_command_module() -> None:
+    """`aiguilleur --help` imports neither a command module nor the engine (sub-commands are lazy)."""
+    code = (
+        "import sys; from bot.cli import main; main(['--help']); "
+        "print(sorted(m for m in sys.modules if m.startswith(('bot.commands.', 'matching', 'pydantic'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "['bot.commands.base']"
+
+
+def test_bench_bot_updates_bound_is_the_benchmark_limit() -> None:
+    """--updates is checked against the limit of the Telegram benchmark itself."""
+    from bot.commands import bench_bot
+    from bot.telegram.bench import MAX_UPDATES
+
+    assert bench_bot.MAX_UPDATES == MAX_UPDATES
+
+
+def test_a_closed_pipe_is_not_an_error() -> None:
+    """When the reader goes away (`aiguilleur catalogue | head -1`), the command ends quietly, code 0."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "catalogue"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.close()  # before the command writes anything
+        err = process.stderr.read().decode()
+        assert (process.wait(timeout=60), err) == (0, "")
 
 
 def test_chat_answers_remembers_the_commune_and_quits(

@@ -3,34 +3,47 @@ README's test command is the one CI runs."""
 
 from __future__ import annotations
 
-import argparse
+from collections.abc import Iterator
 from pathlib import Path
 
-from bot.cli import build_parser
+import click
+
+from bot.cli import COMMANDS, cli
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def _commands() -> dict[str, argparse.ArgumentParser]:
-    parser = build_parser()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    raise AssertionError("no sub-commands")
+def _commands(group: click.Group = cli, path: str = "aiguilleur") -> Iterator[tuple[str, click.Command]]:
+    """Every command and sub-command as (`aiguilleur territories resolve`, command), loading each."""
+    ctx = click.Context(group, info_name=path)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, f"{path} {name} cannot be loaded"
+        yield f"{path} {name}", command
+        if isinstance(command, click.Group):
+            yield from _commands(command, f"{path} {name}")
 
 
 def test_every_command_has_help_text() -> None:
-    parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    helps = {choice.dest: choice.help for choice in sub._choices_actions}
-    for name in _commands():
-        assert helps.get(name), f"{name} has no help text"
+    """Each command has a line in `aiguilleur --help` and a description in its own help page."""
+    for name, command in _commands():
+        assert command.get_short_help_str(), f"{name} has no short help"
+        assert command.help, f"{name} has no help text"
+
+
+def test_lazy_table_names_the_commands_it_loads() -> None:
+    """The name under which `aiguilleur --help` lists a command is the command's own name."""
+    ctx = click.Context(cli, info_name="aiguilleur")
+    for name in COMMANDS:
+        command = cli.get_command(ctx, name)
+        assert command is not None
+        assert command.name == name
 
 
 def test_every_command_is_documented_in_the_readme() -> None:
-    for name in _commands():
-        assert f"aiguilleur {name}" in README, f"README does not mention `aiguilleur {name}`"
+    for name, _ in _commands():
+        assert name in README, f"README does not mention `{name}`"
 
 
 def test_ci_runs_the_readme_test_command() -> None:

@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.commands import territories
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "data" / "territoires" / "programmes"
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise SystemExit(2)
-
-
 def _run(*argv: str) -> int:
-    parser = _Parser(prog="aiguilleur")
-    territories.register(parser.add_subparsers(dest="command", parser_class=_Parser))
-    args = parser.parse_args(list(argv))
-    try:
-        return int(args.handler(args))
-    except territories.CliError as exc:
-        print(f"Error: {exc}")
-        return exc.code
+    return main(list(argv))
 
 
 @pytest.fixture(scope="module")
@@ -65,15 +53,13 @@ def test_import_programme(knowledge: Path, capsys: pytest.CaptureFixture[str]) -
 def test_import_errors(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> None:
     common = ("--knowledge-dir", str(knowledge))
     assert _run("territories", "import-programme", "pvd", str(FIXTURES / "ti_epci_codgeo.csv"), *common) == 2
-    assert "programme inconnu" in capsys.readouterr().out
+    assert "programme inconnu" in capsys.readouterr().err
     missing = str(FIXTURES / "absent.csv")
     assert _run("territories", "import-programme", "anct-crte", missing, *common) == 1
     bad = str(FIXTURES / "sans_colonne_code.csv")
     assert _run("territories", "import-programme", "anct-crte", bad, *common) == 1
-    assert "aucune colonne de code INSEE" in capsys.readouterr().out
-    with pytest.raises(SystemExit) as exc:
-        _run("territories", "import-programme", "anct-crte")
-    assert exc.value.code == 2
+    assert "aucune colonne de code INSEE" in capsys.readouterr().err
+    assert _run("territories", "import-programme", "anct-crte") == 2
 
 
 def test_resolve_text_output(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,41 +2,42 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
+from pathlib import Path
+
+import click
 
 from matching import Answer, Engine
 
 from ..dialogue import Dialogue, Session
 from ..render import PLAIN, render
-from .common import CliError, add_knowledge_option, load_engine, print_json
+from .base import Command
+from .common import knowledge_option, load_engine, print_json
+from .params import Integer
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "ask",
-        help="répondre à un besoin (« - » : une question par ligne sur l'entrée standard, JSON Lines)",
-        description="Trouve l'offre ou le programme qui répond au besoin, et qui contacter.",
-    )
-    p.add_argument("text", help="le besoin, entre guillemets ; « - » pour lire une question par ligne")
-    p.add_argument("--top", type=int, default=3, help="nombre de résultats (défaut 3)")
-    p.add_argument("--json", action="store_true", help="sortie JSON")
-    add_knowledge_option(p)
-    p.set_defaults(handler=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    if args.top < 1:
-        raise CliError("--top doit être au moins 1", code=2)
-    engine = load_engine(args)
-    if args.text == "-":
-        return batch(engine, args.top)
-    answer = engine.ask(args.text, top=args.top)
-    if args.json:
+@click.command(
+    "ask",
+    cls=Command,
+    help="Trouve l'offre ou le programme qui répond au besoin, et qui contacter.",
+)
+@click.argument(
+    "text", metavar="TEXTE", help="le besoin, entre guillemets ; « - » pour lire une question par ligne"
+)
+@click.option("--top", type=Integer(min=1), default=3, metavar="N", help="nombre de résultats (défaut 3)")
+@click.option("--json", "as_json", is_flag=True, help="sortie JSON")
+@knowledge_option
+def command(text: str, top: int, as_json: bool, knowledge_dir: Path | None) -> int:
+    """One answer, or JSON Lines for `-`."""
+    engine = load_engine(knowledge_dir)
+    if text == "-":
+        return batch(engine, top)
+    answer = engine.ask(text, top=top)
+    if as_json:
         print_json(answer.to_json())
     else:
-        print(human(engine, answer))
+        click.echo(human(engine, answer))
     return 0
 
 

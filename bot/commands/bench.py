@@ -3,76 +3,71 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import click
+
 from matching import KnowledgeError
 
 from ..bench.runner import GOALS, BenchConfig, run_bench
-from .common import CliError, add_knowledge_option, print_json
+from .base import CliError, Command
+from .common import knowledge_option, print_json
+from .params import Existing, Integer, IntList
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "bench",
-        help="comparer le moteur à deux méthodes simples et mesurer sa vitesse",
-        description="Précision top-1 face à FTS5 BM25 et rapidfuzz WRatio sur le jeu de développement, "
-        "latence sur le catalogue réel et sur des catalogues synthétiques, démarrage et mémoire.",
-    )
-    p.add_argument("--json", action="store_true", help="sortie JSON (un seul objet)")
-    p.add_argument(
-        "--sizes", default="1000,10000", help="tailles des catalogues synthétiques (défaut : 1000,10000)"
-    )
-    p.add_argument(
-        "--queries",
-        type=int,
-        default=150,
-        help="nombre de questions chronométrées par catalogue (défaut : 150)",
-    )
-    p.add_argument(
-        "--dev-set",
-        type=Path,
-        default=None,
-        help="jeu de questions étiquetées (défaut : le jeu de développement fourni)",
-    )
-    add_knowledge_option(p)
-    p.set_defaults(handler=run)
-
-
-def _sizes(text: str) -> tuple[int, ...]:
-    try:
-        sizes = tuple(int(part) for part in text.split(",") if part.strip())
-    except ValueError:
-        raise CliError(
-            f"--sizes attend des entiers séparés par des virgules, pas « {text} »", code=2
-        ) from None
-    if any(s < 1 for s in sizes):
-        raise CliError("--sizes : chaque taille doit être positive", code=2)
-    return sizes
-
-
-def run(args: argparse.Namespace) -> int:
+@click.command(
+    "bench",
+    cls=Command,
+    help="Précision top-1 face à FTS5 BM25 et rapidfuzz WRatio sur le jeu de développement, "
+    "latence sur le catalogue réel et sur des catalogues synthétiques, démarrage et mémoire.",
+)
+@click.option("--json", "as_json", is_flag=True, help="sortie JSON (un seul objet)")
+@click.option(
+    "--sizes",
+    type=IntList(),
+    default="1000,10000",
+    metavar="N,N",
+    help="tailles des catalogues synthétiques (défaut : 1000,10000)",
+)
+@click.option(
+    "--queries",
+    type=Integer(),
+    default=150,
+    metavar="N",
+    help="nombre de questions chronométrées par catalogue (défaut : 150)",
+)
+@click.option(
+    "--dev-set",
+    type=Existing("jeu de questions"),
+    default=None,
+    metavar="FICHIER",
+    help="jeu de questions étiquetées (défaut : le jeu de développement fourni)",
+)
+@knowledge_option
+def command(
+    as_json: bool, sizes: tuple[int, ...], queries: int, dev_set: Path | None, knowledge_dir: Path | None
+) -> int:
+    """Runs the benchmark and prints its table (or JSON); progress goes to stderr."""
     config = BenchConfig(
-        knowledge_dir=args.knowledge_dir,
-        sizes=_sizes(args.sizes),
-        queries=max(args.queries, 1),
-        progress=None if args.json else lambda msg: print(msg, file=sys.stderr),
+        knowledge_dir=knowledge_dir,
+        sizes=sizes,
+        queries=max(queries, 1),
+        progress=None if as_json else lambda msg: click.echo(msg, err=True),
     )
-    if args.dev_set is not None:
-        config = replace(config, dev_set=args.dev_set)
+    if dev_set is not None:
+        config = replace(config, dev_set=dev_set)
     if not config.dev_set.exists():
         raise CliError(f"jeu de questions introuvable : {config.dev_set} (indiquez --dev-set)", code=2)
     try:
         result = run_bench(config)
     except KnowledgeError as exc:
         raise CliError("connaissances invalides :\n" + "\n".join(str(p) for p in exc.problems)) from exc
-    if args.json:
+    if as_json:
         print_json(result)
     else:
-        print(format_table(result))
+        click.echo(format_table(result))
     return 0
 
 

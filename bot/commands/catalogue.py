@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
+from pathlib import Path
+
+import click
 
 from ..render import KIND_LABELS
-from .common import add_knowledge_option, load_engine, print_json
+from .base import Command
+from .common import knowledge_option, load_engine, print_json
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "catalogue",
-        help="lister les offres et programmes du catalogue",
-        description="Liste les offres Apec, programmes ANCT et aides du catalogue.",
-    )
-    p.add_argument("--json", action="store_true", help="sortie JSON (tableau d'objets)")
-    add_knowledge_option(p)
-    p.set_defaults(handler=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    engine = load_engine(args)
-    if args.json:
+@click.command("catalogue", cls=Command, help="Liste les offres Apec, programmes ANCT et aides du catalogue.")
+@click.option("--json", "as_json", is_flag=True, help="sortie JSON (tableau d'objets)")
+@knowledge_option
+def command(as_json: bool, knowledge_dir: Path | None) -> int:
+    """The catalogue as a table grouped by kind, or JSON."""
+    engine = load_engine(knowledge_dir)
+    if as_json:
         print_json(
             [
                 {
@@ -45,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     for e in engine.entries:
         if e.kind != current:
             current = e.kind
-            print(f"\n{KIND_LABELS.get(e.kind, e.kind)}")
-        print(f"  {e.id:<38} {e.title}")
-    print(f"\n{len(engine.entries)} entrées.")
+            click.echo(f"\n{KIND_LABELS.get(e.kind, e.kind)}")
+        click.echo(f"  {e.id:<38} {e.title}")
+    click.echo(f"\n{len(engine.entries)} entrées.")
     return 0

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Callable
+from pathlib import Path
+
+import click
 
 from ..dialogue import Choice, Dialogue, Outcome, Reply, Session
 from ..render import PLAIN, render
-from .common import add_knowledge_option, load_engine
+from .base import Command
+from .common import knowledge_option, load_engine
 
 WELCOME = (
     "Bonjour ! Je suis Aiguilleur. Décrivez le besoin de votre collectivité en une phrase, "
@@ -23,20 +25,16 @@ HELP = (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "chat",
-        help="conversation interactive dans le terminal (sans Telegram)",
-        description="Converse comme le bot Telegram : les boutons deviennent des numéros.",
-    )
-    add_knowledge_option(p)
-    p.set_defaults(handler=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    engine = load_engine(args)
-    chat = TerminalChat(Dialogue(engine))
-    return chat.loop(input_fn=input, output=print)
+@click.command(
+    "chat",
+    cls=Command,
+    help="Converse comme le bot Telegram : les boutons deviennent des numéros.",
+)
+@knowledge_option
+def command(knowledge_dir: Path | None) -> int:
+    """The terminal conversation, until /quitter or end of input."""
+    chat = TerminalChat(Dialogue(load_engine(knowledge_dir)))
+    return chat.loop(input_fn=input, output=click.echo)
 
 
 class TerminalChat:
@@ -104,7 +102,3 @@ class TerminalChat:
             self.choices.append(choice)
             lines.append(f"  {len(self.choices)}. {choice.label}")
         return "\n".join(lines)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run(argparse.Namespace(knowledge_dir=None)))

@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+from typing import Any
+
+import click
 
 from matching.evaluation import evaluate, load_cases
 
 from ..evalsets import DEV_SET
-from .common import CliError, add_knowledge_option, load_engine, print_json
+from .base import CliError, Command
+from .common import knowledge_option, load_engine, print_json
+from .params import Existing
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "eval",
-        help="mesurer la précision sur un jeu de questions étiquetées",
-        description="Top-1, top-3, MRR, précision et rappel du « pas de réponse », précision des lieux.",
-    )
-    p.add_argument(
-        "file", nargs="?", type=Path, default=None, help="fichier YAML (défaut : jeu de développement)"
-    )
-    p.add_argument("--json", action="store_true", help="sortie JSON")
-    add_knowledge_option(p)
-    p.set_defaults(handler=run)
+@click.command(
+    "eval",
+    cls=Command,
+    help="Top-1, top-3, MRR, précision et rappel du « pas de réponse », précision des lieux.",
+)
+@click.argument(
+    "file",
+    metavar="FICHIER",
+    required=False,
+    type=Existing("fichier"),
+    help="fichier YAML (défaut : jeu de développement)",
+)
+@click.option("--json", "as_json", is_flag=True, help="sortie JSON")
+@knowledge_option
+def command(file: Path | None, as_json: bool, knowledge_dir: Path | None) -> int:
+    """Scores the engine on a labelled set and lists the misses."""
+    path = file or default_set()
+    try:
+        cases = load_cases(path)
+    except Exception as exc:  # YAML or schema problem in a user-supplied file
+        raise CliError(f"{path} : jeu de questions illisible ({exc.__class__.__name__})") from exc
+    report = evaluate(load_engine(knowledge_dir), cases).to_json()
+    if as_json:
+        print_json(report)
+        return 0
+    click.echo("\n".join(summary(path, len(cases), report)))
+    return 0
 
 
 def default_set() -> Path:
@@ -32,36 +51,25 @@ def default_set() -> Path:
     raise CliError("jeu de développement introuvable : indiquez un fichier", code=2)
 
 
-def run(args: argparse.Namespace) -> int:
-    path = args.file or default_set()
-    if not path.exists():
-        raise CliError(f"fichier introuvable : {path}", code=2)
-    try:
-        cases = load_cases(path)
-    except Exception as exc:  # YAML or schema problem in a user-supplied file
-        raise CliError(f"{path} : jeu de questions illisible ({exc.__class__.__name__})") from exc
-    report = evaluate(load_engine(args), cases).to_json()
-    if args.json:
-        print_json(report)
-        return 0
-    print(f"Jeu : {path} ({len(cases)} questions)")
-    print(
-        f"Dans le périmètre : {report['in_scope']} — top-1 {report['top1']:.3f}, top-3 {report['top3']:.3f}, MRR {report['mrr']:.3f}"
-    )
-    print(
-        f"Hors périmètre : {report['out_of_scope']} — « pas de réponse » précision {report['no_match_precision']:.3f}, "
-        f"rappel {report['no_match_recall']:.3f}"
-    )
-    print(f"Lieux : {report['territory_cases']} cas — exactitude {report['territory_accuracy']:.3f}")
+def summary(path: Path, count: int, report: dict[str, Any]) -> list[str]:
+    """The French lines of the human output."""
+    lines = [
+        f"Jeu : {path} ({count} questions)",
+        f"Dans le périmètre : {report['in_scope']} — top-1 {report['top1']:.3f}, top-3 {report['top3']:.3f}, "
+        f"MRR {report['mrr']:.3f}",
+        f"Hors périmètre : {report['out_of_scope']} — « pas de réponse » précision "
+        f"{report['no_match_precision']:.3f}, rappel {report['no_match_recall']:.3f}",
+        f"Lieux : {report['territory_cases']} cas — exactitude {report['territory_accuracy']:.3f}",
+    ]
     if report["misses"]:
-        print("Erreurs :")
+        lines.append("Erreurs :")
         for miss in report["misses"]:
             if "expected_place" in miss:
-                print(
+                lines.append(
                     f"  - « {miss['q']} » : lieu attendu {miss['expected_place']}, obtenu {miss['got_place']}"
                 )
             else:
                 expected = ", ".join(miss["expected"]) or "pas de réponse"
                 got = ", ".join(miss["got"]) or "pas de réponse"
-                print(f"  - « {miss['q']} » : attendu {expected}, obtenu {got} ({miss['status']})")
-    return 0
+                lines.append(f"  - « {miss['q']} » : attendu {expected}, obtenu {got} ({miss['status']})")
+    return lines

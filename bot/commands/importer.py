@@ -3,58 +3,86 @@ their own knowledge file, which is validated with the rest of the knowledge befo
 
 from __future__ import annotations
 
-import argparse
+import datetime as dt
 import json
 import os
 from pathlib import Path
 
+import click
+
 from matching import KnowledgeError, default_knowledge_dir, load_knowledge
 from matching.aides_territoires import SOURCE_URL, ImportResult, convert, load_place_names, render_yaml
 
-from .common import CliError, date_option
+from .base import CliError, Group
+from .common import knowledge_option
+from .params import Date, Existing
 
 DEFAULT_FILE = Path("catalogue") / "aides-territoires.yaml"
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "import",
-        help="importer des aides publiques (Aides-territoires)",
-        description="Importe des données externes dans un fichier de connaissances séparé.",
-    )
-    sources = p.add_subparsers(dest="source", metavar="SOURCE", parser_class=type(p))
-    at = sources.add_parser(
-        "aides-territoires",
-        help="aides de l'API Aides-territoires (JSON)",
-        description="Lit un export JSON de l'API Aides-territoires (liste d'aides ou pages {count, next, previous, "
-        "results}), garde les aides ouvertes aux collectivités et non échues, et écrit un fichier de catalogue.",
-    )
-    at.add_argument("file", type=Path, help="fichier JSON téléchargé depuis " + SOURCE_URL)
-    at.add_argument(
-        "--output",
-        type=Path,
-        default=None,
-        help="fichier écrit (défaut : <connaissances>/catalogue/aides-territoires.yaml)",
-    )
-    at.add_argument(
-        "--today",
-        default=None,
-        help="date du jour AAAA-MM-JJ (défaut : aujourd'hui) ; "
-        "les aides dont la date limite est passée sont écartées",
-    )
-    at.add_argument(
-        "--knowledge-dir",
-        type=Path,
-        default=None,
-        help="dossier de connaissances (défaut : AIGUILLEUR_KNOWLEDGE_DIR ou les fichiers fournis)",
-    )
-    at.set_defaults(handler=run)
-    p.set_defaults(handler=lambda _args: _missing_source(p))
+@click.group(
+    "import",
+    cls=Group,
+    invoke_without_command=True,
+    no_args_is_help=False,
+    help="Importe des données externes dans un fichier de connaissances séparé.",
+)
+@click.pass_context
+def command(ctx: click.Context) -> None:
+    """`aiguilleur import SOURCE …`; without a source, says which one to give."""
+    if ctx.invoked_subcommand is None:
+        raise CliError(
+            "indiquez la source, par exemple : aiguilleur import aides-territoires aides.json", code=2
+        )
 
 
-def _missing_source(parser: argparse.ArgumentParser) -> int:
-    parser.print_usage()
-    raise CliError("indiquez la source, par exemple : aiguilleur import aides-territoires aides.json", code=2)
+@command.command(
+    "aides-territoires",
+    short_help="aides de l'API Aides-territoires (JSON)",
+    help="Lit un export JSON de l'API Aides-territoires (liste d'aides ou pages {count, next, previous, "
+    "results}), garde les aides ouvertes aux collectivités et non échues, et écrit un fichier de catalogue.",
+)
+@click.argument(
+    "file", metavar="FICHIER", type=Existing("fichier"), help="fichier JSON téléchargé depuis " + SOURCE_URL
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FICHIER",
+    help="fichier écrit (défaut : <connaissances>/catalogue/aides-territoires.yaml)",
+)
+@click.option(
+    "--today",
+    type=Date(),
+    default=None,
+    metavar="AAAA-MM-JJ",
+    help="date du jour AAAA-MM-JJ (défaut : aujourd'hui) ; les aides dont la date limite est passée sont écartées",
+)
+@knowledge_option
+def aides_territoires(
+    file: Path, output: Path | None, today: dt.date | None, knowledge_dir: Path | None
+) -> int:
+    """Converts the export, writes the catalogue file and checks the knowledge still loads."""
+    today = today or dt.date.today()
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CliError(f"{file} : JSON illisible ({exc})") from exc
+    knowledge_dir = knowledge_dir or default_knowledge_dir()
+    target: Path = output or knowledge_dir / DEFAULT_FILE
+    reserved = _other_ids(knowledge_dir, target)
+    try:
+        result = convert(data, today=today, places=load_place_names(knowledge_dir), reserved=reserved)
+    except ValueError as exc:
+        raise CliError(f"{file} : {exc}") from exc
+    for line in summary(result):
+        click.echo(line)
+    if not result.entries:
+        raise CliError("aucune aide retenue : fichier non écrit")
+    _write_checked(target, render_yaml(result, today=today))
+    click.echo(f"Écrit : {target} ({len(result.entries)} entrée(s)). Rechargez le bot avec /reload.")
+    return 0
 
 
 def summary(result: ImportResult) -> list[str]:
@@ -69,30 +97,6 @@ def summary(result: ImportResult) -> list[str]:
         names = ", ".join(f"{name} ({n})" for name, n in sorted(result.unknown_perimeters.items()))
         lines.append(f"Périmètres non reconnus, aides proposées partout : {names}.")
     return lines
-
-
-def run(args: argparse.Namespace) -> int:
-    today = date_option(args.today)
-    if not args.file.exists():
-        raise CliError(f"fichier introuvable : {args.file}", code=2)
-    try:
-        data = json.loads(args.file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CliError(f"{args.file} : JSON illisible ({exc})") from exc
-    knowledge_dir = args.knowledge_dir or default_knowledge_dir()
-    output: Path = args.output or knowledge_dir / DEFAULT_FILE
-    reserved = _other_ids(knowledge_dir, output)
-    try:
-        result = convert(data, today=today, places=load_place_names(knowledge_dir), reserved=reserved)
-    except ValueError as exc:
-        raise CliError(f"{args.file} : {exc}") from exc
-    for line in summary(result):
-        print(line)
-    if not result.entries:
-        raise CliError("aucune aide retenue : fichier non écrit")
-    _write_checked(output, render_yaml(result, today=today))
-    print(f"Écrit : {output} ({len(result.entries)} entrée(s)). Rechargez le bot avec /reload.")
-    return 0
 
 
 def _other_ids(knowledge_dir: Path, output: Path) -> set[str]:

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
@@ -18,38 +17,59 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
+
 from matching import Engine
 
-from .common import CliError, add_knowledge_option, date_option, load_engine
+from .base import CliError, Command
+from .common import knowledge_option, load_engine
+from .params import Date, Integer
 
 DB_ENV = "AIGUILLEUR_DB"
 DEFAULT_DB = "aiguilleur.db"
 CSV_HEADER = ("section", "entree", "texte", "nombre", "detail", "emplacement")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "report",
-        help="rapport pour les administrateurs (entrées à relire, exemples, questions sans réponse)",
-        description="Entrées non relues, exemples qui ne mènent plus à leur entrée et, si la base du bot "
-        "existe, questions sans réponse et avis par entrée. Markdown par défaut, CSV avec --csv.",
+@click.command(
+    "report",
+    cls=Command,
+    help="Entrées non relues, exemples qui ne mènent plus à leur entrée et, si la base du bot "
+    "existe, questions sans réponse et avis par entrée. Markdown par défaut, CSV avec --csv.",
+)
+@click.option("--csv", "as_csv", is_flag=True, help="sortie CSV (une ligne par constat)")
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="CHEMIN",
+    help=f"base SQLite du bot (défaut : {DB_ENV} ou ./{DEFAULT_DB}) ; ignorée si le fichier n'existe pas",
+)
+@click.option(
+    "--months",
+    type=Integer(min=0),
+    default=12,
+    metavar="N",
+    help="une entrée est à relire après ce nombre de mois (défaut : 12)",
+)
+@click.option(
+    "--days",
+    type=Integer(min=1),
+    default=30,
+    metavar="N",
+    help="période des statistiques du bot, en jours (défaut : 30)",
+)
+@click.option("--today", type=Date(), default=None, hidden=True)
+@knowledge_option
+def command(
+    as_csv: bool, db: Path | None, months: int, days: int, today: dt.date | None, knowledge_dir: Path | None
+) -> int:
+    """Prints the report in Markdown or CSV."""
+    db = db or Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+    report = build(
+        load_engine(knowledge_dir), today=today or dt.date.today(), months=months, days=days, db=db
     )
-    p.add_argument("--csv", action="store_true", help="sortie CSV (une ligne par constat)")
-    p.add_argument(
-        "--db",
-        type=Path,
-        default=None,
-        help=f"base SQLite du bot (défaut : {DB_ENV} ou ./{DEFAULT_DB}) ; ignorée si le fichier n'existe pas",
-    )
-    p.add_argument(
-        "--months", type=int, default=12, help="une entrée est à relire après ce nombre de mois (défaut : 12)"
-    )
-    p.add_argument(
-        "--days", type=int, default=30, help="période des statistiques du bot, en jours (défaut : 30)"
-    )
-    p.add_argument("--today", default=None, help=argparse.SUPPRESS)
-    add_knowledge_option(p)
-    p.set_defaults(handler=run)
+    click.echo(to_csv(report) if as_csv else to_markdown(report), nl=False)
+    return 0
 
 
 @dataclass
@@ -173,14 +193,3 @@ def to_csv(report: Report) -> str:
     for i, (up, down) in sorted(report.feedback.items()):
         writer.writerow(("avis", i, report.titles.get(i, ""), up, down, ""))  # nombre = 👍, detail = 👎
     return buffer.getvalue()
-
-
-def run(args: argparse.Namespace) -> int:
-    if args.months < 0 or args.days < 1:
-        raise CliError("--months doit être positif et --days au moins 1", code=2)
-    db = args.db or Path(os.environ.get(DB_ENV) or DEFAULT_DB)
-    report = build(
-        load_engine(args), today=date_option(args.today), months=args.months, days=args.days, db=db
-    )
-    print(to_csv(report) if args.csv else to_markdown(report), end="")
-    return 0

@@ -5,21 +5,22 @@ SIGTERM and SIGINT stop it cleanly (pending updates finished, store closed), exi
 
 from __future__ import annotations
 
-import argparse
 import logging
 import secrets
 import signal
 import sys
 from pathlib import Path
 
+import click
 from pydantic import ValidationError
 
 from matching import Engine, KnowledgeError
 
 from ..settings import Settings
-from .common import CliError
+from .base import CliError, Command
+from .common import knowledge_option
 
-__all__ = ["MISSING_TOKEN", "load_settings", "register", "run"]
+__all__ = ["MISSING_TOKEN", "command", "load_settings", "run"]
 
 MISSING_TOKEN = (
     "AIGUILLEUR_TELEGRAM_TOKEN est manquant : donnez le jeton du bot (BotFather) dans l'environnement ou un fichier .env. "
@@ -32,29 +33,29 @@ MISSING_WEBHOOK_URL = (
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "run",
-        help="lancer le bot Telegram (polling, ou --webhook)",
-        description="Lance le bot Telegram. Réglages : variables AIGUILLEUR_* ou fichier .env (voir .env.example). "
-        "SIGTERM ou Ctrl-C l'arrêtent proprement.",
-    )
-    p.add_argument(
-        "--webhook",
-        action="store_true",
-        help="recevoir les mises à jour par webhook (AIGUILLEUR_WEBHOOK_URL, _SECRET, _LISTEN, _PORT)",
-    )
-    p.add_argument(
-        "--env-file", type=Path, default=Path(".env"), help="fichier de réglages (défaut : .env s'il existe)"
-    )
-    p.add_argument(
-        "--knowledge-dir",
-        type=Path,
-        default=None,
-        help="dossier de connaissances (défaut : AIGUILLEUR_KNOWLEDGE_DIR ou les fichiers fournis)",
-    )
-    p.add_argument("-v", "--verbose", action="store_true", help="journal détaillé (DEBUG)")
-    p.set_defaults(handler=run)
+@click.command(
+    "run",
+    cls=Command,
+    help="Lance le bot Telegram. Réglages : variables AIGUILLEUR_* ou fichier .env (voir .env.example). "
+    "SIGTERM ou Ctrl-C l'arrêtent proprement.",
+)
+@click.option(
+    "--webhook",
+    is_flag=True,
+    help="recevoir les mises à jour par webhook (AIGUILLEUR_WEBHOOK_URL, _SECRET, _LISTEN, _PORT)",
+)
+@click.option(
+    "--env-file",
+    type=click.Path(path_type=Path),
+    default=Path(".env"),
+    metavar="FICHIER",
+    help="fichier de réglages (défaut : .env s'il existe)",
+)
+@knowledge_option
+@click.option("-v", "--verbose", is_flag=True, help="journal détaillé (DEBUG)")
+def command(webhook: bool, env_file: Path, knowledge_dir: Path | None, verbose: bool) -> int:
+    """Runs the bot until SIGTERM / SIGINT; exit code 0 after a clean stop."""
+    return run(webhook=webhook, env_file=env_file, knowledge_dir=knowledge_dir, verbose=verbose)
 
 
 def load_settings(env_file: Path | None = None) -> Settings:
@@ -68,18 +69,19 @@ def load_settings(env_file: Path | None = None) -> Settings:
         raise CliError("réglages invalides / invalid settings:\n" + "\n".join(lines), code=2) from None
 
 
-def run(args: argparse.Namespace) -> int:
-    settings = load_settings(args.env_file)
-    if args.knowledge_dir is not None:
-        settings = settings.model_copy(update={"knowledge_dir": args.knowledge_dir})
+def run(*, webhook: bool, env_file: Path | None, knowledge_dir: Path | None, verbose: bool) -> int:
+    """Starts the bot with the settings of `env_file` and the environment."""
+    settings = load_settings(env_file)
+    if knowledge_dir is not None:
+        settings = settings.model_copy(update={"knowledge_dir": knowledge_dir})
     token = settings.token
     if not token:
         raise CliError(MISSING_TOKEN, code=2)
-    if args.webhook and not settings.webhook_url:
+    if webhook and not settings.webhook_url:
         raise CliError(MISSING_WEBHOOK_URL, code=2)
 
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if verbose else logging.INFO,
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
@@ -99,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     store = Store.open(settings.db, salt=salt, retention_days=settings.retention_days)
     application = build_application(settings, engine, store)
     try:
-        if args.webhook:
+        if webhook:
             secret = (
                 settings.webhook_secret.get_secret_value()
                 if settings.webhook_secret

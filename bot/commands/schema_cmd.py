@@ -4,16 +4,16 @@ as admins type. `--check` fails when the committed schemas no longer match the m
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 from typing import Any
 
+import click
 from pydantic import BaseModel
 
 from matching import CatalogueFile, ContactsFile, Vocabulary, default_knowledge_dir
 
-from .common import CliError
+from .base import CliError, Command
 
 SCHEMA_DIR = "schema"
 MODELS: dict[str, type[BaseModel]] = {
@@ -23,21 +23,40 @@ MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "schema",
-        help="écrire le schéma JSON des fichiers de connaissances (pour les éditeurs)",
-        description="Écrit catalogue.schema.json, vocabulary.schema.json et contacts.schema.json.",
-    )
-    p.add_argument(
-        "--output-dir", type=Path, default=None, help="dossier de sortie (défaut : <connaissances>/schema)"
-    )
-    p.add_argument(
-        "--check",
-        action="store_true",
-        help="ne rien écrire ; code 1 si les fichiers ne correspondent plus aux modèles",
-    )
-    p.set_defaults(handler=run)
+@click.command(
+    "schema",
+    cls=Command,
+    help="Écrit catalogue.schema.json, vocabulary.schema.json et contacts.schema.json.",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="dossier de sortie (défaut : <connaissances>/schema)",
+)
+@click.option(
+    "--check", is_flag=True, help="ne rien écrire ; code 1 si les fichiers ne correspondent plus aux modèles"
+)
+def command(output_dir: Path | None, check: bool) -> int:
+    """Writes the schemas, or (`--check`) fails when the committed ones are stale."""
+    directory: Path = output_dir or default_knowledge_dir() / SCHEMA_DIR
+    texts = schema_texts()
+    if check:
+        stale = [
+            name
+            for name, text in texts.items()
+            if not (directory / name).exists() or (directory / name).read_text(encoding="utf-8") != text
+        ]
+        if stale:
+            raise CliError(f"schéma(s) à régénérer avec « aiguilleur schema » : {', '.join(stale)}")
+        click.echo(f"OK : schémas à jour dans {directory}.")
+        return 0
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        (directory / name).write_text(text, encoding="utf-8")
+        click.echo(f"Écrit : {directory / name}")
+    return 0
 
 
 def schema_texts() -> dict[str, str]:
@@ -50,23 +69,3 @@ def schema_texts() -> dict[str, str]:
         }
         out[name] = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
     return out
-
-
-def run(args: argparse.Namespace) -> int:
-    directory: Path = args.output_dir or default_knowledge_dir() / SCHEMA_DIR
-    texts = schema_texts()
-    if args.check:
-        stale = [
-            name
-            for name, text in texts.items()
-            if not (directory / name).exists() or (directory / name).read_text(encoding="utf-8") != text
-        ]
-        if stale:
-            raise CliError(f"schéma(s) à régénérer avec « aiguilleur schema » : {', '.join(stale)}")
-        print(f"OK : schémas à jour dans {directory}.")
-        return 0
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, text in texts.items():
-        (directory / name).write_text(text, encoding="utf-8")
-        print(f"Écrit : {directory / name}")
-    return 0

@@ -8,13 +8,13 @@ per message, tables loaded in <= 300 ms) without asserting it.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import click
 
 from matching.loader import default_knowledge_dir
 from matching.territories import PlaceResolver, resolution_json
@@ -28,102 +28,91 @@ from matching.territories.programmes import (
 )
 from matching.territories.tables import TABLES_DIR
 
-from .common import CliError, add_knowledge_option, print_json
+from .base import CliError, Group
+from .common import knowledge_option, print_json
+from .params import Date, Integer, OneOf
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Adds `territories` and its sub-commands to the `aiguilleur` parser."""
-    parser = subparsers.add_parser(
-        "territories",
-        help="territoires : comprendre un lieu, importer une liste de programme, mesurer",
-        description="Outils des territoires (communes, départements, régions, EPCI, programmes).",
-    )
-    sub = parser.add_subparsers(dest="territories_command", metavar="SOUS-COMMANDE")
-
-    imp = sub.add_parser(
-        "import-programme",
-        help="fusionner une liste officielle (CSV avec une colonne de code INSEE) dans programmes.csv",
-        description="Lit un CSV open data (séparateur ; ou , ; UTF-8 ou Latin-1) ayant une colonne de "
-        "code INSEE, et ajoute les communes au programme. Les lignes non reconnues sont listées.",
-    )
-    imp.add_argument("programme", help=f"identifiant du programme ({', '.join(PROGRAMME_IDS)})")
-    imp.add_argument("file", type=Path, help="fichier CSV")
-    imp.add_argument("--source", default=None, help="source citée (défaut : le nom du fichier)")
-    imp.add_argument("--date", default=None, help="date de la liste, AAAA-MM-JJ (défaut : aujourd'hui)")
-    imp.add_argument("--dry-run", action="store_true", help="ne rien écrire, seulement rendre compte")
-    add_knowledge_option(imp)
-    imp.set_defaults(handler=run_import)
-
-    res = sub.add_parser(
-        "resolve",
-        help="montrer le lieu compris dans un message",
-        description="Affiche le territoire reconnu dans le texte (ou les candidats).",
-    )
-    res.add_argument("text", help="le message, entre guillemets")
-    res.add_argument("--json", action="store_true", help="sortie JSON")
-    add_knowledge_option(res)
-    res.set_defaults(handler=run_resolve)
-
-    bench = sub.add_parser(
-        "bench",
-        help="mesurer le chargement des tables et la résolution des lieux",
-        description="Mesure le temps de chargement des tables et la médiane / p99 par message.",
-    )
-    bench.add_argument("--repeat", type=int, default=20, help="passages sur le jeu de messages (défaut 20)")
-    add_knowledge_option(bench)
-    bench.set_defaults(handler=run_bench)
-    parser.set_defaults(handler=lambda _args: _usage(parser))
+@click.group(
+    "territories",
+    cls=Group,
+    help="Outils des territoires (communes, départements, régions, EPCI, programmes).",
+)
+def command() -> None:
+    """`aiguilleur territories SOUS-COMMANDE …`."""
 
 
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return 2
-
-
-def _knowledge_dir(args: argparse.Namespace) -> Path:
-    directory: Path = args.knowledge_dir or default_knowledge_dir()
+def _knowledge_dir(knowledge_dir: Path | None) -> Path:
+    directory: Path = knowledge_dir or default_knowledge_dir()
     if not (directory / TABLES_DIR / "communes.csv.gz").exists():
         raise CliError(f"tables des territoires introuvables dans {directory / TABLES_DIR}")
     return directory
 
 
-def _resolver(args: argparse.Namespace) -> PlaceResolver:
-    return PlaceResolver.load(_knowledge_dir(args))
+def _resolver(knowledge_dir: Path | None) -> PlaceResolver:
+    return PlaceResolver.load(_knowledge_dir(knowledge_dir))
 
 
 # -- import-programme ------------------------------------------------------------------------
 
 
-def run_import(args: argparse.Namespace) -> int:
-    if args.programme not in PROGRAMME_IDS:
-        raise CliError(f"programme inconnu : {args.programme} (attendu : {', '.join(PROGRAMME_IDS)})", code=2)
-    date = args.date or dt.date.today().isoformat()
+@command.command(
+    "import-programme",
+    short_help="fusionner une liste officielle (CSV avec une colonne de code INSEE) dans programmes.csv",
+    help="Lit un CSV open data (séparateur ; ou , ; UTF-8 ou Latin-1) ayant une colonne de "
+    "code INSEE, et ajoute les communes au programme. Les lignes non reconnues sont listées.",
+)
+@click.argument(
+    "programme",
+    type=OneOf(PROGRAMME_IDS, "programme"),
+    help=f"identifiant du programme ({', '.join(PROGRAMME_IDS)})",
+)
+@click.argument("file", metavar="FICHIER", type=click.Path(path_type=Path), help="fichier CSV")
+@click.option("--source", default=None, metavar="TEXTE", help="source citée (défaut : le nom du fichier)")
+@click.option(
+    "--date",
+    type=Date(),
+    default=None,
+    metavar="AAAA-MM-JJ",
+    help="date de la liste, AAAA-MM-JJ (défaut : aujourd'hui)",
+)
+@click.option("--dry-run", is_flag=True, help="ne rien écrire, seulement rendre compte")
+@knowledge_option
+def import_programme(
+    programme: str,
+    file: Path,
+    source: str | None,
+    date: dt.date | None,
+    dry_run: bool,
+    knowledge_dir: Path | None,
+) -> int:
+    """Merges the CSV's communes into programmes.csv; rejected rows go to stderr."""
     try:
-        dt.date.fromisoformat(date)
-    except ValueError as exc:
-        raise CliError(f"date invalide : {date} (attendu AAAA-MM-JJ)", code=2) from exc
-    try:
-        data = args.file.read_bytes()
+        data = file.read_bytes()
     except OSError as exc:
-        raise CliError(f"lecture impossible de {args.file} : {exc.strerror or exc}") from exc
-    directory = _knowledge_dir(args)
+        raise CliError(f"lecture impossible de {file} : {exc.strerror or exc}") from exc
+    directory = _knowledge_dir(knowledge_dir)
     tables = PlaceResolver.load(directory).tables
     known = _KnownCodes(tables.commune_rows.keys(), tables.epcis.keys())
     try:
         result = parse_programme_csv(
-            data, args.programme, known_codes=known, source=args.source or args.file.name, date=date
+            data,
+            programme,
+            known_codes=known,
+            source=source or file.name,
+            date=(date or dt.date.today()).isoformat(),
         )
     except ProgrammeImportError as exc:
-        raise CliError(f"{args.file} : {exc}") from exc
+        raise CliError(f"{file} : {exc}") from exc
     target = directory / TABLES_DIR / "programmes.csv"
     rows, added = merge(read_memberships(target), result.rows)
-    if not args.dry_run:
+    if not dry_run:
         write_memberships(target, rows)
     for rejected in result.rejected:
-        print(f"{args.file}:{rejected.line}: {rejected.reason}", file=sys.stderr)
-    verb = "seraient ajoutées" if args.dry_run else "ajoutées"
-    print(
-        f"{args.programme} : {len(result.rows)} lignes reconnues (colonne « {result.column} »), "
+        click.echo(f"{file}:{rejected.line}: {rejected.reason}", err=True)
+    verb = "seraient ajoutées" if dry_run else "ajoutées"
+    click.echo(
+        f"{programme} : {len(result.rows)} lignes reconnues (colonne « {result.column} »), "
         f"{added} {verb}, {len(result.rejected)} rejetées ; {len(rows)} appartenances au total."
     )
     return 1 if result.rejected and not result.rows else 0
@@ -142,27 +131,35 @@ class _KnownCodes:
 # -- resolve -----------------------------------------------------------------------------------
 
 
-def run_resolve(args: argparse.Namespace) -> int:
-    resolver = _resolver(args)
-    resolution = resolver.resolve(args.text)
-    if args.json:
+@command.command(
+    "resolve",
+    short_help="montrer le lieu compris dans un message",
+    help="Affiche le territoire reconnu dans le texte (ou les candidats).",
+)
+@click.argument("text", metavar="TEXTE", help="le message, entre guillemets")
+@click.option("--json", "as_json", is_flag=True, help="sortie JSON")
+@knowledge_option
+def resolve(text: str, as_json: bool, knowledge_dir: Path | None) -> int:
+    """The place understood in a message, or the candidates."""
+    resolution = _resolver(knowledge_dir).resolve(text)
+    if as_json:
         print_json(resolution_json(resolution))
         return 0
     if resolution.territory is not None:
         t = resolution.territory
         region = f", région {t.region.name}" if t.region and t.level != "region" else ""
-        print(f"Territoire : {t.label()} [{t.level} {t.code}]{region}")
+        click.echo(f"Territoire : {t.label()} [{t.level} {t.code}]{region}")
         if t.programmes:
-            print(f"Programmes : {', '.join(t.programmes)}")
+            click.echo(f"Programmes : {', '.join(t.programmes)}")
     elif not resolution.candidates:
-        print("Aucun lieu reconnu.")
+        click.echo("Aucun lieu reconnu.")
     if resolution.candidates:
         title = "Autres communes du même nom" if resolution.territory else "Lieu ambigu, candidats"
-        print(f"{title} :")
+        click.echo(f"{title} :")
         for candidate in resolution.candidates:
-            print(f"  - {candidate.label()} [{candidate.code}], {candidate.population or '?'} hab.")
+            click.echo(f"  - {candidate.label()} [{candidate.code}], {candidate.population or '?'} hab.")
     if resolution.spans:
-        print("Mots du lieu : " + " | ".join(args.text[a:b] for a, b in resolution.spans))
+        click.echo("Mots du lieu : " + " | ".join(text[a:b] for a, b in resolution.spans))
     return 0
 
 
@@ -193,24 +190,36 @@ def bench_queries() -> list[str]:
     return out
 
 
-def run_bench(args: argparse.Namespace) -> int:
-    if args.repeat < 1:
-        raise CliError("--repeat doit être au moins 1", code=2)
-    directory = _knowledge_dir(args)
+@command.command(
+    "bench",
+    short_help="mesurer le chargement des tables et la résolution des lieux",
+    help="Mesure le temps de chargement des tables et la médiane / p99 par message.",
+)
+@click.option(
+    "--repeat",
+    type=Integer(min=1),
+    default=20,
+    metavar="N",
+    help="passages sur le jeu de messages (défaut 20)",
+)
+@knowledge_option
+def bench(repeat: int, knowledge_dir: Path | None) -> int:
+    """Times table loading and place resolution (measured, never asserted)."""
+    directory = _knowledge_dir(knowledge_dir)
     started = time.perf_counter()
     resolver = PlaceResolver.load(directory)
     load_ms = (time.perf_counter() - started) * 1000
     queries = bench_queries()
     cold = _timings(resolver.resolve, queries)
-    warm = [t for _ in range(args.repeat) for t in _timings(resolver.resolve, queries)]
+    warm = [t for _ in range(repeat) for t in _timings(resolver.resolve, queries)]
     search = _timings(resolver.search_communes, ["guingamp", "st denis", "Dunkerke", "le creusot", "22200"])
-    print(f"Chargement des tables : {load_ms:.0f} ms (objectif <= 300 ms)")
-    print(
-        f"Résolution des lieux : {len(queries)} messages x {args.repeat} passages ; "
+    click.echo(f"Chargement des tables : {load_ms:.0f} ms (objectif <= 300 ms)")
+    click.echo(
+        f"Résolution des lieux : {len(queries)} messages x {repeat} passages ; "
         f"{_summary(warm)} (objectif p99 <= 5 ms)"
     )
-    print(f"Premier passage (caches froids) : {_summary(cold)}")
-    print(f"Recherche de commune par nom : {_summary(search)}")
+    click.echo(f"Premier passage (caches froids) : {_summary(cold)}")
+    click.echo(f"Recherche de commune par nom : {_summary(search)}")
     return 0
 
 

@@ -2,43 +2,46 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
+
+import click
 
 from matching import Engine, KnowledgeError, default_knowledge_dir, load_knowledge
 
-
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "validate",
-        help="vérifier les fichiers de connaissances (code 0 valide, 1 erreurs, 2 usage)",
-        description="Vérifie schéma, identifiants, références et exemples de chaque fichier.",
-    )
-    p.add_argument(
-        "dir", nargs="?", type=Path, default=None, help="dossier de connaissances (défaut : celui fourni)"
-    )
-    p.set_defaults(handler=run)
+from .base import CliError, Command
+from .params import Existing
 
 
-def run(args: argparse.Namespace) -> int:
-    directory = args.dir or default_knowledge_dir()
+@click.command(
+    "validate",
+    cls=Command,
+    help="Vérifie schéma, identifiants, références et exemples de chaque fichier.",
+)
+@click.argument(
+    "directory",
+    metavar="DIR",
+    required=False,
+    type=Existing("dossier", directory=True),
+    help="dossier de connaissances (défaut : celui fourni)",
+)
+def command(directory: Path | None) -> int:
+    """Lists every problem on stdout (count on stderr); exit code 1 when there is one."""
+    directory = directory or default_knowledge_dir()
     if not directory.is_dir():
-        print(f"Error: dossier introuvable : {directory}", file=sys.stderr)
-        return 2
+        raise CliError(f"dossier introuvable : {directory}", code=2)
     try:
         knowledge = load_knowledge(directory)
     except KnowledgeError as exc:
-        for problem in exc.problems:
-            print(problem)
-        print(f"{len(exc.problems)} problème(s).", file=sys.stderr)
-        return 1
-    engine = Engine.from_knowledge(knowledge)
-    problems = engine.example_problems()
-    for problem in problems:
-        print(problem)
+        return _report([str(p) for p in exc.problems])
+    problems = Engine.from_knowledge(knowledge).example_problems()
     if problems:
-        print(f"{len(problems)} problème(s).", file=sys.stderr)
-        return 1
-    print(f"OK : {len(knowledge.entries)} entrées valides dans {directory}.")
+        return _report([str(p) for p in problems])
+    click.echo(f"OK : {len(knowledge.entries)} entrées valides dans {directory}.")
     return 0
+
+
+def _report(problems: list[str]) -> int:
+    for problem in problems:
+        click.echo(problem)
+    click.echo(f"{len(problems)} problème(s).", err=True)
+    return 1
