@@ -6,7 +6,6 @@ so `aiguilleur validate` and the bot's `/reload` can show them all at once.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,6 @@ from .schema import CatalogueFile, ContactsFile, Entry, Vocabulary
 
 __all__ = ["Knowledge", "KnowledgeError", "Problem", "default_knowledge_dir", "load_knowledge"]
 
-ENV_VAR = "AIGUILLEUR_KNOWLEDGE_DIR"
 CATALOGUE_DIR = "catalogue"
 VOCABULARY_FILE = "vocabulaire.yaml"
 CONTACTS_FILE = "contacts.yaml"
@@ -64,10 +62,8 @@ class Knowledge:
 
 
 def default_knowledge_dir() -> Path:
-    """`AIGUILLEUR_KNOWLEDGE_DIR`, else the `knowledge/` shipped next to this package."""
-    override = os.environ.get(ENV_VAR)
-    if override:
-        return Path(override)
+    """The `knowledge/` shipped next to this package. The engine reads no configuration: the
+    program (bot/) decides which directory to serve and passes it explicitly."""
     return Path(__file__).resolve().parent.parent / "knowledge"
 
 

@@ -57,7 +57,7 @@ def test_webhook_without_url_and_invalid_settings_are_usage_errors(
     (clean_env / ".env").write_text("AIGUILLEUR_RETENTION_DAYS=-3\n", encoding="utf-8")
     assert main(["run"]) == 2
     err = capsys.readouterr().err
-    assert "retention_days" in err
+    assert "AIGUILLEUR_RETENTION_DAYS (fichier .env)" in err
     assert "never-printed" not in err
 
 

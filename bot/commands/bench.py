@@ -13,6 +13,7 @@ from matching import KnowledgeError
 
 from ..bench.runner import GOALS, BenchConfig, run_bench
 from .base import CliError, Command
+from .common import knowledge_dir as resolve_knowledge_dir
 from .common import knowledge_option, print_json
 from .params import Existing, Integer, IntList
 
@@ -51,7 +52,7 @@ def command(
 ) -> int:
     """Runs the benchmark and prints its table (or JSON); progress goes to stderr."""
     config = BenchConfig(
-        knowledge_dir=knowledge_dir,
+        knowledge_dir=resolve_knowledge_dir(knowledge_dir),
         sizes=sizes,
         queries=max(queries, 1),
         progress=None if as_json else lambda msg: click.echo(msg, err=True),

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import click
 
-from matching import KnowledgeError, default_knowledge_dir, load_knowledge
+from matching import KnowledgeError, load_knowledge
 from matching.aides_territoires import SOURCE_URL, ImportResult, convert, load_place_names, render_yaml
 
 from .base import CliError, Group
+from .common import knowledge_dir as resolve_knowledge_dir
 from .common import knowledge_option
 from .params import Date, Existing
 
@@ -69,11 +70,11 @@ def aides_territoires(
         data = json.loads(file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CliError(f"{file} : JSON illisible ({exc})") from exc
-    knowledge_dir = knowledge_dir or default_knowledge_dir()
-    target: Path = output or knowledge_dir / DEFAULT_FILE
-    reserved = _other_ids(knowledge_dir, target)
+    directory = resolve_knowledge_dir(knowledge_dir)
+    target: Path = output or directory / DEFAULT_FILE
+    reserved = _other_ids(directory, target)
     try:
-        result = convert(data, today=today, places=load_place_names(knowledge_dir), reserved=reserved)
+        result = convert(data, today=today, places=load_place_names(directory), reserved=reserved)
     except ValueError as exc:
         raise CliError(f"{file} : {exc}") from exc
     for line in summary(result):

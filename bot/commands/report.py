@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ import click
 from matching import Engine
 
 from .base import CliError, Command
-from .common import knowledge_option, load_engine
+from .common import knowledge_option, load_engine, settings
 from .params import Date, Integer
 
 DB_ENV = "AIGUILLEUR_DB"
@@ -64,7 +63,7 @@ def command(
     as_csv: bool, db: Path | None, months: int, days: int, today: dt.date | None, knowledge_dir: Path | None
 ) -> int:
     """Prints the report in Markdown or CSV."""
-    db = db or Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+    db = db or settings().db
     report = build(
         load_engine(knowledge_dir), today=today or dt.date.today(), months=months, days=days, db=db
     )

@@ -12,15 +12,14 @@ import sys
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 
 from matching import Engine, KnowledgeError
 
-from ..settings import Settings
 from .base import CliError, Command
-from .common import knowledge_option
+from .common import knowledge_dir as resolve_knowledge_dir
+from .common import knowledge_option, settings
 
-__all__ = ["MISSING_TOKEN", "command", "load_settings", "run"]
+__all__ = ["MISSING_TOKEN", "command", "run"]
 
 MISSING_TOKEN = (
     "AIGUILLEUR_TELEGRAM_TOKEN est manquant : donnez le jeton du bot (BotFather) dans l'environnement ou un fichier .env. "
@@ -58,26 +57,15 @@ def command(webhook: bool, env_file: Path, knowledge_dir: Path | None, verbose: 
     return run(webhook=webhook, env_file=env_file, knowledge_dir=knowledge_dir, verbose=verbose)
 
 
-def load_settings(env_file: Path | None = None) -> Settings:
-    """Settings from the environment and the .env file; invalid values are a usage error."""
-    try:
-        return Settings(_env_file=env_file if env_file is not None and env_file.is_file() else None)  # type: ignore[call-arg]
-    except ValidationError as exc:
-        lines = [
-            f"{'.'.join(str(p) for p in e['loc']) or '?'}: {e['msg']}" for e in exc.errors(include_url=False)
-        ]
-        raise CliError("réglages invalides / invalid settings:\n" + "\n".join(lines), code=2) from None
-
-
 def run(*, webhook: bool, env_file: Path | None, knowledge_dir: Path | None, verbose: bool) -> int:
     """Starts the bot with the settings of `env_file` and the environment."""
-    settings = load_settings(env_file)
-    if knowledge_dir is not None:
-        settings = settings.model_copy(update={"knowledge_dir": knowledge_dir})
-    token = settings.token
+    config = settings(env_file)
+    # The bot serves (and /reload re-reads) one explicit directory.
+    config = config.model_copy(update={"knowledge_dir": resolve_knowledge_dir(knowledge_dir, config)})
+    token = config.token
     if not token:
         raise CliError(MISSING_TOKEN, code=2)
-    if webhook and not settings.webhook_url:
+    if webhook and not config.webhook_url:
         raise CliError(MISSING_WEBHOOK_URL, code=2)
 
     logging.basicConfig(
@@ -94,24 +82,24 @@ def run(*, webhook: bool, env_file: Path | None, knowledge_dir: Path | None, ver
 
     quiet_http_logs(token)
     try:
-        engine = Engine.load(settings.knowledge_dir)
+        engine = Engine.load(config.knowledge_dir)
     except KnowledgeError as exc:
         raise CliError("connaissances invalides :\n" + "\n".join(str(p) for p in exc.problems)) from exc
-    salt = settings.salt.get_secret_value() if settings.salt else None
-    store = Store.open(settings.db, salt=salt, retention_days=settings.retention_days)
-    application = build_application(settings, engine, store)
+    salt = config.salt.get_secret_value() if config.salt else None
+    store = Store.open(config.db, salt=salt, retention_days=config.retention_days)
+    application = build_application(config, engine, store)
     try:
         if webhook:
             secret = (
-                settings.webhook_secret.get_secret_value()
-                if settings.webhook_secret
+                config.webhook_secret.get_secret_value()
+                if config.webhook_secret
                 else secrets.token_urlsafe(32)
             )
             application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=settings.webhook_path,
-                webhook_url=settings.webhook_url,
+                listen=config.webhook_listen,
+                port=config.webhook_port,
+                url_path=config.webhook_path,
+                webhook_url=config.webhook_url,
                 secret_token=secret,
                 allowed_updates=Update.ALL_TYPES,
                 stop_signals=STOP_SIGNALS,

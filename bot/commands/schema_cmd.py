@@ -11,9 +11,10 @@ from typing import Any
 import click
 from pydantic import BaseModel
 
-from matching import CatalogueFile, ContactsFile, Vocabulary, default_knowledge_dir
+from matching import CatalogueFile, ContactsFile, Vocabulary
 
 from .base import CliError, Command
+from .common import knowledge_dir
 
 SCHEMA_DIR = "schema"
 MODELS: dict[str, type[BaseModel]] = {
@@ -40,7 +41,7 @@ MODELS: dict[str, type[BaseModel]] = {
 )
 def command(output_dir: Path | None, check: bool) -> int:
     """Writes the schemas, or (`--check`) fails when the committed ones are stale."""
-    directory: Path = output_dir or default_knowledge_dir() / SCHEMA_DIR
+    directory: Path = output_dir or knowledge_dir(None) / SCHEMA_DIR
     texts = schema_texts()
     if check:
         stale = [

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import click
 
-from matching.loader import default_knowledge_dir
 from matching.territories import PlaceResolver, resolution_json
 from matching.territories.programmes import (
     PROGRAMME_IDS,
@@ -29,6 +28,7 @@ from matching.territories.programmes import (
 from matching.territories.tables import TABLES_DIR
 
 from .base import CliError, Group
+from .common import knowledge_dir as resolve_knowledge_dir
 from .common import knowledge_option, print_json
 from .params import Date, Integer, OneOf
 
@@ -43,7 +43,7 @@ def command() -> None:
 
 
 def _knowledge_dir(knowledge_dir: Path | None) -> Path:
-    directory: Path = knowledge_dir or default_knowledge_dir()
+    directory = resolve_knowledge_dir(knowledge_dir)
     if not (directory / TABLES_DIR / "communes.csv.gz").exists():
         raise CliError(f"tables des territoires introuvables dans {directory / TABLES_DIR}")
     return directory

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from matching import Engine, KnowledgeError, default_knowledge_dir, load_knowledge
+from matching import Engine, KnowledgeError, load_knowledge
 
 from .base import CliError, Command
+from .common import knowledge_dir
 from .params import Existing
 
 
@@ -26,7 +27,7 @@ from .params import Existing
 )
 def command(directory: Path | None) -> int:
     """Lists every problem on stdout (count on stderr); exit code 1 when there is one."""
-    directory = directory or default_knowledge_dir()
+    directory = directory or knowledge_dir(None)
     if not directory.is_dir():
         raise CliError(f"dossier introuvable : {directory}", code=2)
     try:
