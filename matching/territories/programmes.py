@@ -12,10 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..normalise import fold
 
 # Catalogue ids a membership may carry (see knowledge/catalogue).
 PROGRAMME_IDS = (
@@ -87,9 +88,8 @@ def decode(data: bytes | str) -> str:
 
 
 def _fold(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name.strip().lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    """Header name as an identifier ("Code INSEE" -> "code_insee"): the project's one `fold`."""
+    return "_".join(fold(name).split())
 
 
 def find_code_column(header: list[str]) -> int:

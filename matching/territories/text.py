@@ -1,21 +1,22 @@
 """Text folding and tokenising for place names.
 
 Place names and user messages must meet on one spelling: lower case, no accents, no
-hyphens or apostrophes, "St"/"Ste" spelled out. The build script stores keys made with
-`name_key`, and the resolver folds message tokens with `fold_token`, so both sides must
-use this module only. Tokens keep their character offsets in the original message, because
-the engine removes the place (cue word included) from the need text before scoring it.
+hyphens or apostrophes, "St"/"Ste" spelled out. There is one folding function in the
+project, `matching.normalise.fold`; this module only cuts a message into words the way
+`fold` does, keeping each word's character offsets in the original message (the engine
+removes the place, cue word included, from the need text before scoring it). So
+``" ".join(token keys) == fold(text)`` up to the St/Ste expansion, a property the tests
+check on arbitrary text. The build script stores keys made with `name_key`, and the
+resolver reads messages with `tokenize`: both go through this module only.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Words in a place name (letters and digits); apostrophes, hyphens, dots, spaces separate.
-_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+from ..normalise import fold
 
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 
@@ -25,7 +26,10 @@ ARTICLES = frozenset({"le", "la", "les", "l"})
 # Article prefixes of INSEE names, by the INSEE "type de nom en clair" (TNCC) code.
 TNCC_ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'", "ß": "ss"})
+# Runs that may hold a word: everything but white space and ASCII non-alphanumerics. An ASCII run
+# is one word already; other runs are folded character by character (see _char_fold).
+_RUN_RE = re.compile(r"[^\s\x00-/:-@\[-`{-\x7f]+")
+_ALNUM_RE = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,23 +47,59 @@ class Token:
         return self.raw[:1].isupper()
 
 
-@lru_cache(maxsize=65536)
-def fold_token(word: str) -> str:
-    """Lower-case, accent-free form of one word, with St/Ste expanded."""
-    text = word.translate(_LIGATURES).lower()
-    if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return _ABBREVIATIONS.get(text, text)
+@lru_cache(maxsize=4096)
+def _char_fold(char: str) -> str:
+    """What `fold` makes of one character inside a word: "" (dropped and joining, like an
+    accent or an invisible character once `fold` drops those), " " (a separator) or letters."""
+    folded = fold(f"a{char}a")
+    middle = folded[1:-1] if folded.startswith("a") and folded.endswith("a") else " "
+    return middle if middle.strip() else ("" if folded == "aa" else " ")
+
+
+def _expand(key: str) -> str:
+    return _ABBREVIATIONS.get(key, key)
+
+
+def _fold_run(run: str, offset: int, out: list[Token]) -> None:
+    """Words of one non-ASCII run, each with the offsets of the characters it came from."""
+    letters: list[str] = []
+    origins: list[int] = []
+    for index, char in enumerate(run):
+        if char.isascii():
+            piece = char.lower() if char.isalnum() else " "
+        else:
+            piece = _char_fold(char)
+        for letter in piece:
+            letters.append(letter)
+            origins.append(index)
+    folded = "".join(letters)
+    for match in _ALNUM_RE.finditer(folded):
+        first, last = origins[match.start()], origins[match.end() - 1]
+        start, end = offset + first, offset + last + 1
+        out.append(Token(_expand(match.group()), start, end, run[first : last + 1]))
 
 
 def tokenize(text: str) -> list[Token]:
-    """Words of `text` with their offsets (letters and digits; punctuation is dropped)."""
-    return [Token(fold_token(m.group()), m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
+    """Words of `text` with their offsets: `fold`'s words, St/Ste spelled out."""
+    out: list[Token] = []
+    for match in _RUN_RE.finditer(text):
+        run = match.group()
+        if run.isascii():
+            out.append(Token(_expand(run.lower()), match.start(), match.end(), run))
+        else:
+            _fold_run(run, match.start(), out)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def fold_token(word: str) -> str:
+    """Folded form of one word (as `fold` makes it, words glued), with St/Ste expanded."""
+    return _expand("".join(fold(word).split()))
 
 
 def name_key(name: str) -> str:
     """Lookup key of a name: folded words joined by single spaces ("Saint-Étienne" -> "saint etienne")."""
-    return " ".join(fold_token(m.group()) for m in _WORD_RE.finditer(name))
+    return " ".join(token.key for token in tokenize(name))
 
 
 def strip_article(key: str) -> str:
