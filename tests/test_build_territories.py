@@ -56,8 +56,8 @@ def _table(path: Path) -> list[str]:
 def test_tables_content(built: Path) -> None:
     base = built / "territoires"
     communes = _table(base / "communes.csv.gz")
-    assert communes[0] == "code,nom,departement,epci,population,cle,son"
-    assert "71153,Le Creusot,30,,21000,le creusot,creuzo" in communes  # article restored from type_nom
+    assert communes[0] == "code,nom,departement,epci,population,cle,son,arrondissement,rang"
+    assert "71153,Le Creusot,30,,21000,le creusot,creuzo,," in communes  # article restored from type_nom
     assert any(line.startswith("30007,Alès,30,200066918,40000,ales,") for line in communes)
     assert "22,Côtes-d'Armor,53,22278,cotes d armor" in _table(base / "departements.csv")
     assert "04,La Réunion,97411,la reunion" in _table(base / "regions.csv")

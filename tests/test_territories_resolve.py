@@ -16,6 +16,12 @@ from matching.territories.text import name_key, sound_key, strip_article
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = yaml.safe_load((ROOT / "tests" / "data" / "places.yaml").read_text(encoding="utf-8"))
+# Hard cases by kind (capitals, postal codes, short names, common words, homonyms, overseas…).
+HARD = [
+    case
+    for path in sorted((ROOT / "tests" / "cases" / "places").glob("*.yaml"))
+    for case in yaml.safe_load(path.read_text(encoding="utf-8"))
+]
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +75,12 @@ def test_place_case(resolver: PlaceResolver, case: dict[str, Any]) -> None:
 
 def _dev_set() -> list[dict[str, Any]]:
     return list(yaml.safe_load(DEV_SET.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("case", HARD, ids=[c["text"][:50] for c in HARD])
+def test_hard_place_case(resolver: PlaceResolver, case: dict[str, Any]) -> None:
+    """Each hard case of tests/cases/places/ resolves as written there."""
+    assert _check(resolver, case) == []
 
 
 def test_dev_set_territories(resolver: PlaceResolver) -> None:
@@ -177,12 +189,23 @@ def test_long_and_odd_texts(resolver: PlaceResolver) -> None:
     assert resolver.resolve(long_text).territory is None  # beyond the first 2,000 characters
 
 
-def test_dominant_homonym_is_chosen_with_alternatives(resolver: PlaceResolver) -> None:
-    """Saint-Pierre (La Réunion) is 20 times bigger than any other Saint-Pierre: chosen, others listed."""
+def test_homonyms_are_offered_not_guessed(resolver: PlaceResolver) -> None:
+    """Saint-Pierre names a town of La Réunion, one of Martinique, the chef-lieu of
+    Saint-Pierre-et-Miquelon and villages: nothing separates them, so none is set and all are offered."""
     result = resolver.resolve("à Saint-Pierre")
+    assert result.territory is None
+    codes = [c.code for c in result.candidates]
+    assert codes[0] == "97416"
+    assert {"97225", "97502"} <= set(codes)
+
+
+def test_a_prefecture_far_bigger_than_its_homonyms_is_chosen(resolver: PlaceResolver) -> None:
+    """Chaumont is the préfecture of Haute-Marne, thirty times bigger than the villages of that
+    name: chosen, the others offered."""
+    result = resolver.resolve("à Chaumont")
     assert result.territory is not None
-    assert result.territory.code == "97416"
-    assert "97225" in {c.code for c in result.candidates}
+    assert result.territory.code == "52121"
+    assert "74065" in {c.code for c in result.candidates}
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

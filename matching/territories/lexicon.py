@@ -36,7 +36,10 @@ PREPOSITIONS = _keys(
 )  # fmt: skip
 
 # Cues before a bare département number ("dans le 59", "département 88").
-NUMBER_CUES = _keys("dans le", "département", "dép", "dept", "dpt", "du département", "code département")
+NUMBER_CUES = _keys(
+    "dans le", "ds le", "département", "dép", "dept", "dpt", "du département", "code département",
+    "et pour le", "et le", "et dans le", "pour le", "et ds le", "dans les", "departement n",
+)  # fmt: skip
 
 # Weaker cues before a département number, used only when no date or quantity follows
 # ("les jeunes du 93", "on est dans le 59" but not "du 15 au 20 mars").
@@ -58,7 +61,8 @@ INSEE_CUES = _keys("insee", "code insee", "code commune", "cog")
 # Legal forms that announce an EPCI name ("communauté de communes du Kreiz-Breizh").
 EPCI_CUES = _keys(
     "communauté de communes", "communauté d'agglomération", "communauté urbaine", "métropole",
-    "agglomération", "agglo", "intercommunalité", "interco", "cc", "ca", "cu", "epci",
+    "agglomération", "agglo", "intercommunalité", "interco", "cc", "ca", "cu", "epci", "comcom",
+    "com com", "com'com", "communauté de commune", "communauté d'agglo", "com d'agglo", "ccom",
 )  # fmt: skip
 
 # Legal-form words written after an EPCI name ("Guingamp-Paimpol Agglomération").
@@ -89,6 +93,7 @@ BLOCKED_PHRASES = _keys(
     "à la recherche", "à la une", "à la place", "à la fois", "à la carte", "en ligne", "en place",
     "en cours", "en charge", "en fait", "en vue", "en plus", "en tant que", "en lien", "sur place",
     "sur mesure", "au niveau", "au sein", "au plus", "au moins", "au cas", "au bout",
+    "sens unique", "sens interdit", "double sens", "bon sens", "tour de rôle", "tours de rôle",
 )  # fmt: skip
 
 # Capitalised words that name institutions or programmes, not places, even mid-sentence.
@@ -98,7 +103,7 @@ INSTITUTION_WORDS = _keys(
     "président", "agglo", "métropole", "communauté", "services", "industrie", "avenir", "montagne",
     "montagnes", "village", "villages", "quartier", "quartiers", "bourg", "cœur", "action", "programme",
     "plan", "contrat", "emploi", "apec", "anct", "job", "mentor", "pont", "plus", "nord", "sud", "est",
-    "ouest", "grand", "saint", "sainte", "mont", "val", "port", "bois", "lac", "mer", "sens", "charge",
+    "ouest", "grand", "saint", "sainte", "mont", "val", "port", "bois", "lac", "mer", "charge",
     "part", "temps", "terme", "mesure", "place", "ligne", "vue", "face", "cause", "force", "rue", "paix",
     # need vocabulary often written in Title Case ("Salon Compétences Cadres")
     "cadre", "cadres", "compétences", "talents", "talent", "jeunes", "diplômés", "salon", "forum",
@@ -115,4 +120,43 @@ QUANTITY_WORDS = _keys(
     "habitants", "habitant", "hab", "euros", "euro", "eur", "k", "m", "km", "m2", "ha", "personnes",
     "emplois", "postes", "salariés", "jeunes", "cadres", "entreprises", "élèves", "logements", "ans",
     "mois", "jours", "heures", "places", "communes", "agents", "participants", "visiteurs",
+)  # fmt: skip
+
+# Words that open a follow-up naming only a place ("et pour Brest ?", "et dans le 62 ?"): the
+# rest of such a short message is read as a place, as an answer to "quelle commune ?" is.
+FOLLOW_UP_OPENERS = _keys("et pour", "et à", "et a", "et au", "et sur", "et dans", "et en", "et pour la ville de",
+                          "et chez", "et du côté de", "et pour le", "et pour la", "et pour les", "et")  # fmt: skip
+
+# Determiners and quantifiers: before a lower-case ordinary word they make it a noun or an
+# adjective of the sentence ("les tours", "le sens", "un gap"), never a town.
+DETERMINERS = _keys(
+    "le", "la", "les", "l", "un", "une", "des", "du", "ce", "cet", "cette", "ces", "mon", "ma", "mes",
+    "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos", "leur", "leurs", "quel",
+    "quelle", "quels", "quelles", "plusieurs", "chaque", "aucun", "aucune", "tout", "tous", "toute",
+    "toutes", "bon", "bons", "bonne", "bonnes", "deux", "trois", "quelques", "certains", "certaines",
+    "pas de", "plein de", "beaucoup de", "peu de", "trop de", "sans", "très", "plus", "moins", "si",
+    "en", "de", "d",
+)  # fmt: skip
+
+# Names of notable towns that are also frequent French words (measured: their frequency in
+# French text, wordfreq 3.1, exceeds by far what the town's size explains). Written in lower
+# case they are read as the word, unless a cue word announces a place ("à Tours").
+FREQUENT_WORDS = _keys(
+    "sens", "tours", "orange", "vienne", "digne", "lourdes", "plaisir", "union", "passage", "port",
+    "garde", "croix", "fontaine", "avion", "riche", "robert", "marin", "vif", "grenade", "fleche",
+    "madeleine", "die", "falaise", "trinité", "havre", "moule", "grasse", "nice", "mans", "saintes",
+    "vire",
+)  # fmt: skip
+
+# Nouns after which "de" announces a place ("le centre-ville de vannes", "l'agglo de quimper").
+PLACE_NOUNS = _keys(
+    "commune", "communes", "ville", "villes", "mairie", "centre ville", "centre", "agglo", "agglomération",
+    "secteur", "bassin", "territoire", "quartier", "quartiers", "habitants", "élus", "maire", "préfecture",
+    "sous préfecture", "région", "zone", "pays", "périphérie", "environs", "coeur", "bourg", "banlieue",
+)  # fmt: skip
+
+# Words before a number that announce an amount, not a postal code ("budget de 35000").
+AMOUNT_WORDS = _keys(
+    "de", "d", "plus", "moins", "environ", "pour", "budget", "montant", "total", "entre", "et", "jusqu",
+    "env", "quelque", "sur", "par", "x", "soit", "coût", "prix", "aide", "subvention", "enveloppe",
 )  # fmt: skip

@@ -10,6 +10,7 @@ returns the candidates, most populous first, unless the context settles it.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -141,7 +142,7 @@ class PlaceResolver:
             ranked = self._ranked(codes)
             if len(ranked) == 1:
                 return PlaceResolution(ranked[0], (), spans)
-            chosen = _dominant(ranked, 5 if main.fuzzy else 20) if main.kind == "commune" else None
+            chosen = self._dominant(ranked, main) if main.kind == "commune" else None
             if chosen is not None:
                 return PlaceResolution(chosen, tuple(ranked[:MAX_CANDIDATES]), spans)
             dep_codes = {t.departement.code for t in ranked if t.departement}
@@ -220,6 +221,30 @@ class PlaceResolver:
         rows.sort(key=lambda r: (-r.population, r.code))
         return [self._commune_territory(r) for r in rows]
 
+    def _dominant(self, ranked: list[Territory], main: Mention) -> Territory | None:
+        """The homonym to take without asking, or None (then the candidates are offered).
+
+        Homonyms are offered, not guessed ("Saint-Pierre", "Saint-Paul"), except when one is
+        the town everybody means: a préfecture ten times bigger than any homonym (Valence,
+        Laval, Moulins), a sous-préfecture ten times bigger than its one or two homonyms
+        (Castres, Vire), or a town holding 80 % of the homonyms' weight, each counted by the
+        square root of its population (a village has a town hall that writes to us too).
+        A misspelt name goes to a town five times bigger than the next, slips of big towns'
+        names being far more frequent than of villages'.
+        """
+        first = ranked[0].population or 0
+        second = max(ranked[1].population or 0, 1)
+        if main.fuzzy:
+            return ranked[0] if first >= 20_000 and first >= 5 * second else None
+        row = self.tables.commune(ranked[0].code)
+        rank = row.rank if row else ""
+        if first >= 10 * second and (rank in ("R", "D") or (rank == "A" and len(ranked) <= 3)):
+            return ranked[0]
+        weights = [math.sqrt(t.population or 0) for t in ranked]
+        if first >= 20_000 and weights[0] >= 0.8 * sum(weights):
+            return ranked[0]
+        return None
+
     def _fuzzy_commune_codes(self, key: str, *, lowercase: bool) -> list[str]:
         return fuzzy_codes(self.tables, key, lowercase=lowercase)
 
@@ -228,19 +253,6 @@ def _narrow(codes: list[str], keep: Callable[[str], bool]) -> list[str]:
     """Apply a context filter unless it would leave nothing (context may be wrong)."""
     kept = [c for c in codes if keep(c)]
     return kept or codes
-
-
-def _dominant(ranked: list[Territory], ratio: int) -> Territory | None:
-    """The homonym to pick without asking: `ratio` times bigger than the next and a real town.
-
-    For exact homonyms the ratio is 20 (Saint-Pierre de La Réunion over the villages of
-    that name, but never Saint-Denis 93 over Saint-Denis 974); for a misspelt name it is 5,
-    since slips of big towns' names are far more frequent than of villages'.
-    """
-    if len(ranked) < 2:
-        return ranked[0] if ranked else None
-    first, second = ranked[0].population or 0, ranked[1].population or 0
-    return ranked[0] if first >= 20_000 and first >= ratio * max(second, 1) else None
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

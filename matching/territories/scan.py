@@ -25,6 +25,11 @@ MAX_NAME_WORDS = 9  # longest commune, département or région name, in words
 # Spelling-slip lookups per message: real messages need one or two; a long text in Title Case
 # would otherwise cost tens of milliseconds.
 MAX_FUZZY_LOOKUPS = 24
+# Exact-name lookups per message (each costs a few dictionary probes): a 2,000-character
+# message needs about 2,000; the budget keeps any text, however built, bounded.
+MAX_WORK = 6000
+# A town of this size is named by everyone who writes about it (see Scan._evidence).
+NOTABLE_POPULATION = 10_000
 DEP_NUMBER = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2a|2b|97[1-6])$")
 _CORSICA_INSEE = re.compile(r"^2[ab]\d{3}$")
 _SENTENCE_BREAK = re.compile(r"[.!?;:\n]")
@@ -83,6 +88,24 @@ class Scan:
         for j in range(len(tokens) - 1, -1, -1):
             self.stop[j] = j if self.blocked[j] or self.keys[j].isdigit() else self.stop[j + 1]
         self.fuzzy_budget = MAX_FUZZY_LOOKUPS
+        self.work = 0  # exact-name lookups and fuzzy comparisons done (bounded by MAX_WORK)
+        # In a message written in capitals, a capital says nothing about proper nouns.
+        letters = [c for c in text if c.isalpha()]
+        self.shouting = len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+        self.follow_up = self._follow_up_start()
+
+    def _follow_up_start(self) -> int | None:
+        """Index of the first place word of a short follow-up ("et pour Brest ?"), else None."""
+        if not 2 <= len(self.keys) <= 7:
+            return None
+        for size in (5, 4, 3, 2, 1):
+            if " ".join(self.keys[:size]) in lx.FOLLOW_UP_OPENERS and size < len(self.keys):
+                return size
+        return None
+
+    def capital(self, j: int) -> bool:
+        """Whether token j was written with a capital that means something."""
+        return self.tokens[j].capitalised and not self.shouting
 
     def _blocked(self) -> list[bool]:
         out = [False] * len(self.keys)
@@ -108,7 +131,7 @@ class Scan:
         """Index of the first token of a phrase from `phrases` ending just before token i."""
         for size in (4, 3, 2, 1):
             start = i - size
-            if start < 0 or any(self.blocked[start:i]):
+            if start < 0 or (any(self.blocked[start:i]) and phrases is not lx.PLACE_NOUNS):
                 continue
             if any(self._break_before(j) for j in range(start + 1, i + 1)):
                 continue
@@ -118,6 +141,17 @@ class Scan:
 
     def _cue(self, i: int) -> tuple[CueKind, int]:
         """Kind of cue word before token i, and where the place's span starts."""
+        if self.follow_up is not None and i == self.follow_up:
+            return "commune", self._trim(0, i)
+        if (
+            i >= 2
+            and self.keys[i - 1] == "de"
+            and not self._break_before(i)
+            and not self._break_before(i - 1)
+        ):
+            noun = self._phrase_before(i - 1, lx.PLACE_NOUNS)
+            if noun is not None:  # "le centre-ville de vannes", "les élus de quimper"
+                return "commune", i - 1
         start = self._phrase_before(i, lx.COMMUNE_CUES)
         if start is not None:
             area = self._phrase_before(i, lx.AREA_CUES)
@@ -211,34 +245,67 @@ class Scan:
         whole = self._fuzzy_at(i, end, compound=True)
         return [whole] if whole else []
 
-    def _evidence(self, i: int, end: int, population: int, kind: str) -> tuple[bool, int]:
-        """Whether the words i..end may be read as this place, and where its cue starts."""
+    def _evidence(
+        self, i: int, end: int, population: int, kind: str, notable: bool = False
+    ) -> tuple[bool, int]:
+        """Whether the words i..end may be read as this place, and where its cue starts.
+
+        The rule, decided on the golden cases and the catalogue's sentences: a préfecture, a
+        sous-préfecture or a town of 10,000 people is a place unless the context says it is
+        the ordinary word (a determiner or a noun before it, "les tours", "le bon sens"); a
+        small commune named like an ordinary word needs the user's marks (a cue word, a
+        capital not at the start of a sentence, a postal code or a département next to it).
+        """
         cue, cue_start = self._cue(i)
         words = [k for k in self.keys[i:end] if k not in lx.NAME_GLUE]
         if not words:
             return False, i
         first = next(j for j in range(i, end) if self.keys[j] not in lx.NAME_GLUE)
-        cap = self.tokens[first].capitalised
+        cap = self.capital(first)
+        initial = self._break_before(i)
         if self._number_follows(end):
             return True, cue_start
         if len(words) >= 2:
-            # "Saint-Louis", "Clermont-Ferrand": a capital or a cue is enough, and lower-case
-            # several-word names are taken unless all their words are ordinary words.
+            # "Saint-Louis", "Clermont-Ferrand", "pas de calais": a capital, a cue or a full
+            # département or région name is enough; lower-case several-word commune names are
+            # taken unless all their words are ordinary words.
             plain = all(w in self.t.common_words or w in lx.INSTITUTION_WORDS for w in words)
-            return bool(cap or cue or not plain), cue_start
+            return bool(cap or cue or kind in ("departement", "region") or not plain), cue_start
         word = words[0]
         institution = word in lx.INSTITUTION_WORDS
-        if word not in self.t.common_words and not institution:
+        common = word in self.t.common_words or institution
+        if kind in ("departement", "region"):
+            if not common:
+                return True, cue_start
+            # "dans le nord", "la Manche", but not "au nord de la ville"
+            followed = end < len(self.keys) and self.keys[end] in ("de", "du", "des", "d")
+            return bool((cue == "area" or cap) and not followed), cue_start
+        if not common:
             if cue or cap or kind != "commune":
                 return True, cue_start
             return population >= 5000 and len(word) >= 5, cue_start
+        if notable and not institution:
+            if cue == "commune" or (cap and not (initial and self._of_follows(end))):
+                return True, cue_start
+            if word in lx.FREQUENT_WORDS:
+                return False, cue_start  # "un gilet orange", "ça n'a pas de sens"
+            return not self._determiner_before(i), cue_start
         # One ordinary word ("Pont", "Sens", "Ligné"): it needs the user's clear marks.
         if cap and (cue or population >= 100_000):
             return True, cue_start
-        initial = self._break_before(i)
         if cap and not initial and not institution and population >= 2000:
             return True, cue_start
         return cue == "commune" and kind == "commune" and not institution and population >= 20_000, cue_start
+
+    def _of_follows(self, end: int) -> bool:
+        """ "Tours de table", "Sens de la marche": the word starts a noun phrase."""
+        return end < len(self.keys) and self.keys[end] in ("de", "du", "des", "d")
+
+    def _determiner_before(self, i: int) -> bool:
+        """Whether a determiner comes right before token i in the same sentence ("les vannes")."""
+        if self._break_before(i):
+            return False
+        return self._phrase_before(i, lx.DETERMINERS) is not None
 
     def _number_follows(self, end: int) -> bool:
         if end >= len(self.keys):
@@ -250,16 +317,39 @@ class Scan:
         t = self.t
         longest = max(MAX_NAME_WORDS, t.epci_first_words.get(self.keys[i], 0))
         for size in range(min(longest, self.stop[i] - i), 0, -1):
+            self.work += 1
+            if self.work > MAX_WORK:
+                return None
             end = i + size
             key = " ".join(self.keys[i:end])
             communes = t.commune_codes(key)
+            usual = t.usual_names.get(key, [])
+            if usual and communes:
+                # "Marigot" is the chef-lieu of Saint-Martin before it is "Le Marigot" without its
+                # article ("au Marigot" keeps the article); "Charleville" is Charleville-Mézières
+                # as much as the village of that name.
+                typed = {"au": "le ", "aux": "les "}.get(self.keys[i - 1], "") + key if i else key
+                exact = [c for c in communes if (row := t.commune(c)) and row.key == typed]
+                if typed != key and exact:
+                    usual = []
+                communes = exact
+            usual_areas = [c for c in usual if c in t.departements]
+            communes = [*communes, *(c for c in usual if c not in t.departements and c not in communes)]
             former = not communes and key in t.alias_keys
             if former:
                 communes = t.alias_keys[key]
-            elif communes and key in t.alias_keys:
-                # "Évry": a village of that name, and the old name of Évry-Courcouronnes
+            elif (
+                communes
+                and key in t.alias_keys
+                and not any(
+                    (row := t.commune(c)) and (row.seat or row.population >= NOTABLE_POPULATION)
+                    for c in communes
+                )
+            ):
+                # a village of that name, and the former name of a commune now merged into
+                # another (but "Moulins" is the préfecture, not the former commune in Mauléon)
                 communes = [*communes, *(c for c in t.alias_keys[key] if c not in communes)]
-            dep = t.departement_keys.get(key)
+            dep = t.departement_keys.get(key) or (usual_areas[0] if usual_areas else None)
             region = t.region_keys.get(key)
             if dep is None and region is None and size > 1 and self.keys[i] in ARTICLES:
                 # "la Creuse", "les Landes": the article belongs to the sentence, not the name
@@ -276,29 +366,46 @@ class Scan:
     def _choose(
         self, i: int, end: int, communes: list[str], dep: str | None, region: str | None, epcis: list[str]
     ) -> Mention | None:
-        """One name, several kinds of place: the cue word and the sizes decide."""
+        """One name, several kinds of place: the cue word, a number next to it and the sizes decide."""
         cue, _ = self._cue(i)
-        pop = max((row.population for c in communes if (row := self.t.commune(c))), default=0)
+        rows = [row for c in communes if (row := self.t.commune(c))]
+        pop = max((row.population for row in rows), default=0)
+        notable = any(row.seat or row.population >= NOTABLE_POPULATION for row in rows)
         area: tuple[Kind, str] | None = None
         if dep:
             area = ("departement", dep)
         elif region:
             area = ("region", region)
+        if dep in self.t.collectivities:
+            # "Saint-Barthélemy", "Saint-Martin": the collectivity's own commune, not a village
+            own = [c for c in communes if (row := self.t.commune(c)) and row.dep == dep]
+            communes = own or communes
+            rows = [row for c in communes if (row := self.t.commune(c))]
+        number = self._number_after(end)
         kind: Kind
         if epcis:
             kind, codes = "epci", tuple(epcis)
         elif communes and (
-            area is None or (cue == "commune" and pop >= 5000) or (cue is None and pop >= 100_000)
+            area is None
+            or (cue == "commune" and pop >= 5000)
+            or (cue is None and pop >= 100_000)
+            or (number is not None and any(number in (row.dep, row.code[:2]) for row in rows))
         ):
             kind, codes = "commune", tuple(communes)
         elif area is not None:
             kind, codes = area[0], (area[1],)
         else:
             return None
-        ok, cue_start = self._evidence(i, end, pop if kind == "commune" else 10**6, kind)
+        ok, cue_start = self._evidence(i, end, pop if kind == "commune" else 10**6, kind, notable)
         if not ok:
             return None
         return Mention(kind, codes, i, end, self._span(cue_start, end))
+
+    def _number_after(self, end: int) -> str | None:
+        """The département number right after a name ("Vienne (38)", "Saint-Denis 93")."""
+        if end < len(self.keys) and DEP_NUMBER.match(self.keys[end]):
+            return self.keys[end].upper()
+        return None
 
     def _epci_at(self, i: int) -> Mention | None:
         """ "communauté de communes du Pays de X", "CA du Grand Y", "métropole de Lyon"."""
@@ -367,7 +474,9 @@ class Scan:
         if self.keys[i] in lx.NAME_GLUE or self.blocked[i]:
             return None
         cue, cue_start = self._cue(i)
-        cap = self.tokens[i].capitalised
+        cap = self.capital(i)
+        if self.keys[i] in lx.PREPOSITIONS or self.keys[i] in ("a", "et", "ou", "pour"):
+            return None  # "A BREST" is "à Brest", never "Abrest"
         if not (cue or (cap and (compound or not self._break_before(i)))):
             return None
         if only_end is not None:
@@ -381,7 +490,7 @@ class Scan:
             key = " ".join(self.keys[i:end])
             if end - i == 1 and (len(key) < 4 or key in self.t.common_words or key in lx.INSTITUTION_WORDS):
                 continue
-            if end - i == 1 and cue is None and (len(key) < 6 or (i > 0 and self.tokens[i - 1].capitalised)):
+            if end - i == 1 and cue is None and (len(key) < 6 or (i > 0 and self.capital(i - 1))):
                 continue  # a capitalised word without cue, short or after another one: a surname?
             area = self.t.area_sounds.get(sound_key(key))
             if area is not None and (cue == "area" or cap):
@@ -405,8 +514,7 @@ class Scan:
         if self._joined(end - 1):
             return False
         return all(
-            self._joined(j - 1) or self.tokens[j].capitalised or self.keys[j] in lx.NAME_GLUE
-            for j in range(i + 1, end)
+            self._joined(j - 1) or self.capital(j) or self.keys[j] in lx.NAME_GLUE for j in range(i + 1, end)
         )
 
     # -- numbers -------------------------------------------------------------------------
@@ -448,7 +556,13 @@ class Scan:
         if insee_cue is not None and self.t.commune(key):
             return Mention("commune", (key,), i, i + 1, self._span(insee_cue, i + 1))
         cue, cue_start = self._cue(i)
-        marked = near_name or cue is not None or not key.endswith("000")
+        # Round numbers are amounts more often than postal codes: "10000" needs a cue word,
+        # "44000" is read unless an amount is announced ("une enveloppe de 15000").
+        before = self.keys[i - 1] if i > 0 and not self._break_before(i) else ""
+        amount = before in lx.AMOUNT_WORDS
+        marked = (
+            near_name or cue is not None or not key.endswith("000") or not (key.endswith("0000") or amount)
+        )
         communes = self.t.postal_communes(key)
         if communes and marked:
             return Mention("postal", communes, i, i + 1, self._span(cue_start, i + 1))

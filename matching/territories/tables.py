@@ -9,8 +9,6 @@ built lazily, on the first message that needs it.
 from __future__ import annotations
 
 import csv
-import gzip
-import io
 import operator
 import re
 from collections import defaultdict
@@ -22,6 +20,16 @@ from .text import name_key, sound_key
 
 TABLES_DIR = Path("territoires")
 
+# Headers the build script writes (extra trailing columns are allowed, for later additions).
+COMMUNE_HEADER = ("code", "nom", "departement", "epci", "population", "cle", "son")
+DEPARTEMENT_HEADER = ("code", "nom", "region", "chef_lieu", "cle")
+REGION_HEADER = ("code", "nom", "chef_lieu", "cle")
+EPCI_HEADER = ("code", "nom", "type", "departement", "population", "cle")
+ALIAS_HEADER = ("cle", "nom", "commune")
+POSTAL_HEADER = ("code_postal", "communes")
+COLLECTIVITY_HEADER = ("code", "nom", "article", "chef_lieu", "representant", "organisation", "source")
+USUAL_HEADER = ("nom", "code")
+
 
 @dataclass(frozen=True, slots=True)
 class Commune:
@@ -31,6 +39,13 @@ class Commune:
     epci: str
     population: int
     key: str
+    arrondissement: str = ""
+    rank: str = ""  # R chef-lieu de région, D préfecture, A sous-préfecture, "" other
+
+    @property
+    def seat(self) -> bool:
+        """A préfecture or sous-préfecture: a town everyone names, whatever its size."""
+        return bool(self.rank)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,23 +117,18 @@ DEPARTEMENT_ALIASES: dict[str, str] = {
 }
 
 
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        data = gzip.decompress(data)
-    return data.decode("utf-8")
+@dataclass(frozen=True, slots=True)
+class Collectivity:
+    """An overseas collectivity (COM) or Nouvelle-Calédonie: where the State representative
+    (préfet, haut-commissaire, administrateur supérieur) is the ANCT's territorial delegate."""
 
-
-def _read_csv(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(_read_text(path))))[1:]
-
-
-def _lines(path: Path, *, header: bool = True) -> list[str]:
-    """Data lines of a table written without quoting (the build script guarantees it)."""
-    lines = _read_text(path).split("\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    return lines[1:] if header else lines
+    code: str
+    name: str
+    article: str  # "de la Polynésie française"
+    chef_lieu: str
+    representative: str
+    organisation: str
+    source: str
 
 
 _SPLIT_TAB = operator.methodcaller("split", "\t")
@@ -143,34 +153,56 @@ class Tables:
     commune_sounds: dict[str, str]  # phonetic key (see text.sound_key) -> INSEE codes (space-separated)
     common_words: frozenset[str]
     programmes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Usual short names from noms_usuels.csv: key -> commune codes or département / COM codes.
+    usual_names: dict[str, list[str]] = field(default_factory=dict)
+    collectivities: dict[str, Collectivity] = field(default_factory=dict)
 
     @classmethod
     def load(cls, knowledge_dir: Path) -> Tables:
-        """Read the tables from `knowledge_dir/territoires/`."""
-        base = knowledge_dir / TABLES_DIR
-        lines = _lines(base / "communes.csv.gz")
-        communes = dict(zip([line[:5] for line in lines], lines, strict=True))
-        keys = dict(map(_SPLIT_TAB, _lines(base / "index_noms.tsv.gz", header=False)))
-        sounds = dict(map(_SPLIT_TAB, _lines(base / "index_sons.tsv.gz", header=False)))
+        """Read the tables from `knowledge_dir/territoires/`; a missing or corrupt table raises
+        `KnowledgeError` naming the file and line (see checks.py), never loads half a table."""
+        from .checks import COMMUNE_LINE, POSTAL_LINE, TableReader
+
+        reader = TableReader(knowledge_dir / TABLES_DIR)
+        commune_lines, commune_deps = reader.rows("communes.csv.gz", COMMUNE_HEADER, COMMUNE_LINE)
+        communes = dict(zip([line[:5] for line in commune_lines], commune_lines, strict=True))
+        deps = {r[0]: Departement(*r[:5]) for r in reader.csv("departements.csv", DEPARTEMENT_HEADER)}
+        regions = {r[0]: Region(*r[:4]) for r in reader.csv("regions.csv", REGION_HEADER)}
+        collectivities = {
+            r[0]: Collectivity(*r[:7])
+            for r in reader.csv("collectivites_outre_mer.csv", COLLECTIVITY_HEADER, required=False)
+        }
+        for com in collectivities.values():
+            deps.setdefault(
+                com.code, Departement(com.code, com.name, com.code, com.chef_lieu, name_key(com.name))
+            )
+        reader.known("communes.csv.gz", commune_lines, commune_deps, deps, "département")
+        keys = dict(map(_SPLIT_TAB, reader.index("index_noms.tsv.gz")))
+        sounds = dict(map(_SPLIT_TAB, reader.index("index_sons.tsv.gz")))
         aliases: dict[str, list[str]] = defaultdict(list)
-        for key, _name, code in _read_csv(base / "anciennes_communes.csv.gz"):
+        for key, _name, code, *_ in reader.csv("anciennes_communes.csv.gz", ALIAS_HEADER, codes=communes):
             if code not in aliases[key]:
                 aliases[key].append(code)
-        deps = {r[0]: Departement(*r) for r in _read_csv(base / "departements.csv")}
-        regions = {r[0]: Region(*r) for r in _read_csv(base / "regions.csv")}
         epcis = {
-            code: Epci(code, name, kind, dep, _int(pop), key)
-            for code, name, kind, dep, pop, key in _read_csv(base / "epci.csv.gz")
+            r[0]: Epci(r[0], r[1], r[2], r[3], _int(r[4]), r[5])
+            for r in reader.csv("epci.csv.gz", EPCI_HEADER)
         }
-        postal = dict(map(_SPLIT_COMMA, _lines(base / "codes_postaux.csv.gz")))
-        words_file = base / "mots_courants.txt"
+        postal = dict(map(_SPLIT_COMMA, reader.rows("codes_postaux.csv.gz", POSTAL_HEADER, POSTAL_LINE)[0]))
         words = (
-            frozenset(words_file.read_text(encoding="utf-8").split()) if words_file.exists() else frozenset()
+            frozenset(reader.text("mots_courants.txt").split())
+            if reader.exists("mots_courants.txt")
+            else frozenset()
         )
+        usual: dict[str, list[str]] = defaultdict(list)
+        known = set(communes) | set(deps)
+        for name, code, *_ in reader.csv("noms_usuels.csv", USUAL_HEADER, required=False, codes=known):
+            if code not in usual[name_key(name)]:
+                usual[name_key(name)].append(code)
         tables = cls(communes, deps, regions, epcis, postal, keys, dict(aliases), sounds, words)
-        programmes_file = base / "programmes.csv"
-        if programmes_file.exists():
-            tables.programmes = load_programme_index(programmes_file)
+        tables.usual_names = dict(usual)
+        tables.collectivities = collectivities
+        if reader.exists("programmes.csv"):
+            tables.programmes = load_programme_index(reader.path("programmes.csv"))
         return tables
 
     _commune_cache: dict[str, Commune] = field(default_factory=dict)
@@ -183,8 +215,10 @@ class Tables:
         line = self.commune_rows.get(code)
         if line is None:
             return None
-        code, name, dep, epci, pop, key, _sound = line.split(",")
-        commune = Commune(code, name, dep, epci, _int(pop), key)
+        fields = line.split(",")
+        code, name, dep, epci, pop, key = fields[:6]
+        rest = fields[7:9] + ["", ""]
+        commune = Commune(code, name, dep, epci, _int(pop), key, rest[0], rest[1])
         self._commune_cache[code] = commune
         return commune
 
@@ -295,7 +329,8 @@ def epci_short_names(key: str) -> list[str]:
         if key.endswith(" " + form):
             out.append(key[: -len(form) - 1])
             break
-    return [s for s in out if s]
+    # Never a bare article or link ("L'agglo Foix-Varilhes" is not known as "l").
+    return [s for s in out if len(s) >= 3 and s not in ("les", "des", "pays", "grand")]
 
 
 def load_programme_index(path: Path) -> dict[str, tuple[str, ...]]:

@@ -65,10 +65,7 @@ def _fold_run(run: str, offset: int, out: list[Token]) -> None:
     letters: list[str] = []
     origins: list[int] = []
     for index, char in enumerate(run):
-        if char.isascii():
-            piece = char.lower() if char.isalnum() else " "
-        else:
-            piece = _char_fold(char)
+        piece = _char_fold(char) if not char.isascii() else (char.lower() if char.isalnum() else " ")
         for letter in piece:
             letters.append(letter)
             origins.append(index)
