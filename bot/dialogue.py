@@ -119,7 +119,7 @@ class Dialogue:
         if prefix == "t":
             return Outcome((self.theme_reply(value),))
         if prefix == "c":
-            return Outcome((self.catalogue_page(int(value) if value.isdigit() else 0),))
+            return Outcome((self.catalogue_page(int(value) if value.isascii() and value.isdigit() else 0),))
         if prefix == "f" and value[:1] in "+-" and self.engine.entry(value[2:]):
             vote = 1 if value[0] == "+" else -1
             text = (
@@ -317,7 +317,7 @@ class Dialogue:
 
     def theme_reply(self, value: str) -> Reply:
         themes = self.themes()
-        if not value.isdigit() or int(value) >= len(themes):
+        if not (value.isascii() and value.isdigit()) or int(value) >= len(themes):
             return Reply("info", "Ce thème n'existe plus. Tapez /catalogue pour parcourir les offres.")
         theme = themes[int(value)]
         entries = [e for e in self.engine.entries if theme in e.themes]

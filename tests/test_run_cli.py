@@ -181,12 +181,13 @@ def test_token_is_redacted_from_log_records_and_tracebacks() -> None:
     import io
     import logging
 
-    from bot.telegram.app import TokenRedactingFilter, quiet_http_logs
+    from bot.telegram.app import quiet_http_logs
+    from bot.telegram.logs import PrivacyFilter
 
     token = "999:secret-token-value"
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.addFilter(TokenRedactingFilter(token))
+    handler.addFilter(PrivacyFilter([token]))
     logger = logging.getLogger("test.redaction")
     logger.addHandler(handler)
     logger.propagate = False
@@ -200,6 +201,7 @@ def test_token_is_redacted_from_log_records_and_tracebacks() -> None:
         logger.removeHandler(handler)
     text = stream.getvalue()
     assert "secret-token-value" not in text
-    assert text.count("<token>") == 2
+    assert text.count("<token>") == 1
+    assert "RuntimeError (message not logged" in text
     quiet_http_logs()
     assert logging.getLogger("httpx").level == logging.WARNING

@@ -24,6 +24,7 @@ from bot.telegram.app import COMMANDS
 from bot.telegram.fakeserver import Call, FakeBotApi
 from bot.telegram.handlers.admin import REFUSAL
 from bot.telegram.handlers.errors import APOLOGY
+from bot.telegram.handlers.feedback import ALREADY
 from bot.telegram.handlers.media import TEXT_ONLY
 from bot.telegram.harness import RunningBot, running_bot
 from matching import default_knowledge_dir
@@ -64,6 +65,7 @@ async def settle(bot: RunningBot) -> None:
     mark = bot.api.mark()
     bot.api.message("/aide", user_id=PROBE)
     await bot.api.wait_for("sendMessage", lambda c: c.get("chat_id") == PROBE, since=mark)
+    await bot.drain()
 
 
 def since(bot: RunningBot, mark: int, method: str | None = None) -> list[Call]:
@@ -179,7 +181,13 @@ def test_a_clear_need_gets_the_card_and_every_button_works() -> None:
         [edited] = [c for c in calls if c.method == "editMessageReplyMarkup"]
         assert "👍" not in [b["text"] for b in edited.buttons], "one vote per card: the vote buttons go away"
         assert "Ce n'est pas ça" in [b["text"] for b in edited.buttons]
-        await press(bot, card, button(card, "f:-"))
+        # A second vote on the same card (a replay, or the other thumb) counts for nothing.
+        calls = await press(bot, card, button(card, "f:-"))
+        assert [c["text"] for c in calls if c.method == "answerCallbackQuery"] == [ALREADY]
+        assert bot.store.feedback_by_entry() == {top: (1, 0)}
+        # 👎 on a new card of the same need: the question that card answered is kept for admins.
+        again = (await say(bot, text))[0]
+        await press(bot, again, button(again, "f:-"))
         assert bot.store.feedback_by_entry() == {top: (1, 1)}
         assert bot.store.disliked() == [(top, text)]
 
@@ -201,10 +209,10 @@ def test_a_clear_need_gets_the_card_and_every_button_works() -> None:
         assert any("Prochaine étape" in c.plain_text for c in sent(calls))
 
         stats = bot.store.stats()
-        assert stats.questions == 1
-        assert stats.by_status == {"match": 1}
+        assert stats.questions == 2
+        assert stats.by_status == {"match": 2}
         # An answered question keeps no text in the store.
-        assert bot.store.db.execute("SELECT question FROM interactions").fetchall() == [(None,)]
+        assert bot.store.db.execute("SELECT question FROM interactions").fetchall() == [(None,), (None,)]
 
     play(scenario)
 

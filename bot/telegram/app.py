@@ -1,18 +1,22 @@
 """`build_application`: the python-telegram-bot application with every handler, in order.
 
 Handler order matters (the first matching handler of a group wins), so it is spelled out in one
-place below. Handlers live in `bot.telegram.handlers`, one concept per module.
+place below. Handlers live in `bot.telegram.handlers`, one concept per module. What PTB already
+does is left to PTB: per-user ordering is an update processor (`ordering.PerUserOrder`), buttons
+are routed by `CallbackQueryHandler(pattern=…)`, the retention purge is a `JobQueue` daily job,
+admins get their own command menu (`BotCommandScopeChat`).
 """
 
 from __future__ import annotations
 
-import functools
+import asyncio
+import datetime as dt
 import logging
-from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -25,16 +29,27 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest, HTTPXRequest
 
 from matching import Engine
 
 from ..settings import Settings
 from ..store import Store
-from .handlers import admin, basics, conversation, errors, inline, media, privacy, territory
+from .handlers import admin, basics, conversation, errors, feedback, inline, media, privacy, territory
+from .logs import install_privacy_filter
+from .ordering import PerUserOrder
+from .polling import GuardedBot
 from .services import SERVICES_KEY, Services
 from .services import services as services_of
 
-__all__ = ["COMMANDS", "TokenRedactingFilter", "build_application", "quiet_http_logs"]
+__all__ = [
+    "ADMIN_COMMANDS",
+    "CALLBACK_PATTERNS",
+    "COMMANDS",
+    "PURGE_AT",
+    "build_application",
+    "quiet_http_logs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -47,38 +62,22 @@ COMMANDS = (
     ("contact", "Mes contacts Apec et ANCT"),
     ("oubli", "Effacer tout ce que le bot sait de moi"),
 )
-
-
-class TokenRedactingFilter(logging.Filter):
-    """Replaces the bot token in any log record (messages, arguments, tracebacks)."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.token:
-            return True
-        message = record.getMessage()
-        if self.token in message:
-            record.msg = message.replace(self.token, "<token>")
-            record.args = None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text and self.token in record.exc_text:
-            record.exc_text = record.exc_text.replace(self.token, "<token>")
-        return True
+# Shown, in addition, to each admin in their private chat with the bot only.
+ADMIN_COMMANDS = (
+    ("stats", "Statistiques d'usage et questions sans réponse"),
+    ("reload", "Recharger les connaissances (après validation)"),
+)
+# Callback data prefixes, each routed to its handler; any other data is a dialogue action.
+CALLBACK_PATTERNS = {"erase": r"^o:", "vote": r"^f:", "example": r"^q:"}
+PURGE_AT = dt.time(3, 17, tzinfo=dt.UTC)
+# Before the next getUpdates confirms a batch, wait at most this long for it to be handled.
+ACK_TIMEOUT = 30.0
+MAX_CONNECTIONS = 256
 
 
 def quiet_http_logs(token: str | None = None) -> None:
-    """httpx logs every request URL at INFO, and Bot API URLs contain the token: keep it at WARNING."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    if token:
-        redactor = TokenRedactingFilter(token)
-        for handler in logging.getLogger().handlers:
-            if not any(isinstance(f, TokenRedactingFilter) for f in handler.filters):
-                handler.addFilter(redactor)
+    """Keeps httpx/httpcore (request URLs hold the token) quiet and masks the token everywhere."""
+    install_privacy_filter([token])
 
 
 def build_application(
@@ -87,54 +86,56 @@ def build_application(
     store: Store,
     *,
     updater: bool = True,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
     **builder_options: Any,
 ) -> Application:  # type: ignore[type-arg]
     """The bot, ready for `run_polling`/`run_webhook` (or `initialize`/`start` in tests).
 
-    `builder_options` are extra `ApplicationBuilder` calls, e.g. `concurrent_updates=4`.
+    `request` / `get_updates_request` replace the HTTP layer (tests: `httpx.MockTransport`);
+    `builder_options` are extra `ApplicationBuilder` calls.
     """
     token = settings.token
     if not token:
         raise ValueError("AIGUILLEUR_TELEGRAM_TOKEN is required")
-    quiet_http_logs()
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    install_privacy_filter([token, secret])
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True), tzinfo=dt.UTC
+    )
+    options: dict[str, Any] = {}
+    if settings.telegram_base_url:
+        options["base_url"] = settings.telegram_base_url
+    if settings.rate_limit:
+        options["rate_limiter"] = AIORateLimiter(max_retries=2)
+    bot = GuardedBot(
+        token,
+        defaults=defaults,
+        request=request or HTTPXRequest(connection_pool_size=MAX_CONNECTIONS),
+        get_updates_request=get_updates_request or HTTPXRequest(),
+        **options,
+    )
     builder = (
         ApplicationBuilder()
-        .token(token)
-        .defaults(
-            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
-        )
+        .bot(bot)
+        .concurrent_updates(PerUserOrder(settings.concurrent_updates))
         .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
     )
-    if settings.telegram_base_url:
-        builder = builder.base_url(settings.telegram_base_url)
-    if settings.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
-    if settings.concurrent_updates > 1:
-        builder = builder.concurrent_updates(settings.concurrent_updates)
     if not updater:
         builder = builder.updater(None)
     for name, value in builder_options.items():
         builder = getattr(builder, name)(value)
-    application = builder.build()
-    application.bot_data[SERVICES_KEY] = Services(settings, engine, store)
+    application: Application = builder.build()  # type: ignore[type-arg]
+    services = Services(settings, engine, store)
+    application.bot_data[SERVICES_KEY] = services
+    bot.set_before_fetch(lambda: _caught_up(application, services))
     add_handlers(application)
+    if application.job_queue is not None:
+        application.job_queue.run_daily(purge_job, time=PURGE_AT, name="retention-purge")
+    else:  # pragma: no cover - the job-queue extra is a dependency
+        log.warning("No job queue: the retention purge runs at start-up only.")
     return application
-
-
-Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
-
-
-def in_order(callback: Callback) -> Callback:
-    """Runs the handler under the user's lock: with concurrent updates, one user's messages and
-    button presses are still handled one after the other (their session is not shared)."""
-
-    @functools.wraps(callback)
-    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = update.effective_user
-        async with services_of(context).lock_for(user.id if user else None):
-            await callback(update, context)
-
-    return wrapper
 
 
 def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
@@ -144,42 +145,73 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
     groups = filters.ChatType.GROUPS
     handlers = [
         # 1. Commands, in private chats and groups (`/cmd@bot` in groups). /help is an alias of /aide.
-        CommandHandler("start", in_order(basics.start), filters=new),
+        CommandHandler("start", basics.start, filters=new),
         CommandHandler(["aide", "help"], basics.aide, filters=new),
-        CommandHandler("catalogue", in_order(basics.catalogue), filters=new),
-        CommandHandler("territoire", in_order(territory.territoire), filters=new),
-        CommandHandler("contact", in_order(basics.contact), filters=new),
-        CommandHandler("oubli", in_order(privacy.oubli), filters=new),
-        # 2. Admin commands: refused politely to anyone not in AIGUILLEUR_ADMIN_IDS.
-        CommandHandler("reload", in_order(admin.reload), filters=new),
-        CommandHandler("stats", in_order(admin.stats), filters=new),
-        # 3. Buttons (callback data is a dialogue action, or o:… for /oubli, q:… for examples).
-        CallbackQueryHandler(in_order(conversation.on_callback)),
+        CommandHandler("catalogue", basics.catalogue, filters=new),
+        CommandHandler("territoire", territory.territoire, filters=new),
+        CommandHandler("contact", basics.contact, filters=new),
+        CommandHandler("oubli", privacy.oubli, filters=new),
+        # 2. Admin commands: only for AIGUILLEUR_ADMIN_IDS, only in a private chat.
+        CommandHandler("reload", admin.reload, filters=new),
+        CommandHandler("stats", admin.stats, filters=new),
+        # 3. Buttons: /oubli's confirmation, votes, /start's examples, then dialogue actions
+        #    (stale or forged data included: answered politely).
+        CallbackQueryHandler(privacy.on_erase_choice, pattern=CALLBACK_PATTERNS["erase"]),
+        CallbackQueryHandler(feedback.on_vote, pattern=CALLBACK_PATTERNS["vote"]),
+        CallbackQueryHandler(conversation.on_example, pattern=CALLBACK_PATTERNS["example"]),
+        CallbackQueryHandler(conversation.on_action),
         # 4. Inline mode: @bot besoin [lieu] from any chat.
         InlineQueryHandler(inline.on_inline_query),
         # 5. Free text: every private message; in groups only mentions and replies to the bot.
-        MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, in_order(conversation.on_text)),
-        MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, in_order(conversation.on_group_text)),
+        MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, conversation.on_text),
+        MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, conversation.on_group_text),
         # 6. Unknown commands in private chats (groups: other bots' commands are none of our business).
-        MessageHandler(new & private & filters.COMMAND, in_order(basics.unknown_command)),
+        MessageHandler(new & private & filters.COMMAND, basics.unknown_command),
         # 7. Stickers, photos, voice notes, documents… in private chats: we read text only.
-        MessageHandler(
-            new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, in_order(media.on_non_text)
-        ),
+        MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, media.on_non_text),
     ]
     application.add_handlers(handlers)
     # 8. The one error handler.
     application.add_error_handler(errors.on_error)
 
 
+async def purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The daily retention purge (runs without any traffic)."""
+    await services_of(context).purge()
+
+
+async def _caught_up(application: Application, services: Services) -> None:  # type: ignore[type-arg]
+    """Waits until every fetched update was handled and its store writes are done, so the next
+    getUpdates confirms only processed updates (see `polling.GuardedBot`)."""
+    try:
+        await asyncio.wait_for(application.update_queue.join(), ACK_TIMEOUT)
+    except TimeoutError:
+        log.warning("Updates still being handled after %.0f s: fetching more anyway.", ACK_TIMEOUT)
+    if not await services.db.drain(ACK_TIMEOUT):
+        log.warning("Store writes still pending: confirming the updates anyway.")
+
+
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
-    """Start-up: the French command menu and the retention purge."""
+    """Start-up: the retention purge and the French command menus."""
     services = application.bot_data[SERVICES_KEY]
     assert isinstance(services, Services)
-    services.maybe_purge(force=True)
-    await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
-    log.info(
-        "Aiguilleur ready as @%s with %d catalogue entries.",
-        application.bot.username,
-        len(services.engine.entries),
-    )
+    await services.purge()
+    bot = application.bot
+    await bot.set_my_commands([BotCommand(n, d) for n, d in COMMANDS], scope=BotCommandScopeDefault())
+    admin_menu = [BotCommand(n, d) for n, d in (*COMMANDS, *ADMIN_COMMANDS)]
+    missing = 0
+    for admin_id in sorted(services.settings.admin_ids):
+        try:
+            await bot.set_my_commands(admin_menu, scope=BotCommandScopeChat(admin_id))
+        except TelegramError:
+            missing += 1
+    if missing:
+        log.warning("Admin command menu not set for %d admin(s): they must first /start the bot.", missing)
+    log.info("Aiguilleur ready as @%s with %d catalogue entries.", bot.username, len(services.engine.entries))
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    """Lets queued store writes finish (the caller closes the store)."""
+    services = application.bot_data.get(SERVICES_KEY)
+    if isinstance(services, Services):
+        await asyncio.to_thread(services.db.stop)

@@ -20,6 +20,7 @@ from ..settings import Settings
 from ..store import Store
 from .app import build_application
 from .fakeserver import FakeBotApi
+from .services import SERVICES_KEY, Services
 
 __all__ = ["RunningBot", "running_bot", "started"]
 
@@ -32,6 +33,12 @@ class RunningBot:
     app: Application  # type: ignore[type-arg]
     store: Store
     settings: Settings
+
+    async def drain(self) -> None:
+        """Waits until the store writes queued so far are done (they never block handlers)."""
+        services = self.app.bot_data[SERVICES_KEY]
+        assert isinstance(services, Services)
+        assert await services.db.drain(10.0), "store writes still pending after 10 s"
 
 
 @asynccontextmanager

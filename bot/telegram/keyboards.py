@@ -6,8 +6,9 @@ import functools
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import InlineKeyboardButtonLimit
 
-from ..dialogue import MAX_ACTION_BYTES, Choice
+from ..dialogue import Choice
 
 __all__ = ["keyboard", "row_key"]
 
@@ -31,7 +32,7 @@ def _keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
     previous: str | None = None
     for choice in choices:
-        data = choice.action.encode()[:MAX_ACTION_BYTES].decode(errors="ignore")
+        data = choice.action.encode()[: InlineKeyboardButtonLimit.MAX_CALLBACK_DATA].decode(errors="ignore")
         button = InlineKeyboardButton(choice.label, callback_data=data)
         key = row_key(choice)
         if rows and key is not None and key == previous:

@@ -1,46 +1,83 @@
-"""Sending dialogue replies: HTML rendering, splitting under 4096 characters, keyboards."""
+"""Sending dialogue replies: HTML rendering, splitting under Telegram's limit, keyboards, and
+the right place (the chat, its forum topic, and in groups a quote of the question)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from telegram import Chat, InlineKeyboardMarkup, Message
+from telegram import Chat, InlineKeyboardMarkup, Message, ReplyParameters, Update
+from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 
 from ..dialogue import Choice, Outcome, Reply
-from ..render import HTML, TELEGRAM_LIMIT, render, split_message
+from ..render import HTML, render, split_message
 from .keyboards import keyboard
 
-__all__ = ["edit_or_send", "reply_html", "send_outcome", "send_replies"]
+__all__ = ["Sent", "Where", "edit_or_send", "reply_html", "send_outcome", "send_replies", "where"]
 
 log = logging.getLogger(__name__)
 
+LIMIT = MessageLimit.MAX_TEXT_LENGTH
 # Telegram refuses an empty message; a reply made only of buttons gets this line.
 CHOOSE = "Choisissez :"
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where replies go: the chat, its forum topic (None outside topics), the message to quote."""
+
+    chat: Chat
+    thread_id: int | None = None
+    quote: Message | None = None
+
+    def quoting(self, message: Message | None) -> Where:
+        return Where(self.chat, self.thread_id, message)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A message the bot sent, with the choices (buttons) it carries."""
+
+    message: Message
+    choices: tuple[Choice, ...] = ()
+
+
+def where(update: Update, *, quote: bool = False) -> Where | None:
+    """Replies to `update` go to its chat and topic; `quote` quotes its message (groups)."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    message = update.effective_message
+    thread_id = None
+    if message is not None and getattr(message, "is_topic_message", False):
+        thread_id = message.message_thread_id
+    return Where(chat, thread_id, message if quote and isinstance(message, Message) else None)
 
 
 def reply_text(reply: Reply) -> str:
     return render(reply, HTML) or CHOOSE
 
 
-async def reply_html(
-    chat: Chat,
-    html_text: str,
-    markup: InlineKeyboardMarkup | None = None,
-    *,
-    quote: Message | None = None,
-) -> Message:
-    """Sends already escaped HTML, split below Telegram's limit; the keyboard goes on the last part."""
-    parts = split_message(html_text)
-    sent: Message | None = None
+async def reply_html(to: Where, html_text: str, markup: InlineKeyboardMarkup | None = None) -> list[Message]:
+    """Sends already escaped HTML, split below Telegram's limit; the keyboard goes on the last
+    part, the quote on the first."""
+    parts = split_message(html_text, LIMIT)
+    sent: list[Message] = []
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        if quote is not None and i == 0:
-            sent = await quote.reply_html(part, reply_markup=markup if last else None, do_quote=True)
-        else:
-            sent = await chat.send_message(part, reply_markup=markup if last else None)
-    assert sent is not None
+        quote = to.quote if i == 0 else None
+        sent.append(
+            await to.chat.send_message(
+                part,
+                reply_markup=markup if last else None,
+                message_thread_id=to.thread_id,
+                reply_parameters=(
+                    ReplyParameters(quote.message_id, allow_sending_without_reply=True) if quote else None
+                ),
+            )
+        )
     return sent
 
 
@@ -53,33 +90,39 @@ def bundle(replies: Sequence[Reply]) -> list[tuple[str, tuple[Choice, ...]]]:
         text, choices = reply_text(reply), reply.choices
         if messages:
             previous, previous_choices = messages[-1]
-            if not (previous_choices and choices) and len(previous) + 2 + len(text) <= TELEGRAM_LIMIT:
+            if not (previous_choices and choices) and len(previous) + 2 + len(text) <= LIMIT:
                 messages[-1] = (f"{previous}\n\n{text}", previous_choices or choices)
                 continue
         messages.append((text, choices))
     return messages
 
 
-async def send_replies(chat: Chat, replies: Sequence[Reply], *, quote: Message | None = None) -> None:
+async def send_replies(to: Where, replies: Sequence[Reply]) -> list[Sent]:
+    """Sends the replies (bundled); returns the messages that carry buttons, with their choices."""
+    sent: list[Sent] = []
     for i, (text, choices) in enumerate(bundle(replies)):
-        await reply_html(chat, text, keyboard(choices), quote=quote if i == 0 else None)
+        messages = await reply_html(to if i == 0 else to.quoting(None), text, keyboard(choices))
+        if choices and messages:
+            sent.append(Sent(messages[-1], choices))
+    return sent
 
 
-async def send_outcome(chat: Chat, outcome: Outcome, *, quote: Message | None = None) -> None:
-    await send_replies(chat, outcome.replies, quote=quote)
+async def send_outcome(to: Where, outcome: Outcome) -> list[Sent]:
+    return await send_replies(to, outcome.replies)
 
 
-async def edit_or_send(message: Message | None, chat: Chat | None, reply: Reply) -> None:
+async def edit_or_send(message: Message | None, to: Where | None, reply: Reply) -> list[Sent]:
     """Replaces a message in place (pagination); sends a new one when it cannot be edited."""
     text = reply_text(reply)
     markup = keyboard(reply.choices)
-    if message is not None and len(text) <= 4096:
+    if message is not None and len(text) <= LIMIT:
         try:
-            await message.edit_text(text, reply_markup=markup)
-            return
+            edited = await message.edit_text(text, reply_markup=markup)
+            return [Sent(edited, reply.choices)] if isinstance(edited, Message) and reply.choices else []
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
-                return
+                return []
             log.info("Could not edit a message (%s); sending a new one.", type(exc).__name__)
-    if chat is not None:
-        await reply_html(chat, text, markup)
+    if to is None:
+        return []
+    return await send_replies(to.quoting(None), [reply])

@@ -1,15 +1,16 @@
 """What every handler needs: settings, the current engine and dialogue, the store, sessions.
 
 Kept in `application.bot_data` under one key, so handlers stay small and `/reload` swaps the
-engine in one place.
+engine in one place. The store is reached only through `db` (a `StoreWorker`): handlers never
+wait on SQLite longer than a bounded time, and carry on without it when it is unavailable.
 """
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
+import functools
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,15 +21,18 @@ from matching import Engine
 from ..dialogue import Dialogue, Outcome, Session
 from ..settings import Settings
 from ..store import Store
+from .messaging import Sent
+from .storage import StoreWorker
 
-__all__ = ["SERVICES_KEY", "Services", "services"]
+__all__ = ["SERVICES_KEY", "Services", "card_entries", "services"]
 
 log = logging.getLogger(__name__)
 
 SERVICES_KEY = "aiguilleur"
 SESSION_KEY = "session"
-PURGE_EVERY = dt.timedelta(days=1)
-LOCK_STRIPES = 64
+VOTE_PREFIXES = ("f:+:", "f:-:")
+PURGE_TIMEOUT = 60.0
+ERASE_TIMEOUT = 5.0
 
 
 @dataclass
@@ -39,16 +43,11 @@ class Services:
     engine: Engine
     store: Store
     dialogue: Dialogue = field(init=False)
-    last_purge: float = 0.0
-    _locks: list[asyncio.Lock] = field(init=False, repr=False)
+    db: StoreWorker = field(init=False)
 
     def __post_init__(self) -> None:
         self.dialogue = Dialogue(self.engine)
-        self._locks = [asyncio.Lock() for _ in range(LOCK_STRIPES)]
-
-    def lock_for(self, user_id: int | None) -> asyncio.Lock:
-        """The lock that keeps one user's updates in order while others run concurrently."""
-        return self._locks[hash(user_id) % LOCK_STRIPES]
+        self.db = StoreWorker(self.store)
 
     def swap_engine(self, engine: Engine) -> None:
         """Serves new knowledge from the next message on (`/reload`)."""
@@ -60,13 +59,14 @@ class Services:
 
     # -- sessions ---------------------------------------------------------------------------
 
-    def session(self, user_data: dict[Any, Any] | None, user_id: int | None) -> Session:
+    async def session(self, user_data: dict[Any, Any] | None, user_id: int | None) -> Session:
         """The user's session: in memory, with the territory read once from the store."""
         if user_data is None or user_id is None:
             return Session()
         session = user_data.get(SESSION_KEY)
         if not isinstance(session, Session):
-            session = Session(territory=self.store.territory(user_id))
+            territory = await self.db.call("territory", lambda s: s.territory(user_id), None)
+            session = Session(territory=territory)
             user_data[SESSION_KEY] = session
         return session
 
@@ -83,35 +83,61 @@ class Services:
         text: str | None,
         started: float,
     ) -> None:
-        """Stores what changed (territory) and logs the interaction or the feedback."""
+        """Stores what changed (territory) and logs the interaction (queued, never waited for)."""
         if user_id is None:
             return
         if session.territory != before:
-            self.store.set_territory(user_id, session.territory)
+            territory = session.territory
+            self.db.write("territory", lambda s: s.set_territory(user_id, territory))
         if outcome.status is not None:
             latency = int((time.perf_counter() - started) * 1000)
-            self.store.log_interaction(
-                user_id,
-                status=outcome.status,
-                top=outcome.top,
-                latency_ms=latency,
-                question=text,
+            status, top = outcome.status, outcome.top
+            self.db.write(
+                "interaction",
+                lambda s: s.log_interaction(
+                    user_id, status=status, top=top, latency_ms=latency, question=text
+                ),
             )
-        if outcome.feedback is not None:
-            entry_id, vote = outcome.feedback
-            self.store.log_feedback(user_id, entry_id, vote, question=session.last_query)
-        self.maybe_purge()
 
-    def maybe_purge(self, *, force: bool = False) -> int:
-        """Applies the retention period at start-up and then at most once a day."""
-        now = time.monotonic()
-        if not force and now - self.last_purge < PURGE_EVERY.total_seconds():
-            return 0
-        self.last_purge = now
-        removed = self.store.purge()
+    def cards_shown(self, user_id: int | None, sent: Iterable[Sent], question: str | None) -> None:
+        """Remembers the answer cards just shown to the user (only those can get their vote)."""
+        if user_id is None:
+            return
+        for item in sent:
+            chat_id, message_id = item.message.chat_id, item.message.message_id
+            entries = card_entries(item.choices)
+            if entries:
+                self.db.write(
+                    "card", functools.partial(_cards_shown, user_id, chat_id, message_id, entries, question)
+                )
+
+    async def purge(self) -> int:
+        """Applies the retention period (start-up and the daily job)."""
+        removed = await self.db.call("retention purge", lambda s: s.purge(), 0, within=PURGE_TIMEOUT)
         if removed:
             log.info("Retention: %d old rows purged.", removed)
         return removed
+
+    async def erase(self, user_id: int) -> int | None:
+        """Deletes every row about the user; None when the store could not do it now."""
+        return await self.db.call("erasure", lambda s: s.erase(user_id), None, within=ERASE_TIMEOUT)
+
+
+def _cards_shown(
+    user_id: int, chat_id: int, message_id: int, entries: list[str], question: str | None, store: Store
+) -> None:
+    for entry_id in entries:
+        store.card_shown(user_id, chat_id, message_id, entry_id, question)
+
+
+def card_entries(choices: Iterable[Any]) -> list[str]:
+    """Entry ids of the answer cards among a message's choices (their 👍 / 👎 buttons)."""
+    found: list[str] = []
+    for choice in choices:
+        action = str(getattr(choice, "action", ""))
+        if action.startswith(VOTE_PREFIXES) and action[4:] not in found:
+            found.append(action[4:])
+    return found
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 from ...dialogue import MAX_ACTION_BYTES, Choice, Reply, action
 from ...render import HTML, contact_lines, territory_line
 from ..keyboards import keyboard
-from ..messaging import reply_html, send_outcome, send_replies
+from ..messaging import reply_html, send_outcome, send_replies, where
 from ..services import services
 
 __all__ = ["DEEP_LINK_ENTRY", "aide", "catalogue", "contact", "deep_link", "start", "unknown_command"]
@@ -61,53 +61,55 @@ def examples(context: ContextTypes.DEFAULT_TYPE, count: int = 3) -> list[str]:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greeting with three example needs; `/start e-<entry id>` opens a catalogue entry."""
-    chat = update.effective_chat
-    if chat is None:
+    to = where(update)
+    if to is None:
         return
     if context.args and await deep_link(update, context, context.args[0]):
         return
     choices = tuple(Choice(e, action("q", e)) for e in examples(context))
-    await reply_html(chat, GREETING, keyboard(choices))
+    await reply_html(to, GREETING, keyboard(choices))
 
 
 async def deep_link(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: str) -> bool:
     """Handles a deep-link payload; False when it is not one we know (greeting follows)."""
-    chat = update.effective_chat
-    if chat is None or not _PAYLOAD.match(payload) or not payload.startswith(DEEP_LINK_ENTRY):
+    to = where(update)
+    if to is None or not _PAYLOAD.match(payload) or not payload.startswith(DEEP_LINK_ENTRY):
         return False
     svc = services(context)
     user = update.effective_user
-    session = svc.session(context.user_data, user.id if user else None)
+    user_id = user.id if user else None
+    session = await svc.session(context.user_data, user_id)
     entry_id = payload[len(DEEP_LINK_ENTRY) :]
     if svc.engine.entry(entry_id) is None:
         await reply_html(
-            chat,
+            to,
             "Ce lien ne correspond plus à une offre du catalogue. Tapez /catalogue pour parcourir les offres.",
         )
         return True
-    await send_outcome(chat, svc.dialogue.on_action(session, action("e", entry_id)))
+    sent = await send_outcome(to, svc.dialogue.on_action(session, action("e", entry_id)))
+    svc.cards_shown(user_id, sent, None)
     return True
 
 
 async def aide(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.effective_chat is None:
-        return
-    await reply_html(update.effective_chat, HELP.format(username=context.bot.username))
+    to = where(update)
+    if to is not None:
+        await reply_html(to, HELP.format(username=context.bot.username))
 
 
 async def catalogue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.effective_chat is None:
-        return
-    await send_replies(update.effective_chat, [services(context).dialogue.catalogue_page(0)])
+    to = where(update)
+    if to is not None:
+        await send_replies(to, [services(context).dialogue.catalogue_page(0)])
 
 
 async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Whom to contact for the user's territory: APEC delegation, préfecture, national referents."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None:
+    to, user = where(update), update.effective_user
+    if to is None:
         return
     svc = services(context)
-    territory = svc.session(context.user_data, user.id if user else None).territory
+    territory = (await svc.session(context.user_data, user.id if user else None)).territory
     router = svc.engine.router
     contacts = (router.apec(territory), router.anct(territory), *router.referents())
     lines = ["<b>Vos contacts</b>"]
@@ -116,12 +118,13 @@ async def contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         lines.append("<i>Indiquez votre commune avec /territoire pour obtenir vos contacts locaux.</i>")
     lines.extend(contact_lines(contacts, HTML))
-    await reply_html(chat, "\n".join(lines))
+    await reply_html(to, "\n".join(lines))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.effective_chat is not None:
+    to = where(update)
+    if to is not None:
         await send_replies(
-            update.effective_chat,
+            to,
             [Reply("info", "Commande inconnue. Tapez /aide pour voir ce que je sais faire.")],
         )

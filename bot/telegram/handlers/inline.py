@@ -10,8 +10,9 @@ from telegram import (
     InputTextMessageContent,
     Update,
 )
-from telegram.constants import MessageLimit, ParseMode
+from telegram.constants import InlineQueryLimit, InlineQueryResultLimit, MessageLimit, ParseMode
 from telegram.ext import ContextTypes
+from telegram.helpers import create_deep_linked_url
 
 from matching import Entry, Territory
 
@@ -23,7 +24,9 @@ from .basics import DEEP_LINK_ENTRY
 __all__ = ["MAX_INLINE_RESULTS", "on_inline_query"]
 
 MAX_INLINE_RESULTS = 10
+assert MAX_INLINE_RESULTS <= InlineQueryLimit.RESULTS
 DESCRIPTION_CHARS = 200
+TITLE_CHARS = 100
 
 
 async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -32,7 +35,8 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     svc = services(context)
     text = query.query.strip()
-    territory = svc.store.territory(query.from_user.id)
+    user_id = query.from_user.id
+    territory = await svc.db.call("territory", lambda s: s.territory(user_id), None)
     if text:
         answer = svc.engine.ask(text, top=MAX_INLINE_RESULTS, territory=territory)
         territory = answer.territory or territory
@@ -64,20 +68,17 @@ def _article(
     who = f" — Contact : {contacts[0].organisation}" if contacts else ""
     description = (entry.summary + who)[:DESCRIPTION_CHARS]
     markup = None
-    payload = DEEP_LINK_ENTRY + entry.id
-    if len(payload) <= 64 and context.bot.username:
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        "Ouvrir dans Aiguilleur", url=f"https://t.me/{context.bot.username}?start={payload}"
-                    )
-                ]
-            ]
-        )
+    if context.bot.username:
+        try:
+            url = create_deep_linked_url(context.bot.username, DEEP_LINK_ENTRY + entry.id)
+        except ValueError:  # an id too long or with characters a deep link cannot carry
+            url = None
+        if url:
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton("Ouvrir dans Aiguilleur", url=url)]])
+    limit = InlineQueryResultLimit.MAX_ID_LENGTH
     return InlineQueryResultArticle(
-        id=entry.id.encode()[:64].decode(errors="ignore"),
-        title=entry.title[:100],
+        id=entry.id.encode()[:limit].decode(errors="ignore"),
+        title=entry.title[:TITLE_CHARS],
         description=description,
         input_message_content=InputTextMessageContent(body, parse_mode=ParseMode.HTML),
         reply_markup=markup,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from ..messaging import reply_html
+from ..messaging import reply_html, where
 
 __all__ = ["TEXT_ONLY", "on_non_text"]
 
@@ -16,5 +16,6 @@ TEXT_ONLY = (
 
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.effective_chat is not None:
-        await reply_html(update.effective_chat, TEXT_ONLY)
+    to = where(update)
+    if to is not None:
+        await reply_html(to, TEXT_ONLY)

@@ -8,30 +8,30 @@ import time
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from ..messaging import reply_html, send_outcome
+from ..messaging import reply_html, send_outcome, where
 from ..services import services
 
 __all__ = ["territoire"]
 
 
 async def territoire(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
+    to, user = where(update), update.effective_user
+    if to is None or user is None:
         return
     started = time.perf_counter()
     svc = services(context)
-    session = svc.session(context.user_data, user.id)
+    session = await svc.session(context.user_data, user.id)
     place = " ".join(context.args or ()).strip()
     if not place:
         session.awaiting_place = True
         session.last_query = None
         if session.territory is None:
             await reply_html(
-                chat, "Aucune commune enregistrée. Dans quelle commune êtes-vous ? (nom ou code postal)"
+                to, "Aucune commune enregistrée. Dans quelle commune êtes-vous ? (nom ou code postal)"
             )
         else:
             await reply_html(
-                chat,
+                to,
                 f"Votre territoire : <b>{html.escape(session.territory.label(), quote=False)}</b>.\n"
                 "Écrivez une autre commune pour le changer, ou posez directement votre question.",
             )
@@ -40,5 +40,6 @@ async def territoire(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     session.awaiting_place = True
     session.last_query = None
     outcome = svc.dialogue.on_text(session, place)
-    await send_outcome(chat, outcome)
+    sent = await send_outcome(to, outcome)
+    svc.cards_shown(user.id, sent, None)
     svc.remember(user.id, session, before, outcome, place, started)

@@ -1,0 +1,153 @@
+"""The store, off the event loop: one worker thread runs every SQLite call, in order.
+
+SQLite blocks while another process holds a lock, the disk is full or the file is read-only.
+None of that may stop the bot from answering, so handlers never call the store directly:
+- `write` queues a change and returns at once (a bounded queue; beyond it the change is dropped);
+- `call` waits for a result at most `timeout` seconds, else goes on with a default.
+Anything that could not be stored is said in the log, by kind ("interaction", "vote"…), never
+with its content. Because one thread runs everything in order, a read sees earlier writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from ..store import Store
+
+__all__ = ["BUSY_TIMEOUT_MS", "CALL_TIMEOUT", "MAX_PENDING", "StoreWorker"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+CALL_TIMEOUT = 0.5  # seconds a handler waits for a read (its answer must not wait on the disk)
+BUSY_TIMEOUT_MS = 1000  # how long one statement waits for another connection's lock
+MAX_PENDING = 10_000  # queued writes beyond this are dropped (and logged)
+_LOG_EVERY = 100  # during an outage, one log line per this many failures
+
+
+class StoreUnavailable(Exception):
+    """The store refused or failed the call (already logged)."""
+
+
+class StoreWorker:
+    """Runs `Store` calls in one dedicated thread; see the module docstring."""
+
+    def __init__(
+        self, store: Store, *, timeout: float = CALL_TIMEOUT, max_pending: int = MAX_PENDING
+    ) -> None:
+        self.store = store
+        self.timeout = timeout
+        self.max_pending = max_pending
+        self.failures = 0  # failed calls since the store last worked
+        self.dropped = 0  # writes not even attempted (queue full)
+        self._pending = 0
+        self._lock = threading.Lock()
+        self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="aiguilleur-store")
+        self.write("busy timeout", lambda s: s.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))
+
+    # -- the worker thread ------------------------------------------------------------------
+
+    def _run(self, what: str, fn: Callable[[Store], T]) -> T:
+        try:
+            result = fn(self.store)
+        except sqlite3.Error as exc:
+            with self._lock:
+                self.failures += 1
+                failures = self.failures
+            if failures == 1 or failures % _LOG_EVERY == 0:
+                log.warning(
+                    "Store unavailable (%s: %s): %s not stored (%d failure(s) in a row).",
+                    type(exc).__name__,
+                    _reason(exc),
+                    what,
+                    failures,
+                )
+            raise StoreUnavailable(what) from None
+        finally:
+            with self._lock:
+                self._pending -= 1
+        if self.failures:
+            with self._lock:
+                failures, self.failures = self.failures, 0
+            log.warning("Store available again after %d failure(s).", failures)
+        return result
+
+    def _submit(self, what: str, fn: Callable[[Store], T]) -> concurrent.futures.Future[T] | None:
+        with self._lock:
+            if self._pending >= self.max_pending:
+                self.dropped += 1
+                dropped = self.dropped
+            else:
+                self._pending += 1
+                dropped = 0
+        if dropped:
+            if dropped == 1 or dropped % _LOG_EVERY == 0:
+                log.warning("Store overloaded: %s dropped (%d dropped so far).", what, dropped)
+            return None
+        try:
+            return self._executor.submit(self._run, what, fn)
+        except RuntimeError:  # shut down
+            with self._lock:
+                self._pending -= 1
+            log.warning("Store closed: %s not stored.", what)
+            return None
+
+    # -- the event loop side ----------------------------------------------------------------
+
+    @property
+    def pending(self) -> int:
+        """Calls queued or running."""
+        return self._pending
+
+    def write(self, what: str, fn: Callable[[Store], object]) -> None:
+        """Queues a change; returns at once. `what` names the kind of data for the log."""
+        self._submit(what, fn)
+
+    async def call(self, what: str, fn: Callable[[Store], T], default: T, within: float | None = None) -> T:
+        """The result of `fn(store)`, or `default` when the store fails or takes over `within`
+        seconds (default: `timeout`)."""
+        future = self._submit(what, fn)
+        if future is None:
+            return default
+        try:
+            return await asyncio.wait_for(
+                asyncio.wrap_future(future), self.timeout if within is None else within
+            )
+        except TimeoutError:
+            log.warning("Store too slow: went on without the %s.", what)
+            return default
+        except StoreUnavailable:
+            return default
+
+    async def drain(self, within: float) -> bool:
+        """Waits until every call queued so far is done (True), at most `within` seconds."""
+        future = self._submit("drain", lambda s: None)
+        if future is None:
+            return False
+        try:
+            await asyncio.wait_for(asyncio.wrap_future(future), within)
+        except (TimeoutError, StoreUnavailable):
+            return False
+        return True
+
+    def stop(self) -> None:
+        """Finishes the queued calls and stops the thread (the store stays open)."""
+        self._executor.shutdown(wait=True)
+
+    def close(self) -> None:
+        """Finishes the queued calls, then closes the store."""
+        self.stop()
+        self.store.close()
+
+
+def _reason(exc: sqlite3.Error) -> str:
+    """SQLite's reason ("database is locked", "disk I/O error"…): never holds user data, but is
+    cut short all the same."""
+    return str(exc).splitlines()[0][:80] if str(exc) else "-"
