@@ -1,53 +1,44 @@
 """Loads and validates the knowledge directory, reporting every problem with file and line.
 
 One error type, `KnowledgeError`, carries all problems (like pydantic-settings' `SettingsError`),
-so `aiguilleur validate` and the bot's `/reload` can show them all at once.
+so `aiguilleur validate` and the bot's `/reload` can show them all at once. Files are read by
+`yamlsafe` (file kinds, sizes, aliases, depth, duplicate keys); one broken file never makes
+problems appear in the files the admin did not touch. Rules that need more than the schema
+(territory codes, dates) plug in through `check` (see `matching.validation`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
+from .problems import KnowledgeError, Problem
 from .schema import CatalogueFile, ContactsFile, Entry, Vocabulary
+from .yamlsafe import Document, Lines, Loc, field_name, line_for, read_bytes, read_yaml, tree_problems
 
-__all__ = ["Knowledge", "KnowledgeError", "Problem", "default_knowledge_dir", "load_knowledge"]
+__all__ = [
+    "Check",
+    "Knowledge",
+    "KnowledgeError",
+    "Located",
+    "Problem",
+    "default_knowledge_dir",
+    "french_message",
+    "load_knowledge",
+    "read_yaml",
+]
 
 CATALOGUE_DIR = "catalogue"
 VOCABULARY_FILE = "vocabulaire.yaml"
 CONTACTS_FILE = "contacts.yaml"
 
 M = TypeVar("M", bound=BaseModel)
-# libyaml's parser when PyYAML was built with it (≈10× faster), the pure-Python one otherwise.
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-Loc = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One validation problem, printed as ``path:line: field: message``."""
-
-    path: str
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-
-
-class KnowledgeError(Exception):
-    """The knowledge directory cannot be served; `problems` lists every reason."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -61,70 +52,33 @@ class Knowledge:
     entry_files: dict[str, tuple[str, int | None]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Located:
+    """Where a validated model sits (file, lines, location), so a rule can name the line."""
+
+    path: str
+    lines: Lines
+    loc: Loc
+    label: str = ""
+
+    def problem(self, rel: Loc, message: str) -> Problem:
+        """A problem at `rel` inside the model, e.g. `("perimeter", 0)`."""
+        name = field_name(rel)
+        if self.label:
+            name = f"{self.label}{'' if name.startswith('[') else '.'}{name}" if name else self.label
+        else:
+            name = field_name((*self.loc, *rel))
+        return Problem(self.path, line_for((*self.loc, *rel), self.lines), name, message)
+
+
+# A rule run on every validated model (Entry, ContactsFile, Vocabulary) with its location.
+Check = Callable[[BaseModel, Located], Iterable[Problem]]
+
+
 def default_knowledge_dir() -> Path:
     """The `knowledge/` shipped next to this package. The engine reads no configuration: the
     program (bot/) decides which directory to serve and passes it explicitly."""
     return Path(__file__).resolve().parent.parent / "knowledge"
-
-
-# -- YAML with line numbers -----------------------------------------------------------------
-
-
-def _scalar(node: yaml.Node) -> Any:
-    """A scalar as YAML would build it; a value YAML cannot build (2026-13-01) stays text
-    so that validation reports it against the field instead of crashing."""
-    try:
-        return yaml.SafeLoader("").construct_object(node, deep=True)
-    except (ValueError, yaml.YAMLError):
-        return node.value
-
-
-def _to_python(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
-    """Builds plain Python data from a YAML node while recording each location's line."""
-    lines[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            result[key] = _to_python(value_node, (*loc, key), lines)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, (*loc, i), lines) for i, item in enumerate(node.value)]
-    return _scalar(node)
-
-
-def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
-    """Parses a YAML file; raises KnowledgeError with the parser's line on syntax errors."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise KnowledgeError([Problem(str(path), None, "", "le fichier n'est pas encodé en UTF-8")]) from None
-    try:
-        node = yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise KnowledgeError([Problem(str(path), line, "", f"YAML invalide : {reason}")]) from exc
-    lines: dict[Loc, int] = {}
-    data = _to_python(node, (), lines) if node is not None else None
-    return data, lines
-
-
-def _line_for(loc: Loc, lines: dict[Loc, int]) -> int | None:
-    while True:
-        if loc in lines:
-            return lines[loc]
-        if not loc:
-            return None
-        loc = loc[:-1]
-
-
-def _field(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def french_message(err: Mapping[str, Any]) -> str:
@@ -159,119 +113,159 @@ def french_message(err: Mapping[str, Any]) -> str:
     return str(err.get("msg", kind))
 
 
-def _report(
-    exc: ValidationError, prefix: Loc, path: Path, lines: dict[Loc, int], problems: list[Problem]
-) -> None:
+def _report(exc: ValidationError, prefix: Loc, path: Path, lines: Lines, problems: list[Problem]) -> None:
     for err in exc.errors(include_url=False):
         loc = (*prefix, *(p for p in err["loc"] if isinstance(p, str | int)))
-        problems.append(Problem(str(path), _line_for(loc, lines), _field(loc), french_message(err)))
+        problems.append(Problem(str(path), line_for(loc, lines), field_name(loc), french_message(err)))
 
 
-def _validate(model: type[M], path: Path, problems: list[Problem]) -> tuple[M | None, dict[Loc, int]]:
+def _read(path: Path, root: Path, problems: list[Problem]) -> Document | None:
+    """The parsed file, or None with its problems recorded; never raises (a hostile file
+    must not take the caller down with a traceback)."""
     try:
-        data, lines = read_yaml(path)
+        document = read_yaml(path, root)
     except KnowledgeError as exc:
         problems.extend(exc.problems)
-        return None, {}
+        return None
+    except (MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001 - last-resort boundary
+        problems.append(Problem(str(path), None, "", f"illisible ({type(exc).__name__}) : fichier refusé"))
+        return None
+    problems.extend(document.notes)
+    return document
+
+
+def _validate(
+    model: type[M], path: Path, root: Path, problems: list[Problem], check: Check | None
+) -> M | None:
+    document = _read(path, root, problems)
+    if document is None:
+        return None
     try:
-        return model.model_validate(data if data is not None else {}), lines
+        value = model.model_validate(document.data if document.data is not None else {})
     except ValidationError as exc:
-        _report(exc, (), path, lines, problems)
-        return None, lines
+        _report(exc, (), path, document.lines, problems)
+        return None
+    if check is not None:
+        problems.extend(check(value, Located(str(path), document.lines, ())))
+    return value
 
 
-def _catalogue_entries(path: Path, problems: list[Problem]) -> tuple[list[tuple[int, Entry]], dict[Loc, int]]:
-    """Valid entries of one catalogue file; each invalid entry is reported, the others kept."""
+_ID_LINE = re.compile(r"^\s*(?:-\s+)?id:\s*[\"']?([a-z0-9][a-z0-9-]*)[\"']?\s*(?:#.*)?$", re.MULTILINE)
+
+
+def _recover_ids(path: Path, root: Path) -> set[str] | None:
+    """Ids written in a file YAML cannot read, so that entries elsewhere referring to them are
+    not reported too (no cascade); None when the file cannot even be read as text."""
     try:
-        data, lines = read_yaml(path)
-    except KnowledgeError as exc:
-        problems.extend(exc.problems)
-        return [], {}
+        text = read_bytes(path, root).decode("utf-8", errors="replace")
+    except KnowledgeError:
+        return None
+    return set(_ID_LINE.findall(text))
+
+
+@dataclass
+class _Catalogue:
+    """What the catalogue files gave: valid entries with their origin, and every id named."""
+
+    entries: list[Entry] = field(default_factory=list)
+    origin: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    related_lines: dict[str, list[int | None]] = field(default_factory=dict)
+    named: set[str] = field(default_factory=set)
+    complete: bool = True  # False when a file's ids could not be known
+
+
+def _catalogue_file(
+    path: Path, root: Path, out: _Catalogue, problems: list[Problem], check: Check | None
+) -> None:
+    document = _read(path, root, problems)
+    if document is None:
+        ids = _recover_ids(path, root)
+        if ids is None:
+            out.complete = False
+        else:
+            out.named |= ids
+        return
+    data, lines = document.data, document.lines
     raw = data.get("entries") if isinstance(data, dict) else None
     if not isinstance(raw, list) or not raw:
         try:
             CatalogueFile.model_validate(data if data is not None else {})
         except ValidationError as exc:
             _report(exc, (), path, lines, problems)
-        return [], lines
-    extra = sorted(set(data) - {"entries"})
-    for key in extra:
+        return
+    for key in sorted(set(data) - {"entries"}, key=str):
         problems.append(
-            Problem(
-                str(path), _line_for((key,), lines), str(key), french_message({"type": "extra_forbidden"})
-            )
+            Problem(str(path), line_for((key,), lines), str(key), french_message({"type": "extra_forbidden"}))
         )
-    entries: list[tuple[int, Entry]] = []
     for i, item in enumerate(raw):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            out.named.add(item["id"])
         try:
-            entries.append((i, Entry.model_validate(item)))
+            entry = Entry.model_validate(item)
         except ValidationError as exc:
             _report(exc, ("entries", i), path, lines, problems)
-    return entries, lines
+            continue
+        line = line_for(("entries", i), lines)
+        if entry.id in out.origin:
+            first_path, first_line = out.origin[entry.id]
+            problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    f"entries[{i}].id",
+                    f"identifiant en double « {entry.id} » (déjà dans {first_path}:{first_line})",
+                )
+            )
+            continue
+        out.origin[entry.id] = (str(path), line)
+        out.related_lines[entry.id] = [
+            line_for(("entries", i, "related", j), lines) for j in range(len(entry.related))
+        ]
+        out.entries.append(entry)
+        if check is not None:
+            problems.extend(check(entry, Located(str(path), lines, ("entries", i), entry.id)))
 
 
 def _catalogue_files(directory: Path) -> Iterator[Path]:
     yield from sorted((directory / CATALOGUE_DIR).glob("*.yaml"))
 
 
-def load_knowledge(directory: Path | None = None) -> Knowledge:
+def _references(catalogue: _Catalogue, problems: list[Problem]) -> None:
+    """`related` ids that no catalogue file names (skipped while a file cannot be read)."""
+    if not catalogue.complete:
+        return
+    known = catalogue.named | set(catalogue.origin)
+    for entry in catalogue.entries:
+        entry_path, _ = catalogue.origin[entry.id]
+        for j, ref in enumerate(entry.related):
+            if ref not in known:
+                line = catalogue.related_lines[entry.id][j]
+                problems.append(
+                    Problem(entry_path, line, f"{entry.id}.related[{j}]", f"référence inconnue « {ref} »")
+                )
+
+
+def load_knowledge(directory: Path | None = None, *, check: Check | None = None) -> Knowledge:
     """Reads and cross-checks every knowledge file; raises KnowledgeError listing all problems."""
     directory = Path(directory) if directory is not None else default_knowledge_dir()
-    problems: list[Problem] = []
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), None, "", "dossier de connaissances introuvable")])
+    problems: list[Problem] = tree_problems(directory)
     files = list(_catalogue_files(directory))
     if not files:
         problems.append(
             Problem(str(directory / CATALOGUE_DIR), None, "", "aucun fichier de catalogue (*.yaml)")
         )
-    entries: list[Entry] = []
-    origin: dict[str, tuple[str, int | None]] = {}
-    related_lines: dict[str, list[int | None]] = {}
+    catalogue = _Catalogue()
     for path in files:
-        valid, lines = _catalogue_entries(path, problems)
-        for i, entry in valid:
-            line = _line_for(("entries", i), lines)
-            if entry.id in origin:
-                first_path, first_line = origin[entry.id]
-                problems.append(
-                    Problem(
-                        str(path),
-                        line,
-                        f"entries[{i}].id",
-                        f"identifiant en double « {entry.id} » (déjà dans {first_path}:{first_line})",
-                    )
-                )
-                continue
-            origin[entry.id] = (str(path), line)
-            related_lines[entry.id] = [
-                _line_for(("entries", i, "related", j), lines) for j in range(len(entry.related))
-            ]
-            entries.append(entry)
-    vocabulary = _optional(Vocabulary, directory / VOCABULARY_FILE, problems)
-    contacts, _ = (
-        _validate(ContactsFile, directory / CONTACTS_FILE, problems)
-        if (directory / CONTACTS_FILE).exists()
-        else (None, {})
+        _catalogue_file(path, directory, catalogue, problems, check)
+    vocabulary = (
+        _validate(Vocabulary, directory / VOCABULARY_FILE, directory, problems, check)
+        if os.path.lexists(directory / VOCABULARY_FILE)
+        else Vocabulary()
     )
-    if contacts is None and not (directory / CONTACTS_FILE).exists():
-        problems.append(Problem(str(directory / CONTACTS_FILE), None, "", "fichier manquant"))
-    known = set(origin)
-    for entry in entries:
-        entry_path, _ = origin[entry.id]
-        for j, ref in enumerate(entry.related):
-            if ref not in known:
-                line = related_lines[entry.id][j]
-                problems.append(
-                    Problem(entry_path, line, f"{entry.id}.related[{j}]", f"référence inconnue « {ref} »")
-                )
-    if problems or contacts is None:
-        raise KnowledgeError(problems)
-    return Knowledge(directory, tuple(entries), vocabulary or Vocabulary(), contacts, origin)
-
-
-def _optional(model: type[M], path: Path, problems: list[Problem]) -> M | None:
-    if not path.exists():
-        return None
-    value, _ = _validate(model, path, problems)
-    return value
+    contacts = _validate(ContactsFile, directory / CONTACTS_FILE, directory, problems, check)
+    _references(catalogue, problems)
+    if problems or contacts is None or vocabulary is None:
+        raise KnowledgeError(list(dict.fromkeys(problems)))
+    return Knowledge(directory, tuple(catalogue.entries), vocabulary, contacts, catalogue.origin)

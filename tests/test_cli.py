@@ -109,7 +109,7 @@ def test_validate_reports_every_problem_with_file_line_and_field(capsys: pytest.
         f"{a}:17: entries[0].reviewed: date invalide, format attendu AAAA-MM-JJ",
         f"{a}:18: entries[0].colour: champ inconnu (faute de frappe ?)",
         f"{b}:2: entries[0].id: identifiant en double « anct-crte » (déjà dans {a}:19)",
-        f"{c}:4: YAML invalide : found unexpected end of stream",
+        f"{c}:3: YAML invalide : guillemet ouvert ici et jamais fermé",
         f"{a}:28: anct-crte.related[0]: référence inconnue « apec-inconnue »",
     ]
     assert err.strip() == "7 problème(s)."

@@ -1,0 +1,453 @@
+"""Safe reading of hand-edited knowledge files: file kinds, sizes, YAML aliases, depth, duplicates.
+
+Why not `yaml.safe_load`: it expands aliases without bound (a 272-byte "billion laughs" file
+costs seconds and gigabytes), recurses on a self-referencing alias, keeps the last of two
+duplicate keys silently, and forgets line numbers. Here one pass over the parser's events
+(libyaml's when available) builds plain Python data and the line of every location, counts
+what aliases expand to, bounds nesting, and reports every problem as a `KnowledgeError`
+with file and line, in French. Files are read only when they are regular files inside the
+knowledge directory, below a size cap, without blocking (a FIFO never hangs a reload).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import KnowledgeError, Problem
+from .yamlmessages import syntax_message
+
+__all__ = [
+    "MAX_ALIAS_NODES",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "Document",
+    "Lines",
+    "Loc",
+    "field_name",
+    "file_problem",
+    "line_for",
+    "parse_yaml",
+    "read_bytes",
+    "read_yaml",
+    "tree_problems",
+]
+
+Loc = tuple[str | int, ...]
+Lines = dict[Loc, int]
+
+# A 5,000-aid import is ≈ 10 MB; 64 MB leaves room for 30,000 aids in one file while a 100 MB
+# file is refused from its size alone, before anything is read.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+# Knowledge files nest 6 levels (entries → entry → facts → fact → source → label).
+MAX_DEPTH = 50
+# Nodes that aliases may add in all: generous for reuse, fatal to exponential expansion.
+MAX_ALIAS_NODES = 100_000
+# Emitters (PyYAML: 80 by default, our import: 110) wrap long text only past this width.
+WRAP_WIDTH = 80
+
+# libyaml's parser when PyYAML was built with it (≈ 10× faster), the pure-Python one otherwise.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVERS: dict[str | None, list[tuple[str, Any]]] = yaml.SafeLoader.yaml_implicit_resolvers
+_WILDCARD = _RESOLVERS.get(None, [])
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_TAG = "tag:yaml.org,2002:"
+STR, SEQ, MAP, MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "merge"
+_BUILDERS: dict[str, Any] = {
+    _TAG + "null": lambda node: None,
+    _TAG + "bool": _CONSTRUCTOR.construct_yaml_bool,
+    _TAG + "int": _CONSTRUCTOR.construct_yaml_int,
+    _TAG + "float": _CONSTRUCTOR.construct_yaml_float,
+    _TAG + "timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
+}
+# Implicit tags that only mean something to YAML 1.1 tools: read as text.
+_AS_TEXT = {STR, MERGE, _TAG + "value"}
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
+# -- files ---------------------------------------------------------------------------------
+
+
+_KINDS = {
+    stat.S_IFIFO: "un tube nommé (FIFO)",
+    stat.S_IFSOCK: "une socket",
+    stat.S_IFCHR: "un périphérique",
+    stat.S_IFBLK: "un périphérique",
+}
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " Mo"
+
+
+def _kind_problem(mode: int, size: int, max_bytes: int | None) -> str | None:
+    if stat.S_ISDIR(mode):
+        return "est un dossier, pas un fichier"
+    if not stat.S_ISREG(mode):
+        return f"n'est pas un fichier ordinaire mais {_KINDS.get(stat.S_IFMT(mode), 'un fichier spécial')} : refusé"
+    if max_bytes is not None and size > max_bytes:
+        return (
+            f"fichier trop gros : {_megabytes(size)} (au plus {_megabytes(max_bytes)}), refusé sans le lire"
+        )
+    return None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or path.is_relative_to(root)
+
+
+def file_problem(path: Path, root: Path, max_bytes: int | None = MAX_FILE_BYTES) -> Problem | None:
+    """Why `path` must not be read as a knowledge file, or None: it must be a regular file
+    (no FIFO, device or directory) under `max_bytes`, inside `root` once symlinks are followed."""
+    where = str(path)
+    try:
+        is_link = path.is_symlink()
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        return Problem(where, None, "", "lien symbolique cassé" if path.is_symlink() else "fichier manquant")
+    except (OSError, RuntimeError) as exc:
+        return Problem(where, None, "", f"illisible : {getattr(exc, 'strerror', None) or 'lien en boucle'}")
+    if not _inside(real, root.resolve()):
+        outside = "lien symbolique vers" if is_link or real != path.absolute() else "fichier"
+        return Problem(where, None, "", f"{outside} {real}, en dehors du dossier de connaissances : refusé")
+    try:
+        st = os.stat(real)
+    except OSError as exc:
+        return Problem(where, None, "", f"illisible : {exc.strerror}")
+    kind = _kind_problem(st.st_mode, st.st_size, max_bytes)
+    return Problem(where, None, "", kind) if kind else None
+
+
+def read_bytes(path: Path, root: Path, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a knowledge file, checked by `file_problem` first and again on the open
+    descriptor (the file may change in between); raises KnowledgeError."""
+    problem = file_problem(path, root, max_bytes)
+    if problem is not None:
+        raise KnowledgeError([problem])
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path.resolve(), flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise KnowledgeError([Problem(str(path), None, "", f"illisible : {exc.strerror}")]) from None
+    try:
+        st = os.fstat(fd)
+        message = _kind_problem(st.st_mode, st.st_size, max_bytes)
+        chunks: list[bytes] = []
+        total = 0
+        while message is None:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                message = _kind_problem(st.st_mode, total, max_bytes)
+    finally:
+        os.close(fd)
+    if message is not None:
+        raise KnowledgeError([Problem(str(path), None, "", message)])
+    return b"".join(chunks)
+
+
+def tree_problems(root: Path) -> list[Problem]:
+    """Everything in the knowledge directory that no reader may open: FIFOs, devices,
+    sockets, broken symlinks and symlinks leaving the directory (hidden folders skipped)."""
+    problems: list[Problem] = []
+    real_root = root.resolve()
+    for top, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in [*dirs, *sorted(files)]:
+            path = Path(top) / name
+            try:
+                st = path.lstat()
+            except OSError:
+                continue
+            if stat.S_ISLNK(st.st_mode) or not (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)):
+                problem = file_problem(path, real_root, None)
+                if problem is not None and not problem.message.startswith("est un dossier"):
+                    problems.append(problem)
+    return problems
+
+
+# -- YAML ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: plain data, the line of every location, and `notes`, problems
+    found while reading that do not prevent validating the data (a merged list item)."""
+
+    data: Any
+    lines: Lines
+    notes: list[Problem] = field(default_factory=list)
+
+
+def field_name(loc: Loc) -> str:
+    """`("entries", 0, "id")` → `entries[0].id`, as admins read it."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def line_for(loc: Loc, lines: Lines) -> int | None:
+    """Line of a location, or of its nearest ancestor that has one."""
+    while True:
+        if loc in lines:
+            return lines[loc]
+        if not loc:
+            return None
+        loc = loc[:-1]
+
+
+class _Fatal(Exception):
+    """Stops the pass: what follows cannot be read safely."""
+
+
+class _Frame:
+    __slots__ = ("anchor", "container", "key", "key_line", "key_lines", "line", "loc", "size")
+
+    def __init__(self, container: Any, loc: Loc, line: int, anchor: str | None) -> None:
+        self.container = container
+        self.loc = loc
+        self.line = line
+        self.anchor = anchor
+        self.size = 1
+        self.key: Any = _NO_KEY
+        self.key_line = 0
+        self.key_lines: dict[Any, int] = {}
+
+
+_NO_KEY = object()
+
+
+class _Builder:
+    """Consumes parser events into plain data, with lines, limits and duplicate keys."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+        self.lines: Lines = {}
+        self.problems: list[Problem] = []
+        self.notes: list[Problem] = []
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.expanded = 0
+        self.documents = 0
+        self.root: Any = None
+        self._text_lines: list[str] | None = None
+
+    def problem(self, line: int | None, loc: Loc, message: str) -> Problem:
+        return Problem(self.path, line, field_name(loc), message)
+
+    def next_loc(self) -> Loc:
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.container, list):
+            return (*top.loc, len(top.container))
+        if top.key is _NO_KEY:
+            return (*top.loc, "<clé>")
+        key = top.key
+        return (*top.loc, key if isinstance(key, str | int) else str(key))
+
+    def feed(self, events: Iterator[Any]) -> None:
+        for event in events:
+            kind = event.__class__
+            if kind is yaml.ScalarEvent:
+                line = event.start_mark.line + 1
+                value = self.scalar(event, line)
+                self.done(value, line, event.anchor, 1)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                self.open(event, {} if kind is yaml.MappingStartEvent else [])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = self.stack.pop()
+                if frame.key is not _NO_KEY:  # libyaml never ends a mapping on a key; be safe
+                    frame.container[frame.key] = None
+                self.done(frame.container, frame.line, frame.anchor, frame.size)
+            elif kind is yaml.AliasEvent:
+                self.alias(event)
+            elif kind is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    line = event.start_mark.line + 1
+                    self.problems.append(
+                        self.problem(
+                            line, (), "un seul document YAML attendu par fichier (« --- » en trop ?)"
+                        )
+                    )
+                    raise _Fatal
+
+    def open(self, event: Any, container: Any) -> None:
+        line = event.start_mark.line + 1
+        tag = event.tag
+        expected = MAP if isinstance(container, dict) else SEQ
+        loc = self.next_loc()
+        if tag is not None and tag != "!" and tag != expected:
+            self.problems.append(self.problem(line, loc, f"étiquette YAML non permise : {_short(tag)}"))
+        if len(self.stack) >= MAX_DEPTH:
+            self.problems.append(
+                self.problem(line, loc, f"imbrication trop profonde : plus de {MAX_DEPTH} niveaux, refusé")
+            )
+            raise _Fatal
+        self.lines[loc] = line
+        self.stack.append(_Frame(container, loc, line, event.anchor))
+
+    def scalar(self, event: Any, line: int) -> Any:
+        value: str = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return value  # quoted: always text
+            tag = STR
+            for candidate, regexp in _RESOLVERS.get(value[:1] if value else "", []) + _WILDCARD:
+                if regexp.match(value):
+                    tag = candidate
+                    break
+            if (
+                not event.style
+                and event.end_mark.line > event.start_mark.line
+                and self.stack
+                and isinstance(self.stack[-1].container, list)
+            ):
+                self.merged_items(event)
+        if tag in _AS_TEXT:
+            return value
+        build = _BUILDERS.get(tag)
+        if build is None:
+            self.problems.append(
+                self.problem(line, self.next_loc(), f"étiquette YAML non permise : {_short(tag)}")
+            )
+            return value
+        try:
+            return build(yaml.ScalarNode(tag, value))
+        except (ValueError, OverflowError, yaml.YAMLError):
+            # A value YAML cannot build (2026-13-01) stays text: validation then reports it
+            # against its field ("date invalide") instead of crashing.
+            return value
+
+    def merged_items(self, event: Any) -> None:
+        """A list item continued on a line starting with "- " is nearly always the next item
+        indented too far, silently glued to this one. Emitters also wrap long items before a
+        " - ", but only past their width: a wrapped line of 80 characters or more is not flagged."""
+        if self._text_lines is None:
+            self._text_lines = self.text.split("\n")
+        lines = self._text_lines
+        first, last = event.start_mark.line, event.end_mark.line
+        for number in range(first + 1, min(last, len(lines) - 1) + 1):
+            stripped = lines[number].lstrip()
+            if (stripped.startswith("- ") or stripped == "-") and len(
+                lines[number - 1].rstrip()
+            ) < WRAP_WIDTH:
+                self.notes.append(
+                    self.problem(
+                        number + 1,
+                        self.next_loc(),
+                        f"« {stripped[:40]} » est collé à la ligne {first + 1} : élément de liste trop "
+                        "indenté ? Alignez son tiret sur celui des autres éléments",
+                    )
+                )
+
+    def alias(self, event: Any) -> None:
+        name = event.anchor
+        line = event.start_mark.line + 1
+        loc = self.next_loc()
+        if any(frame.anchor == name for frame in self.stack):
+            self.problems.append(self.problem(line, loc, f"alias récursif « *{name} » : refusé"))
+            raise _Fatal
+        if name not in self.anchors:
+            self.problems.append(
+                self.problem(line, loc, f"alias « *{name} » sans ancre « &{name} » avant lui")
+            )
+            raise _Fatal
+        value, size = self.anchors[name]
+        self.expanded += size
+        if self.expanded > MAX_ALIAS_NODES:
+            self.problems.append(
+                self.problem(
+                    line,
+                    loc,
+                    f"alias « *{name} » : les alias du fichier dépassent {f'{MAX_ALIAS_NODES:_}'.replace('_', ' ')} "
+                    "éléments une fois développés (alias qui se multiplient), refusé",
+                )
+            )
+            raise _Fatal
+        self.done(value, line, None, size)
+
+    def done(self, value: Any, line: int, anchor: str | None, size: int) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = (value, size)
+        if not self.stack:
+            self.lines[()] = line
+            self.root = value
+            return
+        top = self.stack[-1]
+        top.size += size
+        container = top.container
+        if isinstance(container, list):
+            self.lines[(*top.loc, len(container))] = line
+            container.append(value)
+            return
+        if top.key is _NO_KEY:
+            if isinstance(value, list | dict):
+                self.problems.append(
+                    self.problem(line, top.loc, "clé complexe (liste ou dictionnaire) refusée")
+                )
+                value = str(value)
+            if value in top.key_lines:
+                self.problems.append(
+                    self.problem(
+                        line,
+                        (*top.loc, value if isinstance(value, str | int) else str(value)),
+                        f"clé en double : déjà ligne {top.key_lines[value]} (YAML garderait seulement la "
+                        "dernière, la première serait perdue)",
+                    )
+                )
+            else:
+                top.key_lines[value] = line
+            top.key, top.key_line = value, line
+            return
+        key = top.key
+        self.lines[(*top.loc, key if isinstance(key, str | int) else str(key))] = line
+        container[key] = value
+        top.key = _NO_KEY
+
+
+def parse_yaml(text: str, path: str) -> Document:
+    """Plain data and lines of one YAML document; raises KnowledgeError listing syntax errors,
+    duplicate keys, unknown tags, alias expansion, recursion and nesting beyond the limits."""
+    builder = _Builder(text, path)
+    try:
+        builder.feed(yaml.parse(text, Loader=_LOADER))
+    except _Fatal:
+        pass
+    except yaml.MarkedYAMLError as exc:
+        line, message = syntax_message(exc, text)
+        builder.problems.append(Problem(path, line, "", f"YAML invalide : {message}"))
+    except yaml.YAMLError as exc:
+        builder.problems.append(Problem(path, None, "", f"YAML invalide : {exc}"))
+    if builder.problems:
+        raise KnowledgeError(builder.problems)
+    return Document(builder.root, builder.lines, builder.notes)
+
+
+def read_yaml(path: Path, root: Path | None = None, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
+    """Reads and parses a knowledge file inside `root` (default: its own folder); raises
+    KnowledgeError with file and line."""
+    data = read_bytes(path, root if root is not None else path.parent, max_bytes=max_bytes)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        message = "le fichier n'est pas encodé en UTF-8 (enregistrez-le en UTF-8)"
+        raise KnowledgeError([Problem(str(path), line, "", message)]) from None
+    return parse_yaml(text, str(path))
