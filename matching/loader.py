@@ -19,8 +19,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .problems import KnowledgeError, Problem
+from .safefiles import read_bytes, tree_problems
 from .schema import CatalogueFile, ContactsFile, Entry, Vocabulary
-from .yamlsafe import Document, Lines, Loc, field_name, line_for, read_bytes, read_yaml, tree_problems
+from .yamlsafe import Document, Lines, Loc, field_name, line_for, read_yaml
 
 __all__ = [
     "Check",
