@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..answer import Ref, Territory
@@ -23,6 +23,7 @@ from .text import tokenize
 
 _MARKUP = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")
 MAX_TEXT = 2000  # characters looked at: places are named early, and this bounds the cost
+MAX_TOKENS = 400  # words looked at (a 2,000-character message has about 350)
 MAX_CANDIDATES = 10
 
 
@@ -40,6 +41,10 @@ class PlaceResolution:
     territory: Territory | None = None
     candidates: tuple[Territory, ...] = ()
     spans: tuple[tuple[int, int], ...] = ()
+    # Work done (exact-name lookups, spelling-slip searches): bounded per message, so that no
+    # text, however built, costs much more than an ordinary one (see tests/test_pathological.py).
+    work: int = field(default=0, compare=False)
+    fuzzy_lookups: int = field(default=0, compare=False)
 
 
 class PlaceResolver:
@@ -52,7 +57,7 @@ class PlaceResolver:
     def load(cls, knowledge_dir: Path) -> PlaceResolver:
         """Load the tables from `knowledge_dir/territoires/` and warm the lookup indexes."""
         tables = Tables.load(knowledge_dir)
-        _ = tables.epci_first_words, tables.epci_short_keys, tables.prefix_index, tables.area_sounds
+        _ = tables.name_first_words, tables.epci_short_keys, tables.prefix_index, tables.area_sounds
         return cls(tables)
 
     # -- lookups by code -----------------------------------------------------------------
@@ -111,16 +116,15 @@ class PlaceResolver:
         # Markup pasted with a message ("<b>Comment</b> …") is blanked, keeping every offset,
         # so that a tag's letters are not taken for a word before the sentence's first word.
         text = _MARKUP.sub(lambda m: " " * len(m.group()), text[:MAX_TEXT])
-        tokens = tokenize(text)
+        tokens = tokenize(text)[:MAX_TOKENS]
         if not tokens:
             return PlaceResolution()
         scan = Scan(self.tables, text, tokens)
         mentions = scan.names()
         mentions += scan.numbers(mentions)
-        if not mentions:
-            return PlaceResolution()
         mentions.sort(key=lambda m: m.start)
-        return self._decide(mentions)
+        found = self._decide(mentions) if mentions else PlaceResolution()
+        return replace(found, work=scan.work, fuzzy_lookups=scan.fuzzy_lookups)
 
     def _decide(self, mentions: list[Mention]) -> PlaceResolution:
         spans = _merge(m.span for m in mentions)

@@ -24,10 +24,10 @@ CueKind = Literal["commune", "area"] | None
 MAX_NAME_WORDS = 9  # longest commune, département or région name, in words
 # Spelling-slip lookups per message: real messages need one or two; a long text in Title Case
 # would otherwise cost tens of milliseconds.
-MAX_FUZZY_LOOKUPS = 24
-# Exact-name lookups per message (each costs a few dictionary probes): a 2,000-character
-# message needs about 2,000; the budget keeps any text, however built, bounded.
-MAX_WORK = 6000
+MAX_FUZZY_LOOKUPS = 8
+# Exact-name lookups per message (each costs a few dictionary probes): a long real message
+# needs a few hundred; the budget keeps any text, however built, bounded.
+MAX_WORK = 1500
 # A town of this size is named by everyone who writes about it (see Scan._evidence).
 NOTABLE_POPULATION = 10_000
 DEP_NUMBER = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2a|2b|97[1-6])$")
@@ -178,10 +178,15 @@ class Scan:
 
     # -- names ---------------------------------------------------------------------------
 
+    @property
+    def fuzzy_lookups(self) -> int:
+        """Spelling-slip lookups done so far (each one a rapidfuzz search over many names)."""
+        return MAX_FUZZY_LOOKUPS - self.fuzzy_budget
+
     def names(self) -> list[Mention]:
         out: list[Mention] = []
         i, n = 0, len(self.keys)
-        while i < n:
+        while i < n and self.work <= MAX_WORK:
             if self.blocked[i] or self.keys[i].isdigit():
                 i += 1
                 continue
@@ -315,7 +320,7 @@ class Scan:
 
     def _exact_at(self, i: int) -> Mention | None:
         t = self.t
-        longest = max(MAX_NAME_WORDS, t.epci_first_words.get(self.keys[i], 0))
+        longest = t.name_first_words.get(self.keys[i], 0)
         for size in range(min(longest, self.stop[i] - i), 0, -1):
             self.work += 1
             if self.work > MAX_WORK:
@@ -435,8 +440,9 @@ class Scan:
                 return Mention("epci", tuple(codes), i, end, self._span(i, end))
         for end in range(n, start, -1):
             key = " ".join(self.keys[start:end])
-            if len(key) < 5:
+            if len(key) < 5 or self.fuzzy_budget <= 0:
                 break
+            self.fuzzy_budget -= 1
             found = process.extractOne(key, t.epci_short_keys.keys(), scorer=fuzz.ratio, score_cutoff=90)
             if found is not None:
                 return Mention("epci", tuple(t.epci_short_keys[found[0]]), i, end, self._span(i, end))

@@ -265,6 +265,27 @@ class Tables:
             out[words[0]] = max(out.get(words[0], 0), len(words))
         return out
 
+    @cached_property
+    def name_first_words(self) -> dict[str, int]:
+        """Longest name (in words) per first word, over every kind of place name: a word that
+        starts no name costs one lookup, and the n-gram scan never tries longer names."""
+        out: dict[str, int] = {}
+        for index in (
+            self.commune_keys,
+            self.alias_keys,
+            self.usual_names,
+            self.departement_keys,
+            self.region_keys,
+            self.epci_keys,
+        ):
+            for key in index:
+                words = key.split(" ")
+                if len(words) > out.get(words[0], 0):
+                    out[words[0]] = len(words)
+                if words[0] in ("le", "la", "les", "l") and len(words) > 1:
+                    out[words[0]] = max(out[words[0]], len(words))
+        return out
+
     def commune_codes(self, key: str) -> list[str]:
         """INSEE codes of the communes whose current name has this key."""
         value = self.commune_keys.get(key)
