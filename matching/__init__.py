@@ -2,7 +2,7 @@
 territories and contact routing. No Telegram, no SQLite, no network."""
 
 from .analyzer import Analyzer, Term
-from .answer import Answer, Contact, Orientation, Ranked, Ref, Social, Status, Territory
+from .answer import Answer, Contact, Orientation, ProgrammeStatus, Ranked, Ref, Social, Status, Territory
 from .contacts import ContactRouter, de_form, de_region
 from .engine import MAX_QUERY_CHARS, Engine
 from .loader import Knowledge, KnowledgeError, Problem, default_knowledge_dir, load_knowledge
@@ -24,6 +24,7 @@ __all__ = [
     "KnowledgeError",
     "Orientation",
     "Problem",
+    "ProgrammeStatus",
     "Ranked",
     "Ref",
     "Social",

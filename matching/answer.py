@@ -31,6 +31,17 @@ class Ref(_Frozen):
     name: str
 
 
+class ProgrammeStatus(_Frozen):
+    """Whether a commune is on a dated official programme list ("liste ANCT de janvier 2021").
+    Absent from a list is not "outside the programme": lists change; the date says which."""
+
+    programme: str
+    title: str
+    member: bool
+    source: str
+    date: str
+
+
 class Territory(_Frozen):
     """A place understood in a message, with what contact routing needs."""
 
@@ -42,6 +53,8 @@ class Territory(_Frozen):
     epci: Ref | None = None
     population: int | None = None
     programmes: tuple[str, ...] = ()
+    # For a commune: its status on each dated programme list the knowledge holds (PVD, ACV).
+    programme_lists: tuple[ProgrammeStatus, ...] = ()
 
     def label(self) -> str:
         """Human label, e.g. "Guingamp (22)" or "Occitanie"."""
@@ -81,6 +94,11 @@ class Contact(_Frozen):
     address: str | None = None
     updated: str | None = None
     source: str | None = None
+    # For a place to go to (a France services site): distance from the user's commune, and
+    # the weekly opening hours as published, Monday first ("" = closed or not given); the
+    # caller picks today's, since `matching` never reads the clock.
+    distance_km: float | None = None
+    hours: tuple[str, ...] = ()
 
 
 class Orientation(_Frozen):

@@ -1,133 +1,206 @@
-"""Contact routing: which organisation and role to contact for an entry in a territory.
+"""Contact routing: which organisations to contact for an entry in a territory.
 
-Contacts are organisations and roles from `knowledge/contacts.yaml`, filled in for the place:
-the APEC delegation covering the région, the préfet of the département (the ANCT's territorial
-delegate), the Conseil régional for European funds. Never a person invented for a place.
+For a commune or a département, the ANCT's own directory of its local contacts (DDT(M),
+préfecture, sous-préfecture, DEAL…) gives organisations with an address, a phone, a service
+mailbox and a date, most relevant first for the need; France services sites are listed by
+distance. Where the directory has nothing (Paris) the préfet, territorial delegate of the
+ANCT, is named without invented details, and the answer says so. APEC delegations and the
+Région come from `knowledge/contacts.yaml`. Never a person invented for a place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .anct.tables import AnctTables
 from .answer import Contact, Ref, Territory
+from .articles import de_departement, de_name, departement_code
+from .local_contacts import directory_contacts, rank_local, site_contact
 from .normalise import fold
 from .schema import ContactsFile, Entry
 
-__all__ = ["ContactRouter", "de_form", "de_region"]
+if TYPE_CHECKING:
+    from .loader import Knowledge
 
-# Département names whose French article is not the feminine default "de la".
-_MASCULINE = {
-    "nord",
-    "cher",
-    "doubs",
-    "finistere",
-    "gard",
-    "gers",
-    "jura",
-    "lot",
-    "lot et garonne",
-    "loiret",
-    "morbihan",
-    "pas de calais",
-    "puy de dome",
-    "rhone",
-    "tarn",
-    "tarn et garonne",
-    "var",
-    "val d oise",
-    "val de marne",
-    "calvados",
-    "cantal",
-    "haut rhin",
-    "bas rhin",
-    "maine et loire",
-    "loir et cher",
-    "vaucluse",
-    "territoire de belfort",
-    "aveyron",
-}
-_PLURAL_PREFIXES = (
-    "alpes",
-    "bouches",
-    "cotes",
-    "deux",
-    "hautes",
-    "hauts",
-    "pyrenees",
-    "ardennes",
-    "landes",
-    "vosges",
-    "yvelines",
-)
-_NO_ARTICLE = {"paris", "mayotte"}
-_WITH_ARTICLE = {"la reunion": "de La Réunion"}
+__all__ = ["FRANCE_SERVICES_ID", "ContactRouter", "de_form", "de_region"]
 
+FRANCE_SERVICES_ID = "anct-france-services"
+NEAREST_SITES = 3
+OVERSEAS = ("971", "972", "973", "974", "976")
+_OVERSEAS_REGIONS = ("01", "02", "03", "04", "06")
+# Paris and the petite couronne: no DDT but the DRIEAT; Paris has no sous-préfet.
+_ILE_DE_FRANCE_CORE = ("75", "92", "93", "94")
 
 # Régions whose council is a single territorial collectivity with its own name.
 _REGION_COLLECTIVITIES = {
     "94": "Collectivité de Corse",
     "02": "Collectivité territoriale de Martinique",
     "03": "Collectivité territoriale de Guyane",
-    "06": "Département de Mayotte",
 }
 _REGION_DE = {
     "hauts de france": "des Hauts-de-France",
     "pays de la loire": "des Pays de la Loire",
     "centre val de loire": "du Centre-Val de Loire",
     "grand est": "du Grand Est",
-    "la reunion": "de La Réunion",
+    "la reunion": "de la Réunion",
+    "guadeloupe": "de la Guadeloupe",
+    "ile de france": "d'Île-de-France",
 }
 
 
 def de_region(name: str) -> str:
     """'de' + article for a région: "de Bretagne", "d'Occitanie", "des Hauts-de-France"."""
-    key = fold(name)
-    if key in _REGION_DE:
-        return _REGION_DE[key]
-    return f"d'{name}" if key[:1] in set("aeiouy") else f"de {name}"
+    return _REGION_DE.get(fold(name)) or de_name(name)
 
 
 def de_form(name: str) -> str:
-    """'de' + article for a département or région name: "des Côtes-d'Armor", "du Nord", "de l'Aisne"."""
-    key = fold(name)
-    if key in _WITH_ARTICLE:
-        return _WITH_ARTICLE[key]
-    if key in _NO_ARTICLE:
-        return f"de {name}"
-    if key.split(" ")[0] in _PLURAL_PREFIXES:
-        return f"des {name}"
-    if key in _MASCULINE:
-        return f"de l'{name}" if key[0] in "aeiouy" else f"du {name}"
-    if key[:1] in set("aeiouyh") and not key.startswith(("haute ", "haut ", "hauts ")):
-        return f"de l'{name}"
-    return f"de la {name}"
+    """'de' + article for a département (official forms, table-driven: "de l'Ain",
+    "de Vaucluse", "d'Ille-et-Vilaine", "de la Réunion") or, failing that, a région."""
+    code = departement_code(name)
+    if code is not None:
+        return de_departement(code, name)
+    return de_region(name)
 
 
 class ContactRouter:
-    """Fills the contact templates for an entry and a territory."""
+    """Fills the contacts for an entry and a territory."""
 
-    def __init__(self, contacts: ContactsFile, prefecture: Callable[[str], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        contacts: ContactsFile,
+        prefecture: Callable[[str], str | None] | None = None,
+        tables: AnctTables | None = None,
+    ) -> None:
         self.contacts = contacts
         self._prefecture = prefecture or (lambda _code: None)
+        self.tables = tables
         self._delegation_by_region = {r: d for d in contacts.apec_delegations for r in d.regions}
+
+    @classmethod
+    def for_knowledge(
+        cls, knowledge: Knowledge, prefecture: Callable[[str], str | None] | None = None
+    ) -> ContactRouter:
+        """Router over a knowledge directory, with its ANCT tables when it has them."""
+        directory: Path = knowledge.directory
+        tables = AnctTables(directory) if (directory / "anct").is_dir() else None
+        return cls(knowledge.contacts, prefecture, tables)
 
     def route(self, entry: Entry, territory: Territory | None) -> tuple[Contact, ...]:
         """Contacts for an entry, most specific first."""
         kind = entry.contact
+        if entry.id == FRANCE_SERVICES_ID and territory is not None and territory.level == "commune":
+            sites = self.france_services(territory, entry.id)
+            if sites:
+                return (*sites, *self.local(territory, entry, limit=1))
         if kind == "apec_delegation":
-            # The agreement has the ANCT's delegate mobilise APEC's delegations: once the
-            # département is known, the préfet is named too.
+            # The ANCT's local contacts mobilise the APEC's delegations: once the
+            # département is known, the ANCT's door is named too.
             if territory is not None and territory.departement is not None:
-                return (self.apec(territory, entry.id), self.anct(territory, entry.id))
+                return (self.apec(territory, entry.id), *self.local(territory, entry, limit=1))
             return (self.apec(territory, entry.id),)
         if kind == "anct_delegate":
-            return (self.anct(territory, entry.id),)
+            return self.local(territory, entry)
         if kind == "conseil_regional":
-            return (self.region_council(territory, entry.id), self.anct(territory, entry.id))
+            return (*self.european_funds(territory, entry.id), *self.local(territory, entry, limit=1))
         return self.referents(entry.id)
 
+    # -- ANCT ----------------------------------------------------------------------------
+
+    def local(self, territory: Territory | None, entry: Entry, limit: int = 3) -> tuple[Contact, ...]:
+        """The ANCT's local contacts for the territory's département, from its directory;
+        the préfet (territorial delegate) when the directory lists nobody there."""
+        dep = territory.departement if territory else None
+        if dep is None or self.tables is None:
+            return (self.anct(territory, entry.id),)
+        rows = self.tables.directory.for_departement(dep.code)
+        if not rows:
+            return (self.anct(territory, entry.id),)
+        positions = self.tables.positions
+        arr = positions.arrondissement(territory.code) if territory and territory.level == "commune" else None
+        ranked = rank_local(
+            rows,
+            city_policy="politique de la ville" in entry.themes,
+            arrondissement=arr.code if arr else None,
+            positions=positions,
+        )
+        found = directory_contacts(ranked[:limit], dep, self.tables.info("contacts-locaux"), entry.id)
+        if not any(c.phone for c in found):
+            return (*found, self.anct(territory, entry.id))
+        return found
+
+    def anct(self, territory: Territory | None, entry_id: str = "") -> Contact:
+        """The préfet of the territory's département, territorial delegate of the ANCT."""
+        template = self.contacts.anct_delegate
+        ids = (entry_id,) if entry_id else ()
+        dep = territory.departement if territory else None
+        if dep is None:
+            scope = (
+                f"région {territory.region.name}"
+                if territory and territory.region
+                else "dépend de votre commune"
+            )
+            return Contact(
+                id="anct-delegue",
+                organisation="Préfecture de votre département",
+                role="Préfet de département, délégué territorial de l'ANCT",
+                scope=scope,
+                territory=territory.region if territory else None,
+                url=template.url,
+                note="Indiquez votre commune ou votre département pour savoir quelle préfecture contacter.",
+                source=template.source,
+                for_entries=ids,
+            )
+        prefecture = self._prefecture(dep.code) or dep.name
+        values = {
+            "departement": dep.name,
+            "de_departement": de_departement(dep.code, dep.name),
+            "prefecture": prefecture,
+        }
+        listed = self.tables is not None and bool(self.tables.directory.for_departement(dep.code))
+        info = self.tables.info("contacts-locaux") if self.tables else None
+        notes = []
+        if not listed and info is not None:
+            notes.append(
+                f"L'annuaire des délégués territoriaux de l'ANCT ({info.period}) ne donne pas d'interlocuteur "
+                f"{de_departement(dep.code, dep.name).replace('de ', 'pour ', 1) if dep.code != '75' else 'pour Paris'} : "
+                "adressez-vous à la préfecture. Aucune coordonnée n'est indiquée ici faute de source."
+            )
+        elif listed:
+            notes.append("L'annuaire de l'ANCT n'indique pas de téléphone pour cet interlocuteur.")
+        if template.note and dep.code not in OVERSEAS and dep.code not in _ILE_DE_FRANCE_CORE:
+            notes.append(template.note.format(**values))
+        organisation = template.organisation.format(**values)
+        if dep.code == "75":
+            organisation = "Préfecture de la région d'Île-de-France, préfecture de Paris"
+        return Contact(
+            id=f"anct-delegue-{dep.code.lower()}",
+            organisation=organisation,
+            role=f"Préfet {de_departement(dep.code, dep.name)}, délégué territorial de l'ANCT",
+            scope=f"département {dep.name} ({dep.code})",
+            territory=dep,
+            url=template.url,
+            note=" ".join(notes) or None,
+            source=template.source,
+            for_entries=ids,
+        )
+
+    def france_services(self, territory: Territory, entry_id: str = "") -> tuple[Contact, ...]:
+        """The nearest France services sites to a commune (its own first), with distances."""
+        if self.tables is None:
+            return ()
+        here = self.tables.positions.position(territory.code)
+        if here is None:
+            return ()
+        sites = self.tables.france_services.nearest(*here, commune=territory.code, limit=NEAREST_SITES)
+        info = self.tables.info("france-services")
+        return tuple(site_contact(site, km, territory, info, entry_id) for site, km in sites)
+
+    # -- APEC, Région, referents --------------------------------------------------------
+
     def referents(self, entry_id: str = "") -> tuple[Contact, ...]:
-        """The two national referents of the agreement (article 7)."""
+        """The two national referents named in the agreement in 2021 (article 7)."""
         return tuple(
             Contact(
                 id=r.id,
@@ -136,6 +209,7 @@ class ContactRouter:
                 name=r.name,
                 scope="national",
                 note=f"Source : {r.source}",
+                source=r.source,
                 for_entries=(entry_id,) if entry_id else (),
             )
             for r in self.contacts.national_referents
@@ -165,85 +239,93 @@ class ContactRouter:
                 scope="national",
                 territory=region,
                 url=national.url,
+                note=f"Aucune délégation régionale de l'Apec n'est citée pour {region.name} dans nos sources : "
+                f"passez par le contact national. {national.note or ''}".strip(),
+                source=national.source,
                 for_entries=ids,
-                note=f"Aucune délégation régionale documentée pour {region.name} : passez par le contact national. "
-                + (national.note or ""),
             )
-        notes = [f"Implantations citées : {', '.join(delegation.sites)}."] if delegation.sites else []
+        notes = (
+            [f"Implantations citées par les sources : {', '.join(delegation.sites)}."]
+            if delegation.sites
+            else []
+        )
         if delegation.note:
             notes.append(delegation.note)
-        if delegation.reliability == "P":
-            notes.append("Couverture à confirmer auprès de l'Apec.")
-        note = " ".join(notes) or None
         return Contact(
             id=delegation.id,
             organisation=delegation.name,
             role="Délégation régionale de l'Apec",
             scope=f"région {region.name}",
             territory=region,
-            url=delegation.url,
-            note=note,
+            url=delegation.url or national.url,
+            note=" ".join(notes) or None,
             reliability=delegation.reliability,
+            source=delegation.sources[0],
             for_entries=ids,
         )
 
-    def anct(self, territory: Territory | None, entry_id: str = "") -> Contact:
-        """The préfet of the territory's département, territorial delegate of the ANCT."""
-        template = self.contacts.anct_delegate
-        ids = (entry_id,) if entry_id else ()
-        dep = territory.departement if territory else None
-        if dep is None:
-            scope = (
-                f"région {territory.region.name}"
-                if territory and territory.region
-                else "dépend de votre commune"
-            )
-            return Contact(
-                id="anct-delegue",
-                organisation="Préfecture de votre département",
-                role="Préfet de département, délégué territorial de l'ANCT",
-                scope=scope,
-                territory=territory.region if territory else None,
-                url=template.url,
-                note="Indiquez votre commune ou votre département pour savoir quelle préfecture contacter.",
-                for_entries=ids,
-            )
-        prefecture = self._prefecture(dep.code) or dep.name
-        values = {"departement": dep.name, "de_departement": de_form(dep.name), "prefecture": prefecture}
-        return Contact(
-            id=f"anct-delegue-{dep.code.lower()}",
-            organisation=template.organisation.format(**values),
-            role=f"Préfet {de_form(dep.name)}, délégué territorial de l'ANCT",
-            scope=f"département {dep.name} ({dep.code})",
-            territory=dep,
-            url=template.url,
-            note=template.note.format(**values) if template.note else None,
-            for_entries=ids,
-        )
-
-    def region_council(self, territory: Territory | None, entry_id: str = "") -> Contact:
-        """The Conseil régional, managing authority of European funds."""
+    def european_funds(self, territory: Territory | None, entry_id: str = "") -> tuple[Contact, ...]:
+        """FEDER: the Région (or the collectivity standing for it); Mayotte: the préfecture.
+        FSE+ for insertion and employment is mostly national: DREETS, département, PLIE."""
         template = self.contacts.conseil_regional
         region: Ref | None = territory.region if territory else None
         ids = (entry_id,) if entry_id else ()
+        fse = self.contacts.fse_plus
+        fse_contact = (
+            Contact(
+                id="fse-plus",
+                organisation=(
+                    f"Services de l'État chargés de l'emploi — {region.name}"
+                    if region and region.code in _OVERSEAS_REGIONS
+                    else fse.organisation.format(region=region.name if region else "de votre région")
+                ),
+                role=fse.role,
+                scope=f"région {region.name}" if region else "dépend de votre commune",
+                territory=region,
+                url=fse.url,
+                note=fse.note,
+                source=fse.source,
+                for_entries=ids,
+            )
+            if fse is not None
+            else None
+        )
         if region is None:
-            return Contact(
+            council = Contact(
                 id="conseil-regional",
                 organisation="Conseil régional de votre région",
                 role=template.role,
                 scope="dépend de votre commune",
                 url=template.url,
                 note=template.note,
+                source=template.source,
                 for_entries=ids,
             )
-        return Contact(
-            id=f"conseil-regional-{region.code}",
-            organisation=_REGION_COLLECTIVITIES.get(region.code)
-            or template.organisation.format(region=region.name, de_region=de_region(region.name)),
-            role=template.role,
-            scope=f"région {region.name}",
-            territory=region,
-            url=template.url,
-            note=template.note,
-            for_entries=ids,
-        )
+        elif region.code == "06" and self.contacts.mayotte_funds is not None:
+            mayotte = self.contacts.mayotte_funds
+            council = Contact(
+                id="fonds-europeens-mayotte",
+                organisation=mayotte.organisation,
+                role=mayotte.role,
+                scope="Mayotte",
+                territory=region,
+                url=mayotte.url,
+                note=mayotte.note,
+                source=mayotte.source,
+                for_entries=ids,
+            )
+            return (council,)
+        else:
+            council = Contact(
+                id=f"conseil-regional-{region.code}",
+                organisation=_REGION_COLLECTIVITIES.get(region.code)
+                or template.organisation.format(region=region.name, de_region=de_region(region.name)),
+                role=template.role,
+                scope=f"région {region.name}",
+                territory=region,
+                url=template.url,
+                note=template.note,
+                source=template.source,
+                for_entries=ids,
+            )
+        return (council, fse_contact) if fse_contact else (council,)

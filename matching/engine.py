@@ -76,7 +76,7 @@ class Engine:
         self.analyzer.learn(t for e in knowledge.entries for texts in entry_fields(e).values() for t in texts)
         self.index = Index(knowledge.entries, self.analyzer)
         self.conversation = ConversationReader(knowledge.vocabulary.conversation, self.analyzer.stop_words)
-        self.router = ContactRouter(knowledge.contacts, places.prefecture if places else None)
+        self.router = ContactRouter.for_knowledge(knowledge, places.prefecture if places else None)
         self._by_id = {e.id: e for e in knowledge.entries}
         self._has_perimeters = any(e.perimeter for e in knowledge.entries)
 

@@ -163,3 +163,9 @@ class ContactsFile(_Strict):
     apec_delegations: list[ApecDelegation] = Field(min_length=1)
     anct_delegate: RoleTemplate
     conseil_regional: RoleTemplate
+    fse_plus: RoleTemplate | None = Field(
+        default=None, description="FSE+ (insertion, emploi): DREETS, conseil départemental, PLIE."
+    )
+    mayotte_funds: RoleTemplate | None = Field(
+        default=None, description="Mayotte: the préfecture is the managing authority of European funds."
+    )

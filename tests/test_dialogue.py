@@ -47,7 +47,7 @@ def test_need_with_place_names_apec_bretagne_and_the_prefet(dialogue: Dialogue) 
     out = texts(outcome)
     assert "Recruter" in out or "recrut" in out.lower()
     assert "Apec Bretagne" in out or "Bretagne" in out
-    assert "Préfet des Côtes-d'Armor" in out
+    assert "Direction Départementale des Territoires et de la Mer des Côtes-d'Armor" in out
 
 
 def test_ambiguous_place_offers_the_candidates_as_choices(dialogue: Dialogue) -> None:

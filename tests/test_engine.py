@@ -83,22 +83,23 @@ def test_region_without_documented_delegation_falls_back_to_national_and_says_so
     contact = engine.contacts_for("apec-mentorat", mayotte)[0]
     assert contact.scope == "national"
     assert contact.note is not None
-    assert "Aucune délégation régionale documentée pour Mayotte" in contact.note
+    assert "Aucune délégation régionale de l'Apec n'est citée pour Mayotte" in contact.note
 
 
-def test_partial_coverage_is_flagged(engine: Engine) -> None:
+def test_partial_coverage_is_flagged_without_research_notes(engine: Engine) -> None:
+    """Partial coverage is a reliability flag in the JSON; research notes never reach users."""
     guyane = _territory("973", "Guyane", "03", "Guyane")
     contact = engine.contacts_for("apec-mentorat", guyane)[0]
     assert contact.reliability == "P"
     assert contact.note is not None
-    assert "à confirmer" in contact.note
+    assert "à confirmer" not in contact.note
 
 
 def test_anct_programmes_route_to_the_prefet_of_the_departement(engine: Engine) -> None:
     contact = engine.contacts_for(
         "anct-petites-villes-de-demain", _territory("59", "Nord", "32", "Hauts-de-France")
     )[0]
-    assert contact.role.startswith("Préfet du Nord, délégué territorial de l'ANCT")
+    assert contact.organisation == "Direction Départementale des Territoires et de la Mer du Nord"
     assert contact.territory == Ref(code="59", name="Nord")
 
 
@@ -107,7 +108,8 @@ def test_unknown_place_contacts_say_it_depends_on_the_commune(engine: Engine) ->
     assert contact.scope == "dépend de votre commune"
 
 
-def test_no_invented_phone_numbers_or_emails_in_contacts(engine: Engine) -> None:
+def test_no_phone_numbers_or_emails_in_the_hand_written_contacts_file(engine: Engine) -> None:
+    """Details a person can act on come only from the official ANCT tables."""
     import re
 
     text = engine.knowledge.contacts.model_dump_json()
@@ -126,7 +128,7 @@ def test_no_invented_phone_numbers_or_emails_in_contacts(engine: Engine) -> None
         ("Paris", "de Paris"),
         ("Haut-Rhin", "du Haut-Rhin"),
         ("Yvelines", "des Yvelines"),
-        ("La Réunion", "de La Réunion"),
+        ("La Réunion", "de la Réunion"),
     ],
 )
 def test_departement_names_take_the_right_article(name: str, expected: str) -> None:

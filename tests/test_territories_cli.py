@@ -23,6 +23,8 @@ def _run(*argv: str) -> int:
 def knowledge(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("knowledge")
     shutil.copytree(ROOT / "knowledge" / "territoires", base / "territoires")
+    # The bundled PVD/ACV lists are replaced by the lists these tests import.
+    (base / "territoires" / "programmes.csv").write_text("insee,programme,source,date\n", encoding="utf-8")
     return base
 
 

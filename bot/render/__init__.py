@@ -4,7 +4,7 @@ One set of functions, two markups, so the terminal chat and the bot say the same
 """
 
 from .card import KIND_LABELS, entry_card, render
-from .contacts import contact_lines, territory_line
+from .contacts import contact_lines, hours_today, programme_lines, territory_line
 from .markup import HTML, PLAIN, Markup
 from .split import TELEGRAM_LIMIT, split_message
 
@@ -16,6 +16,8 @@ __all__ = [
     "Markup",
     "contact_lines",
     "entry_card",
+    "hours_today",
+    "programme_lines",
     "render",
     "split_message",
     "territory_line",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from matching import Entry
 
 from ..dialogue import Reply
-from .contacts import contact_lines, territory_line
+from .contacts import contact_lines, programme_lines, territory_line
 from .markup import Markup
 
 KIND_LABELS = {"apec_offer": "Offre Apec", "anct_programme": "Programme ANCT", "aide": "Aide publique"}
@@ -24,9 +24,8 @@ def entry_card(entry: Entry, reply: Reply, m: Markup) -> str:
         lines.append(m.link("En savoir plus", entry.url))
     if reply.territory is not None:
         place = territory_line(reply.territory, m)
-        if reply.territory.programmes:
-            place += m.esc(" — programmes : " + ", ".join(reply.territory.programmes))
         lines.append(f"{m.b('Territoire :')} {place}")
+        lines.extend(m.esc(p) for p in programme_lines(reply.territory, (entry.id, *entry.related)))
     if reply.contacts:
         lines.append(m.b("À contacter :"))
         lines.extend(contact_lines(reply.contacts, m))

@@ -16,6 +16,7 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..answer import ProgrammeStatus
 from ..normalise import fold
 
 # Catalogue ids a membership may carry (see knowledge/catalogue).
@@ -30,6 +31,13 @@ PROGRAMME_IDS = (
     "anct-crte",
 )
 HEADER = ("insee", "programme", "source", "date")
+# Names users read for the programmes whose official lists are imported.
+PROGRAMME_TITLES = {
+    "anct-petites-villes-de-demain": "Petites villes de demain",
+    "anct-action-coeur-de-ville": "Action cœur de ville",
+    "anct-territoires-d-industrie": "Territoires d'industrie",
+    "anct-villages-d-avenir": "Villages d'avenir",
+}
 
 # Column names that hold an INSEE code, folded (lower case, no accents, "_" for separators).
 _CODE_COLUMNS = (
@@ -187,3 +195,41 @@ def write_memberships(path: Path, rows: Iterable[Membership]) -> None:
     for m in rows:
         writer.writerow((m.insee, m.programme, m.source, m.date))
     path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class ProgrammeList:
+    """A dated official list held in programmes.csv (from knowledge/anct/tables.yaml)."""
+
+    programme: str
+    title: str
+    source: str
+    date: str
+
+
+def load_programme_lists(knowledge_dir: Path) -> tuple[ProgrammeList, ...]:
+    """The dated programme lists recorded in the ANCT tables' manifest (none without it)."""
+    from ..anct.manifest import read_manifest  # the manifest module imports this one's siblings
+
+    try:
+        manifest = read_manifest(knowledge_dir)
+    except ValueError:
+        return ()
+    if manifest is None:
+        return ()
+    return tuple(
+        ProgrammeList(t.programme, PROGRAMME_TITLES.get(t.programme, t.title), t.label, t.date)
+        for t in manifest.tables
+        if t.programme
+    )
+
+
+def programme_statuses(members: Iterable[str], lists: Iterable[ProgrammeList]) -> tuple[ProgrammeStatus, ...]:
+    """A commune's status on each dated list, from the programme ids it belongs to."""
+    ids = set(members)
+    return tuple(
+        ProgrammeStatus(
+            programme=pl.programme, title=pl.title, member=pl.programme in ids, source=pl.source, date=pl.date
+        )
+        for pl in lists
+    )

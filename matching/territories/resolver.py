@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..answer import Ref, Territory
+from .programmes import programme_statuses
 from .scan import DEP_NUMBER, Mention, Scan, fuzzy_codes
 from .tables import Commune, Tables
 from .text import tokenize
@@ -182,6 +183,9 @@ class PlaceResolver:
             epci=Ref(code=epci.code, name=epci.name) if epci else None,
             population=row.population or None,
             programmes=self._programmes(row.code, row.epci),
+            programme_lists=programme_statuses(
+                self.tables.programmes.get(row.code, ()), self.tables.programme_lists
+            ),
         )
 
     def _region_ref_of_dep(self, dep_code: str) -> Ref | None:

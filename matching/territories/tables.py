@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .programmes import ProgrammeList, load_programme_lists
 from .text import name_key, sound_key
 
 TABLES_DIR = Path("territoires")
@@ -156,6 +157,7 @@ class Tables:
     # Usual short names from noms_usuels.csv: key -> commune codes or département / COM codes.
     usual_names: dict[str, list[str]] = field(default_factory=dict)
     collectivities: dict[str, Collectivity] = field(default_factory=dict)
+    programme_lists: tuple[ProgrammeList, ...] = ()
 
     @classmethod
     def load(cls, knowledge_dir: Path) -> Tables:
@@ -203,6 +205,7 @@ class Tables:
         tables.collectivities = collectivities
         if reader.exists("programmes.csv"):
             tables.programmes = load_programme_index(reader.path("programmes.csv"))
+            tables.programme_lists = load_programme_lists(knowledge_dir)
         return tables
 
     _commune_cache: dict[str, Commune] = field(default_factory=dict)
