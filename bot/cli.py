@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "chat": ("chat", "conversation interactive dans le terminal (sans Telegram)"),
     "catalogue": ("catalogue", "lister les offres et programmes du catalogue"),
     "validate": ("validate", "vérifier les fichiers de connaissances (code 0 valide, 1 erreurs, 2 usage)"),
+    "init-knowledge": ("init_knowledge", "copier les connaissances fournies dans un dossier à modifier"),
     "eval": ("evaluate", "mesurer la précision sur un jeu de questions étiquetées"),
     "territories": ("territories", "territoires : comprendre un lieu, importer une liste de programme, mesurer"),
     "run": ("run", "lancer le bot Telegram (polling, ou --webhook)"),

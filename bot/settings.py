@@ -13,7 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, HttpUrl, SecretStr, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    HttpUrl,
+    PrivateAttr,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 from pydantic_core import PydanticUseDefault
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
@@ -94,6 +103,8 @@ class Settings(BaseSettings):
     webhook_listen: str = Field(default="127.0.0.1", description="Address the webhook server listens on.")
     webhook_port: int = Field(default=8443, ge=1, le=65535, description="Port the webhook server listens on.")
     webhook_path: str = Field(default="telegram", description="URL path of the webhook on the local server.")
+    # Where each set value came from ("environnement", "fichier .env"), filled by load_settings.
+    _origins: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -128,6 +139,10 @@ class Settings(BaseSettings):
                 "'import secrets; print(secrets.token_hex(32))')"
             )
         return value
+
+    def origin(self, field: str) -> str | None:
+        """Where the value of `field` was read ("environnement", "fichier .env"); None when unset."""
+        return self._origins.get(field)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids
@@ -199,7 +214,7 @@ def load_settings(env_file: Path | None = Path(".env"), **overrides: Any) -> Set
             reason = "UTF-8 attendu" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
             raise SettingsError([(f"fichier {env_file}", "fichier", f"illisible ({reason})")]) from None
     try:
-        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        settings = Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_url=False):
@@ -209,3 +224,6 @@ def load_settings(env_file: Path | None = Path(".env"), **overrides: Any) -> Set
         raise SettingsError(problems) from None
     except PydanticSettingsError as exc:
         raise SettingsError([("réglages", "?", str(exc))]) from None
+    for field in settings.model_fields_set - set(overrides):
+        settings._origins[field] = _where(ENV_PREFIX + field.upper(), env_file, file_values)
+    return settings

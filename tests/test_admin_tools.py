@@ -227,4 +227,4 @@ def test_report_on_a_file_that_is_not_a_database_is_a_data_error(
     bad.write_text("bonjour\n" * 200, encoding="utf-8")
     code, _, err = run(capsys, "report", "--knowledge-dir", str(DATA / "mini"), "--db", str(bad))
     assert code == 1
-    assert err.startswith("Error: base du bot illisible")
+    assert err.splitlines()[-1].startswith("Error: base du bot illisible")

@@ -13,8 +13,7 @@ from matching import KnowledgeError
 
 from ..bench.runner import GOALS, BenchConfig, run_bench
 from .base import CliError, Command
-from .common import knowledge_dir as resolve_knowledge_dir
-from .common import knowledge_option, print_json
+from .common import announce, knowledge, knowledge_option, print_json
 from .params import Existing, Integer, IntList
 
 
@@ -51,8 +50,10 @@ def command(
     as_json: bool, sizes: tuple[int, ...], queries: int, dev_set: Path | None, knowledge_dir: Path | None
 ) -> int:
     """Runs the benchmark and prints its table (or JSON); progress goes to stderr."""
+    chosen = knowledge(knowledge_dir)
+    announce(chosen)
     config = BenchConfig(
-        knowledge_dir=resolve_knowledge_dir(knowledge_dir),
+        knowledge_dir=chosen.path,
         sizes=sizes,
         queries=max(queries, 1),
         progress=None if as_json else lambda msg: click.echo(msg, err=True),
@@ -61,10 +62,20 @@ def command(
         config = replace(config, dev_set=dev_set)
     if not config.dev_set.exists():
         raise CliError(f"jeu de questions introuvable : {config.dev_set} (indiquez --dev-set)", code=2)
+    if config.golden_dir is not None and not config.golden_dir.is_dir():
+        # An installed wheel ships no tests/: measure on the dev set only, and say so.
+        click.echo(
+            f"Note : cas golden absents de cette installation ({config.golden_dir}) ; "
+            "précision mesurée sur le jeu de développement seulement.",
+            err=True,
+        )
+        config = replace(config, golden_dir=None)
     try:
         result = run_bench(config)
     except KnowledgeError as exc:
-        raise CliError("connaissances invalides :\n" + "\n".join(str(p) for p in exc.problems)) from exc
+        raise CliError(
+            f"connaissances invalides dans {chosen.path} :\n" + "\n".join(str(p) for p in exc.problems)
+        ) from exc
     if as_json:
         print_json(result)
     else:

@@ -12,12 +12,22 @@ from typing import Any, TypeVar
 
 import click
 
-from matching import Engine, KnowledgeError, default_knowledge_dir
+from matching import Engine, KnowledgeError
 
+from ..knowledge_dir import KnowledgeDir, KnowledgeDirError, resolve_knowledge_dir
 from ..settings import Settings, SettingsError, load_settings
 from .base import CliError
 
-__all__ = ["CliError", "knowledge_dir", "knowledge_option", "load_engine", "print_json", "settings"]
+__all__ = [
+    "CliError",
+    "announce",
+    "knowledge",
+    "knowledge_option",
+    "load_engine",
+    "print_json",
+    "settings",
+    "writable",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,11 +51,22 @@ def settings(env_file: Path | None = Path(".env"), **overrides: Any) -> Settings
         raise CliError(str(exc), code=2) from None
 
 
-def knowledge_dir(option: Path | None, config: Settings | None = None) -> Path:
+def knowledge(option: Path | None, config: Settings | None = None) -> KnowledgeDir:
     """The directory to read: `--knowledge-dir`, else AIGUILLEUR_KNOWLEDGE_DIR, else the shipped one."""
-    if option is not None:
-        return option
-    return (config or settings()).knowledge_dir or default_knowledge_dir()
+    return resolve_knowledge_dir(option, config or settings())
+
+
+def announce(directory: KnowledgeDir) -> None:
+    """Says on stderr which directory is read and why (stdout stays the command's output)."""
+    click.echo(directory.describe(), err=True)
+
+
+def writable(directory: KnowledgeDir, what: str) -> Path:
+    """The directory a command writes into; the packaged copy is refused (usage error)."""
+    try:
+        return directory.writable(what)
+    except KnowledgeDirError as exc:
+        raise CliError(str(exc), code=2) from None
 
 
 @lru_cache(maxsize=4)
@@ -53,12 +74,17 @@ def _engine(directory: Path) -> Engine:
     return Engine.load(directory)
 
 
-def load_engine(option: Path | None) -> Engine:
-    """The engine for `--knowledge-dir`; knowledge errors become a CLI error listing them."""
+def load_engine(option: Path | KnowledgeDir | None, config: Settings | None = None) -> Engine:
+    """The engine for `--knowledge-dir` (announced on stderr); knowledge errors become one CLI error."""
+    directory = option if isinstance(option, KnowledgeDir) else knowledge(option, config)
     try:
-        return _engine(knowledge_dir(option))
+        engine = _engine(directory.path)
     except KnowledgeError as exc:
-        raise CliError("connaissances invalides :\n" + "\n".join(str(p) for p in exc.problems)) from exc
+        raise CliError(
+            f"connaissances invalides dans {directory.path} :\n" + "\n".join(str(p) for p in exc.problems)
+        ) from exc
+    announce(directory)
+    return engine
 
 
 def print_json(value: Any, *, indent: int | None = 2) -> None:

@@ -14,8 +14,7 @@ from matching import KnowledgeError, load_knowledge
 from matching.aides_territoires import SOURCE_URL, ImportResult, convert, load_place_names, render_yaml
 
 from .base import CliError, Group
-from .common import knowledge_dir as resolve_knowledge_dir
-from .common import knowledge_option
+from .common import announce, knowledge, knowledge_option, writable
 from .params import Date, Existing
 
 DEFAULT_FILE = Path("catalogue") / "aides-territoires.yaml"
@@ -70,8 +69,10 @@ def aides_territoires(
         data = json.loads(file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CliError(f"{file} : JSON illisible ({exc})") from exc
-    directory = resolve_knowledge_dir(knowledge_dir)
-    target: Path = output or directory / DEFAULT_FILE
+    chosen = knowledge(knowledge_dir)
+    directory = chosen.path
+    target: Path = output or writable(chosen, "import") / DEFAULT_FILE
+    announce(chosen)
     reserved = _other_ids(directory, target)
     try:
         result = convert(data, today=today, places=load_place_names(directory), reserved=reserved)

@@ -13,11 +13,8 @@ from pathlib import Path
 
 import click
 
-from matching import Engine, KnowledgeError
-
 from .base import CliError, Command
-from .common import knowledge_dir as resolve_knowledge_dir
-from .common import knowledge_option, settings
+from .common import knowledge, knowledge_option, load_engine, settings
 
 __all__ = ["MISSING_TOKEN", "command", "run"]
 
@@ -61,7 +58,8 @@ def run(*, webhook: bool, env_file: Path | None, knowledge_dir: Path | None, ver
     """Starts the bot with the settings of `env_file` and the environment."""
     config = settings(env_file)
     # The bot serves (and /reload re-reads) one explicit directory.
-    config = config.model_copy(update={"knowledge_dir": resolve_knowledge_dir(knowledge_dir, config)})
+    chosen = knowledge(knowledge_dir, config)
+    config = config.model_copy(update={"knowledge_dir": chosen.path})
     token = config.token
     if not token:
         raise CliError(MISSING_TOKEN, code=2)
@@ -81,10 +79,7 @@ def run(*, webhook: bool, env_file: Path | None, knowledge_dir: Path | None, ver
     from ..telegram.app import build_application, quiet_http_logs
 
     quiet_http_logs(token)
-    try:
-        engine = Engine.load(config.knowledge_dir)
-    except KnowledgeError as exc:
-        raise CliError("connaissances invalides :\n" + "\n".join(str(p) for p in exc.problems)) from exc
+    engine = load_engine(chosen)
     salt = config.salt.get_secret_value() if config.salt else None
     store = Store.open(config.db, salt=salt, retention_days=config.retention_days)
     application = build_application(config, engine, store)

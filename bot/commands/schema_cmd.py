@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from matching import CatalogueFile, ContactsFile, Vocabulary
 
 from .base import CliError, Command
-from .common import knowledge_dir
+from .common import announce, knowledge, writable
 
 SCHEMA_DIR = "schema"
 MODELS: dict[str, type[BaseModel]] = {
@@ -41,7 +41,11 @@ MODELS: dict[str, type[BaseModel]] = {
 )
 def command(output_dir: Path | None, check: bool) -> int:
     """Writes the schemas, or (`--check`) fails when the committed ones are stale."""
-    directory: Path = output_dir or knowledge_dir(None) / SCHEMA_DIR
+    if output_dir is None:
+        chosen = knowledge(None)
+        output_dir = (chosen.path if check else writable(chosen, "schema")) / SCHEMA_DIR
+        announce(chosen)
+    directory = output_dir
     texts = schema_texts()
     if check:
         stale = [

@@ -28,8 +28,7 @@ from matching.territories.programmes import (
 from matching.territories.tables import TABLES_DIR
 
 from .base import CliError, Group
-from .common import knowledge_dir as resolve_knowledge_dir
-from .common import knowledge_option, print_json
+from .common import announce, knowledge, knowledge_option, print_json, writable
 from .params import Date, Integer, OneOf
 
 
@@ -42,10 +41,12 @@ def command() -> None:
     """`aiguilleur territories SOUS-COMMANDE …`."""
 
 
-def _knowledge_dir(knowledge_dir: Path | None) -> Path:
-    directory = resolve_knowledge_dir(knowledge_dir)
+def _knowledge_dir(option: Path | None, *, writes: bool = False) -> Path:
+    chosen = knowledge(option)
+    directory = writable(chosen, "import-programme") if writes else chosen.path
     if not (directory / TABLES_DIR / "communes.csv.gz").exists():
         raise CliError(f"tables des territoires introuvables dans {directory / TABLES_DIR}")
+    announce(chosen)
     return directory
 
 
@@ -91,7 +92,7 @@ def import_programme(
         data = file.read_bytes()
     except OSError as exc:
         raise CliError(f"lecture impossible de {file} : {exc.strerror or exc}") from exc
-    directory = _knowledge_dir(knowledge_dir)
+    directory = _knowledge_dir(knowledge_dir, writes=not dry_run)
     tables = PlaceResolver.load(directory).tables
     known = _KnownCodes(tables.commune_rows.keys(), tables.epcis.keys())
     try:

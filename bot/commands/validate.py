@@ -8,8 +8,10 @@ import click
 
 from matching import Engine, KnowledgeError, load_knowledge
 
+from ..knowledge_dir import KnowledgeDir
 from .base import CliError, Command
-from .common import knowledge_dir
+from .common import announce
+from .common import knowledge as resolve
 from .params import Existing
 
 
@@ -23,21 +25,23 @@ from .params import Existing
     metavar="DIR",
     required=False,
     type=Existing("dossier", directory=True),
-    help="dossier de connaissances (défaut : celui fourni)",
+    help="dossier de connaissances (défaut : AIGUILLEUR_KNOWLEDGE_DIR ou les fichiers fournis)",
 )
 def command(directory: Path | None) -> int:
     """Lists every problem on stdout (count on stderr); exit code 1 when there is one."""
-    directory = directory or knowledge_dir(None)
+    chosen = KnowledgeDir(directory, "indiqué en argument") if directory else resolve(None)
+    directory = chosen.path
     if not directory.is_dir():
         raise CliError(f"dossier introuvable : {directory}", code=2)
+    announce(chosen)
     try:
-        knowledge = load_knowledge(directory)
+        loaded = load_knowledge(directory)
     except KnowledgeError as exc:
         return _report([str(p) for p in exc.problems])
-    problems = Engine.from_knowledge(knowledge).example_problems()
+    problems = Engine.from_knowledge(loaded).example_problems()
     if problems:
         return _report([str(p) for p in problems])
-    click.echo(f"OK : {len(knowledge.entries)} entrées valides dans {directory}.")
+    click.echo(f"OK : {len(loaded.entries)} entrées valides dans {directory}.")
     return 0
 
 
