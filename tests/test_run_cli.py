@@ -16,11 +16,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fakebot import ThreadedFakeBotApi
 
 import bot
 from bot.cli import main
 from bot.commands.run import MISSING_TOKEN
-from bot.telegram.fakeserver import ThreadedFakeBotApi
 
 ROOT = Path(bot.__file__).resolve().parent.parent
 

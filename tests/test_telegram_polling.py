@@ -16,17 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakebot import Call, RecordingBotApi, RunningBot, running_bot
 from shared import shared_engine as engine
 
 from bot.dialogue import MAX_ACTION_BYTES
 from bot.store import Store
 from bot.telegram.app import COMMANDS
-from bot.telegram.fakeserver import Call, FakeBotApi
 from bot.telegram.handlers.admin import REFUSAL
 from bot.telegram.handlers.errors import APOLOGY
 from bot.telegram.handlers.feedback import ALREADY
 from bot.telegram.handlers.media import TEXT_ONLY
-from bot.telegram.harness import RunningBot, running_bot
 from matching import default_knowledge_dir
 
 USER = 1001
@@ -411,7 +410,7 @@ def test_telegram_errors_never_crash_the_bot_and_the_apology_hides_details(
         play(scenario)
     assert "RetryAfter" in caplog.text
     assert "Error while handling update" in caplog.text
-    assert FakeBotApi().token not in caplog.text
+    assert RecordingBotApi().token not in caplog.text
 
 
 # -- inline mode ----------------------------------------------------------------------------------

@@ -12,13 +12,13 @@ import socket
 from typing import Any
 
 import httpx
+from fakebot import MOCK_BASE_URL, RecordingBotApi, mocked
 from pydantic import SecretStr
 from shared import shared_engine as engine
 
 from bot.settings import Settings
 from bot.store import Store
 from bot.telegram.app import build_application
-from bot.telegram.fakeserver import FakeBotApi
 
 SECRET = "s3cret-Token_for-tests"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -35,16 +35,17 @@ def test_webhook_accepts_only_requests_with_the_secret_token() -> None:
 
     async def main() -> None:
         store = Store.memory()
-        async with FakeBotApi() as api:
+        api = RecordingBotApi()
+        if True:
             settings = Settings(  # type: ignore[call-arg]
                 _env_file=None,
                 telegram_token=SecretStr(api.token),
-                telegram_base_url=api.base_url,
+                telegram_base_url=MOCK_BASE_URL,
                 rate_limit=False,
                 webhook_url="https://aiguilleur.example.invalid/telegram",
                 webhook_secret=SecretStr(SECRET),
             )
-            app = build_application(settings, engine(), store)
+            app = build_application(settings, engine(), store, **mocked(api))
             await app.initialize()
             assert app.post_init is not None
             assert app.updater is not None

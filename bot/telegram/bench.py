@@ -17,7 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,10 +33,10 @@ from matching import Engine
 from ..settings import Settings
 from ..store import Store
 from .app import build_application
-from .fakeserver import FakeBotApi, message_update
-from .harness import started
+from .fakeserver import FakeBotApi
+from .fakeupdates import message_update
 
-__all__ = ["GOAL", "MAX_UPDATES", "BenchResult", "bench_texts", "run_bench_bot"]
+__all__ = ["GOAL", "MAX_UPDATES", "BenchResult", "bench_texts", "run_bench_bot", "started"]
 
 GOAL = 0.5
 MAX_UPDATES = 50_000
@@ -84,6 +85,33 @@ class BenchResult:
         return data
 
 
+POLL_TIMEOUT = 5
+
+
+@asynccontextmanager
+async def started(app: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """initialize + start_polling + start, and the reverse on exit (what run_polling does, minus
+    signals)."""
+    await app.initialize()
+    try:
+        if app.post_init is not None:  # run_polling calls it after initialize; so do we
+            await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=POLL_TIMEOUT)
+        await app.start()
+        try:
+            yield app
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:  # run_polling calls it after shutdown; so do we
+            await app.post_shutdown(app)
+
+
 def bench_texts(engine: Engine, count: int) -> list[str]:
     """A realistic mix: catalogue examples, some with a place, a few out-of-scope questions."""
     examples = [e for entry in engine.entries for e in entry.examples] or ["recruter un chef de projet"]
@@ -124,7 +152,7 @@ class _LocalFake:
     """The fake server in this process and event loop (`--in-process`)."""
 
     def __init__(self) -> None:
-        self.api = FakeBotApi(record=False)
+        self.api = FakeBotApi()
         self.token = self.api.token
 
     @property

@@ -1,15 +1,14 @@
-"""A fake Telegram Bot API server on 127.0.0.1, for end-to-end tests and the bot benchmark.
+"""A fake Telegram Bot API, for `aiguilleur bench-bot` and end-to-end tests.
 
-It speaks HTTP/1.1 with keep-alive (what python-telegram-bot's httpx client uses for a custom
-`base_url`), parses requests the way PTB sends them (form-encoded fields whose non-string values
+It parses requests the way python-telegram-bot sends them (form fields whose non-string values
 are JSON-encoded), serves `getUpdates` with real long polling from a queue of updates the caller
-pushes, and records every call so tests can wait for the bot's replies.
+pushes, and checks what Telegram checks and a bot most often gets wrong: message length (4096),
+HTML that Telegram could not parse, callback data over 64 bytes, more than 50 inline results.
 
-It checks what Telegram checks and a bot most often gets wrong: message length (4096), HTML
-that Telegram could not parse, callback data over 64 bytes, more than 50 inline results.
-
-Bounded on purpose: loopback only, a cap on connections, header and body sizes, and on the
-number of calls recorded. It never reaches the network.
+Two ways in, one behaviour: `transport()` is an `httpx.MockTransport` for PTB's `HTTPXRequest`
+(no socket: tests), `start()` serves HTTP/1.1 on 127.0.0.1 with h11 (benchmarks, a bot in
+another process; `/control/…` endpoints let that process be driven). Test-only helpers (call
+recording, button presses, failure injection) live in the test suite.
 """
 
 from __future__ import annotations
@@ -18,28 +17,30 @@ import asyncio
 import contextlib
 import itertools
 import json
-import re
-import threading
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-__all__ = ["Call", "FakeBotApi", "ThreadedFakeBotApi", "check_html", "main", "message_update"]
+import h11
+import httpx
+from telegram.constants import InlineKeyboardButtonLimit, InlineQueryLimit, MessageLimit
+
+from .htmlcheck import check_html, plain
+
+__all__ = ["ApiError", "FakeBotApi", "check_html", "main", "plain"]
 
 HOST = "127.0.0.1"
-MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_HEADER_BYTES = 64 * 1024
 MAX_CONNECTIONS = 64
-MAX_RECORDED_CALLS = 200_000
 MAX_POLL_SECONDS = 30.0
 MAX_CONTROL_UPDATES = 100_000
 MAX_LIFETIME_SECONDS = 3600.0
 
+# How PTB encodes form fields: these are JSON, these integers, these booleans.
 _JSON_FIELDS = frozenset(
-    {
+    [
         "reply_markup",
         "results",
         "commands",
@@ -50,110 +51,41 @@ _JSON_FIELDS = frozenset(
         "scope",
         "reply_parameters",
         "caption_entities",
-    }
+    ]
 )
 _INT_FIELDS = frozenset(
-    {"offset", "limit", "timeout", "message_id", "cache_time", "max_connections", "reply_to_message_id"}
+    [
+        "offset",
+        "limit",
+        "timeout",
+        "message_id",
+        "cache_time",
+        "max_connections",
+        "reply_to_message_id",
+        "message_thread_id",
+    ]
 )
 _BOOL_FIELDS = frozenset(
-    {"is_personal", "show_alert", "drop_pending_updates", "disable_notification", "protect_content"}
+    ["is_personal", "show_alert", "drop_pending_updates", "disable_notification", "protect_content"]
 )
-
-# Telegram's HTML subset (https://core.telegram.org/bots/api#html-style).
-_ALLOWED_TAGS = frozenset(
-    {
-        "b",
-        "strong",
-        "i",
-        "em",
-        "u",
-        "ins",
-        "s",
-        "strike",
-        "del",
-        "a",
-        "code",
-        "pre",
-        "tg-spoiler",
-        "span",
-        "blockquote",
-        "tg-emoji",
-    }
+_ALWAYS_TRUE = frozenset(
+    [
+        "answerCallbackQuery",
+        "setMyCommands",
+        "deleteMyCommands",
+        "sendChatAction",
+        "deleteMessage",
+        "close",
+        "logOut",
+        "setMyDescription",
+        "setMyShortDescription",
+    ]
 )
-_TAG = re.compile(r"<(/?)([a-zA-Z-]+)((?:\s+[a-z-]+(?:=\"[^\"<>]*\")?)*)\s*>")
-_SPECIAL = re.compile(r"[<>&]")
-_ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")
-
-T = TypeVar("T")
-
-
-def check_html(text: str) -> str | None:
-    """Why Telegram would refuse `text` in HTML parse mode, or None when it parses."""
-    stack: list[str] = []
-    position = 0
-    for special in _SPECIAL.finditer(text):
-        i = special.start()
-        if i < position:  # inside a tag or an entity already read
-            continue
-        char = special.group()
-        if char == "<":
-            match = _TAG.match(text, i)
-            if match is None:
-                return f"unsupported start tag at byte offset {i}"
-            closing, name = match.group(1), match.group(2).lower()
-            if name not in _ALLOWED_TAGS:
-                return f'unsupported start tag "{name}" at byte offset {i}'
-            if closing:
-                if not stack or stack[-1] != name:
-                    return f'unexpected end tag "{name}" at byte offset {i}'
-                stack.pop()
-            else:
-                stack.append(name)
-            position = match.end()
-        elif char == "&":
-            match = _ENTITY.match(text, i)
-            if match is None:
-                return f"unsupported entity at byte offset {i}"
-            position = match.end()
-        else:
-            return f'unexpected ">" at byte offset {i}'
-    if stack:
-        return f'unclosed tag "{stack[-1]}"'
-    return None
-
-
-def _plain(text: str) -> str:
-    """Text as a user would see it (tags removed, entities decoded)."""
-    import html
-
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
-
-
-@dataclass(frozen=True)
-class Call:
-    """One Bot API request received: the method and its decoded parameters."""
-
-    method: str
-    params: dict[str, Any]
-
-    def __getitem__(self, key: str) -> Any:
-        return self.params[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.params.get(key, default)
-
-    @property
-    def buttons(self) -> list[dict[str, Any]]:
-        """Inline keyboard buttons of the call's reply_markup, row by row flattened."""
-        markup = self.params.get("reply_markup") or {}
-        return [b for row in markup.get("inline_keyboard", []) for b in row]
-
-    @property
-    def plain_text(self) -> str:
-        return _plain(str(self.params.get("text", "")))
 
 
 class ApiError(Exception):
+    """A Bot API error answer (`ok: false`)."""
+
     def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
         super().__init__(description)
         self.code = code
@@ -173,8 +105,23 @@ def _decode(key: str, value: str) -> Any:
     return value
 
 
+def parse_body(content_type: str, body: bytes) -> dict[str, Any]:
+    """Request parameters from a form-encoded (PTB) or JSON body."""
+    if not body:
+        return {}
+    if content_type.startswith("application/json"):
+        data = json.loads(body)
+        if not isinstance(data, dict):
+            raise ValueError("JSON body must be an object")
+        return data
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        pairs = urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+        return {k: _decode(k, v) for k, v in pairs}
+    raise ValueError(f"unsupported content type {content_type!r}")
+
+
 class FakeBotApi:
-    """The fake server; create it, `await start()`, point PTB's `base_url` at `base_url`."""
+    """The fake Bot API: push updates, point PTB at `transport()` or (after `start()`) `base_url`."""
 
     def __init__(
         self,
@@ -182,7 +129,6 @@ class FakeBotApi:
         *,
         bot_id: int = 123456,
         username: str = "aiguilleur_test_bot",
-        record: bool = True,
         control: bool = False,
     ) -> None:
         self.token = token
@@ -196,32 +142,36 @@ class FakeBotApi:
             "can_read_all_group_messages": False,
             "supports_inline_queries": True,
         }
-        self.record = record
-        self.calls: list[Call] = []
-        self.failed: list[tuple[Call, int, str]] = []
         self.counts: Counter[str] = Counter()
         self.sent_to: Counter[int] = Counter()
         self.webhook: dict[str, Any] = {}
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
-        self._ids = itertools.count(1)
-        self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
-        self._failures: dict[str, list[ApiError]] = {}
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
-        self._changed: asyncio.Condition | None = None
-        self._new_update: asyncio.Event | None = None
-        self.port = 0
-
-    # -- lifecycle --------------------------------------------------------------------------
-
-    async def start(self) -> FakeBotApi:
         self._changed = asyncio.Condition()
         self._new_update = asyncio.Event()
-        self._server = await asyncio.start_server(self._serve, HOST, 0, limit=MAX_HEADER_BYTES)
-        self.port = self._server.sockets[0].getsockname()[1]
+        self.port = 0
+
+    # -- serving ----------------------------------------------------------------------------
+
+    def transport(self) -> httpx.MockTransport:
+        """For `HTTPXRequest(httpx_kwargs={"transport": …})`: PTB talks to this fake, no socket."""
+
+        async def handler(request: httpx.Request) -> httpx.Response:
+            status, answer = await self.handle(
+                request.url.path, request.headers.get("content-type", ""), await request.aread()
+            )
+            return httpx.Response(status, json=answer)
+
+        return httpx.MockTransport(handler)
+
+    async def start(self) -> FakeBotApi:
+        """Serves HTTP on 127.0.0.1 (a free port) until `stop()`."""
+        self._server = await asyncio.start_server(self._serve, HOST, 0)
+        self.port = int(self._server.sockets[0].getsockname()[1])
         return self
 
     async def stop(self) -> None:
@@ -234,6 +184,48 @@ class FakeBotApi:
             await asyncio.gather(*self._connections, return_exceptions=True)
         await self._server.wait_closed()
         self._server = None
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """One keep-alive connection: h11 parses, `handle` answers (bounded headers and bodies)."""
+        task = asyncio.current_task()
+        if task is None or len(self._connections) >= MAX_CONNECTIONS:
+            writer.close()
+            return
+        self._connections.add(task)
+        conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADER_BYTES)
+        try:
+            while True:
+                event = await _next_event(conn, reader)
+                if not isinstance(event, h11.Request):
+                    break
+                body = bytearray()
+                while isinstance(part := await _next_event(conn, reader), h11.Data):
+                    body += part.data
+                    if len(body) > MAX_BODY_BYTES:
+                        raise ValueError("body too large")
+                headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in event.headers}
+                status, answer = await self.handle(
+                    event.target.decode("latin-1"), headers.get("content-type", ""), bytes(body)
+                )
+                payload = json.dumps(answer).encode()
+                response = h11.Response(
+                    status_code=status,
+                    headers=[("Content-Type", "application/json"), ("Content-Length", str(len(payload)))],
+                )
+                out = conn.send(response) or b""
+                out += (conn.send(h11.Data(data=payload)) or b"") + (conn.send(h11.EndOfMessage()) or b"")
+                writer.write(out)
+                await writer.drain()
+                if conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
+                    break
+                conn.start_next_cycle()
+        except (h11.ProtocolError, ConnectionError, ValueError, asyncio.CancelledError):
+            pass
+        finally:
+            self._connections.discard(task)
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
 
     async def __aenter__(self) -> FakeBotApi:
         return await self.start()
@@ -256,170 +248,24 @@ class FakeBotApi:
             message = update.get(key)
             if isinstance(message, dict):
                 chat = message.get("chat") or (message.get("message") or {}).get("chat")
-                if chat:
+                if isinstance(chat, dict) and "id" in chat:
                     self._chats[chat["id"]] = chat
-        if self._new_update is not None:
-            self._new_update.set()
+        self._new_update.set()
         return update
 
     def pending_updates(self) -> int:
+        """Updates not yet confirmed by a getUpdates offset."""
         return len(self._updates)
 
-    @staticmethod
-    def user(user_id: int, first_name: str = "Camille", username: str | None = None) -> dict[str, Any]:
-        user: dict[str, Any] = {
-            "id": user_id,
-            "is_bot": False,
-            "first_name": first_name,
-            "language_code": "fr",
-        }
-        if username:
-            user["username"] = username
-        return user
-
-    def message(
-        self,
-        text: str | None = None,
-        *,
-        user_id: int = 1001,
-        chat_id: int | None = None,
-        chat_type: str = "private",
-        reply_to: dict[str, Any] | None = None,
-        **extra: Any,
-    ) -> dict[str, Any]:
-        """Queues a message update as Telegram sends it (entities computed for commands and mentions)."""
-        return self.push_update(
-            message_update(
-                next(self._message_ids),
-                text,
-                user_id=user_id,
-                chat_id=chat_id,
-                chat_type=chat_type,
-                reply_to=reply_to,
-                **extra,
-            )
-        )
-
-    def callback(self, data: str, message: dict[str, Any] | None, *, user_id: int = 1001) -> dict[str, Any]:
-        """A button press on `message` (a message the bot sent, as recorded)."""
-        query: dict[str, Any] = {
-            "id": str(next(self._ids)),
-            "from": self.user(user_id),
-            "chat_instance": "ci-1",
-            "data": data,
-        }
-        if message is not None:
-            query["message"] = message
-        return self.push_update({"callback_query": query})
-
-    def inline_query(self, query: str, *, user_id: int = 1001, offset: str = "") -> dict[str, Any]:
-        return self.push_update(
-            {
-                "inline_query": {
-                    "id": str(next(self._ids)),
-                    "from": self.user(user_id),
-                    "query": query,
-                    "offset": offset,
-                }
-            }
-        )
-
-    def sent_message(self, call: Call) -> dict[str, Any]:
-        """The message object the fake returned for a recorded sendMessage/editMessageText call."""
-        key = (int(call["chat_id"]), int(call.params["_message_id"]))
-        return dict(self._messages[key])
-
-    # -- failure injection ------------------------------------------------------------------
-
-    def fail_next(
-        self,
-        method: str,
-        code: int = 429,
-        description: str = "Too Many Requests: retry after 1",
-        retry_after: int | None = 1,
-    ) -> None:
-        """The next call to `method` gets this error instead of its normal answer."""
-        self._failures.setdefault(method, []).append(ApiError(code, description, retry_after))
-
-    # -- waiting for the bot ----------------------------------------------------------------
-
-    def mark(self) -> int:
-        """Index to pass as `since` so `wait_for` only sees later calls."""
-        return len(self.calls)
-
-    def calls_to(self, method: str, since: int = 0) -> list[Call]:
-        return [c for c in self.calls[since:] if c.method == method]
-
-    async def wait_for(
-        self,
-        method: str,
-        predicate: Callable[[Call], bool] | None = None,
-        *,
-        count: int = 1,
-        since: int = 0,
-        within: float = 10.0,
-    ) -> list[Call]:
-        """Waits until `count` calls to `method` (matching `predicate`) arrived after `since`."""
-        assert self._changed is not None, "server not started"
-
-        def found() -> list[Call]:
-            return [c for c in self.calls_to(method, since) if predicate is None or predicate(c)]
-
-        async with self._changed:
-            try:
-                await asyncio.wait_for(self._changed.wait_for(lambda: len(found()) >= count), within)
-            except TimeoutError:
-                seen = [(c.method, str(c.params.get("text", ""))[:80]) for c in self.calls[since:]]
-                raise AssertionError(
-                    f"no {count} × {method} within {within}s; calls since mark: {seen}"
-                ) from None
-        return found()
-
-    async def wait_count(self, method: str, count: int, within: float = 60.0) -> None:
-        """Waits until `method` was called `count` times in total (works with record=False)."""
-        assert self._changed is not None
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: self.counts[method] >= count), within)
-
     async def wait_sent_to(self, chat_id: int, count: int = 1, within: float = 60.0) -> None:
-        """Waits until `count` messages were sent to `chat_id` in total (works with record=False)."""
-        assert self._changed is not None
+        """Waits until `count` messages were sent to `chat_id` in total."""
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: self.sent_to[chat_id] >= count), within)
 
-    # -- HTTP -------------------------------------------------------------------------------
+    # -- requests ---------------------------------------------------------------------------
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        if len(self._connections) >= MAX_CONNECTIONS:
-            writer.close()
-            return
-        self._connections.add(task)
-        try:
-            while True:
-                request = await _read_request(reader)
-                if request is None:
-                    break
-                status, body = await self._respond(*request)
-                payload = json.dumps(body).encode()
-                writer.write(
-                    f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\nContent-Type: application/json\r\n"
-                    f"Content-Length: {len(payload)}\r\nConnection: keep-alive\r\n\r\n".encode()
-                    + payload
-                )
-                await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
-            pass
-        except asyncio.CancelledError:
-            pass
-        finally:
-            self._connections.discard(task)
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
-
-    async def _respond(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, Any]]:
+    async def handle(self, path: str, content_type: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        """One HTTP request: (status, JSON answer)."""
         if self.control and path.startswith("/control/"):
             return await self._control(path[len("/control/") :], body)
         prefix = f"/bot{self.token}/"
@@ -427,36 +273,22 @@ class FakeBotApi:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         method = path[len(prefix) :].split("?")[0]
         try:
-            params = _parse_body(headers.get("content-type", ""), body)
+            params = parse_body(content_type, body)
         except ValueError:
             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: can't parse request"}
-        call = Call(method, params)
         try:
-            failures = self._failures.get(method)
-            if failures:
-                raise failures.pop(0)
-            result = await self._dispatch(method, params)
+            result = await self.dispatch(method, params)
         except ApiError as exc:
             answer: dict[str, Any] = {"ok": False, "error_code": exc.code, "description": exc.description}
             if exc.retry_after is not None and exc.code == 429:
                 answer["parameters"] = {"retry_after": exc.retry_after}
-            self.failed.append((call, exc.code, exc.description))
             self.counts["failed"] += 1
             return exc.code, answer
-        await self._record(call)
+        self.counts[method] += 1
+        if method != "getUpdates":
+            async with self._changed:
+                self._changed.notify_all()
         return 200, {"ok": True, "result": result}
-
-    async def _record(self, call: Call) -> None:
-        assert self._changed is not None
-        self.counts[call.method] += 1
-        if call.method == "getUpdates":
-            return
-        if self.record and len(self.calls) < MAX_RECORDED_CALLS:
-            self.calls.append(call)
-        async with self._changed:
-            self._changed.notify_all()
-
-    # -- control (benchmarks driving a fake in another process) -----------------------------
 
     async def _control(self, command: str, body: bytes) -> tuple[int, dict[str, Any]]:
         """`updates` queues a list of updates; `wait_sent` waits for messages to a chat; `counts`."""
@@ -485,25 +317,26 @@ class FakeBotApi:
 
     # -- Bot API methods --------------------------------------------------------------------
 
-    async def _dispatch(self, method: str, p: dict[str, Any]) -> Any:
+    async def dispatch(self, method: str, p: dict[str, Any]) -> Any:
+        """The result of one Bot API method (raises `ApiError` where Telegram would refuse)."""
         if method == "getMe":
             return self.bot_user
         if method == "getUpdates":
             return await self._get_updates(p)
         if method == "sendMessage":
-            return self._send_message(p)
+            return self.send_message(p)
         if method in ("editMessageText", "editMessageReplyMarkup"):
-            return self._edit_message(method, p)
+            return self.edit_message(method, p)
         if method == "answerInlineQuery":
             results = p.get("results") or []
-            if len(results) > 50:
+            if len(results) > InlineQueryLimit.RESULTS:
                 raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
             for result in results:
                 if len(str(result.get("id", "")).encode()) > 64:
                     raise ApiError(400, "Bad Request: RESULT_ID_INVALID")
                 content = result.get("input_message_content") or {}
-                self._check_text(content.get("message_text", ""), content.get("parse_mode"))
-                self._check_markup(result.get("reply_markup"))
+                self.check_text(content.get("message_text", ""), content.get("parse_mode"))
+                self.check_markup(result.get("reply_markup"))
             return True
         if method == "setWebhook":
             self.webhook = {"url": p.get("url", ""), "secret_token": p.get("secret_token")}
@@ -517,26 +350,15 @@ class FakeBotApi:
                 "has_custom_certificate": False,
                 "pending_update_count": 0,
             }
-        if method in (
-            "answerCallbackQuery",
-            "setMyCommands",
-            "deleteMyCommands",
-            "sendChatAction",
-            "deleteMessage",
-            "close",
-            "logOut",
-            "setMyDescription",
-            "setMyShortDescription",
-        ):
+        if method in _ALWAYS_TRUE:
             return True
         raise ApiError(404, "Not Found")
 
     async def _get_updates(self, p: dict[str, Any]) -> list[dict[str, Any]]:
-        assert self._new_update is not None
         offset = int(p.get("offset") or 0)
         limit = max(1, min(int(p.get("limit") or 100), 100))
         timeout = min(float(p.get("timeout") or 0), MAX_POLL_SECONDS)
-        if offset:
+        if offset:  # confirms every update before `offset`
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates and timeout > 0:
             self._new_update.clear()
@@ -544,187 +366,67 @@ class FakeBotApi:
                 await asyncio.wait_for(self._new_update.wait(), timeout)
         return self._updates[:limit]
 
-    def _check_text(self, text: str, parse_mode: str | None) -> None:
+    def check_text(self, text: str, parse_mode: str | None) -> None:
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
         if parse_mode == "HTML":
             problem = check_html(text)
             if problem:
                 raise ApiError(400, f"Bad Request: can't parse entities: {problem}")
-            if len(text) > 4096:  # markup does not count, only what the user sees
-                text = _plain(text)
-        if len(text) > 4096:
+            if len(text) > MessageLimit.MAX_TEXT_LENGTH:  # markup does not count, only what users see
+                text = plain(text)
+        if len(text) > MessageLimit.MAX_TEXT_LENGTH:
             raise ApiError(400, "Bad Request: message is too long")
 
-    def _check_markup(self, markup: dict[str, Any] | None) -> None:
+    def check_markup(self, markup: dict[str, Any] | None) -> None:
         for row in (markup or {}).get("inline_keyboard", []):
             for button in row:
-                if "callback_data" in button and not 1 <= len(button["callback_data"].encode()) <= 64:
+                data = button.get("callback_data")
+                if (
+                    data is not None
+                    and not 1 <= len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+                ):
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
                 if not button.get("text"):
                     raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
 
-    def _send_message(self, p: dict[str, Any]) -> dict[str, Any]:
+    def send_message(self, p: dict[str, Any]) -> dict[str, Any]:
         text = str(p.get("text", ""))
-        self._check_text(text, p.get("parse_mode"))
-        self._check_markup(p.get("reply_markup"))
+        self.check_text(text, p.get("parse_mode"))
+        self.check_markup(p.get("reply_markup"))
         chat_id = p.get("chat_id")
         if not isinstance(chat_id, int):
             raise ApiError(400, "Bad Request: chat not found")
-        message_id = next(self._message_ids)
         message: dict[str, Any] = {
-            "message_id": message_id,
+            "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": self._chats.get(chat_id, {"id": chat_id, "type": "private"}),
             "from": self.bot_user,
-            "text": _plain(text) if p.get("parse_mode") == "HTML" and self.record else text,
+            "text": plain(text) if p.get("parse_mode") == "HTML" else text,
         }
+        if p.get("message_thread_id"):
+            message["message_thread_id"] = p["message_thread_id"]
+            message["is_topic_message"] = True
         if p.get("reply_markup"):
             message["reply_markup"] = p["reply_markup"]
-        if self.record:  # kept for editMessageText; not in benchmarks, to stay bounded
-            self._messages[(chat_id, message_id)] = message
         self.sent_to[chat_id] += 1
-        p["_message_id"] = message_id
         return message
 
-    def _edit_message(self, method: str, p: dict[str, Any]) -> Any:
+    def edit_message(self, method: str, p: dict[str, Any]) -> Any:
+        """Checks the edit; answers True (the test suite's recording fake tracks messages)."""
         if method == "editMessageText":
-            self._check_text(str(p.get("text", "")), p.get("parse_mode"))
-        self._check_markup(p.get("reply_markup"))
-        if p.get("inline_message_id"):
-            return True
-        key = (p.get("chat_id"), p.get("message_id"))
-        message = self._messages.get(key)  # type: ignore[arg-type]
-        if message is None:
-            raise ApiError(400, "Bad Request: message to edit not found")
-        updated = dict(message)
-        if method == "editMessageText":
-            updated["text"] = _plain(p["text"]) if p.get("parse_mode") == "HTML" else p["text"]
-        if p.get("reply_markup"):
-            updated["reply_markup"] = p["reply_markup"]
-        else:
-            updated.pop("reply_markup", None)
-        if updated == message:
-            raise ApiError(400, "Bad Request: message is not modified")
-        self._messages[key] = updated  # type: ignore[index]
-        p["_message_id"] = updated["message_id"]
-        return updated
+            self.check_text(str(p.get("text", "")), p.get("parse_mode"))
+        self.check_markup(p.get("reply_markup"))
+        return True
 
 
-def message_update(
-    message_id: int,
-    text: str | None = None,
-    *,
-    user_id: int = 1001,
-    chat_id: int | None = None,
-    chat_type: str = "private",
-    reply_to: dict[str, Any] | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    """A message update (without its update_id), as Telegram sends it."""
-    chat_id = chat_id if chat_id is not None else user_id
-    chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
-    if chat_type == "private":
-        chat["first_name"] = "Camille"
-    else:
-        chat["title"] = "Groupe de test"
-    message: dict[str, Any] = {
-        "message_id": message_id,
-        "date": int(time.time()),
-        "chat": chat,
-        "from": FakeBotApi.user(user_id),
-        **extra,
-    }
-    if text is not None:
-        message["text"] = text
-        entities = _entities(text)
-        if entities:
-            message["entities"] = entities
-    if reply_to is not None:
-        message["reply_to_message"] = reply_to
-    return {"message": message}
-
-
-def _entities(text: str) -> list[dict[str, Any]]:
-    """bot_command and mention entities, with offsets in UTF-16 code units like Telegram."""
-    entities = []
-    for match in re.finditer(r"(?<![\w/])(/[a-zA-Z0-9_]+(?:@[a-zA-Z0-9_]+)?|@[a-zA-Z0-9_]{3,})", text):
-        offset = len(text[: match.start()].encode("utf-16-le")) // 2
-        length = len(match.group(0).encode("utf-16-le")) // 2
-        kind = "mention" if match.group(0).startswith("@") else "bot_command"
-        if kind == "bot_command" and match.start() != 0:
-            continue
-        entities.append({"type": kind, "offset": offset, "length": length})
-    return entities
-
-
-def _parse_body(content_type: str, body: bytes) -> dict[str, Any]:
-    if not body:
-        return {}
-    if content_type.startswith("application/json"):
-        data = json.loads(body)
-        if not isinstance(data, dict):
-            raise ValueError("JSON body must be an object")
-        return data
-    if content_type.startswith("application/x-www-form-urlencoded"):
-        pairs = urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
-        return {k: _decode(k, v) for k, v in pairs}
-    raise ValueError(f"unsupported content type {content_type!r}")
-
-
-async def _read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, str], bytes] | None:
-    try:
-        head = await reader.readuntil(b"\r\n\r\n")
-    except asyncio.IncompleteReadError:
-        return None
-    lines = head.decode("latin-1").split("\r\n")
-    parts = lines[0].split(" ")
-    if len(parts) != 3:
-        raise ValueError("bad request line")
-    headers = {}
-    for line in lines[1:]:
-        if ":" in line:
-            key, _, value = line.partition(":")
-            headers[key.strip().lower()] = value.strip()
-    length = int(headers.get("content-length", "0"))
-    if length < 0 or length > MAX_BODY_BYTES:
-        raise ValueError("body too large")
-    body = await reader.readexactly(length) if length else b""
-    return parts[1], headers, body
-
-
-class ThreadedFakeBotApi:
-    """The fake server in its own thread and event loop, for a bot running in a subprocess."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        self.api = FakeBotApi(**kwargs)
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="fake-bot-api", daemon=True)
-
-    def __enter__(self) -> ThreadedFakeBotApi:
-        self._thread.start()
-        self.run(self.api.start())
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self.run(self.api.stop())
-        finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
-            self._loop.close()
-
-    def run(self, coro: Awaitable[T], timeout: float = 30.0) -> T:
-        async def wrap() -> T:
-            return await coro
-
-        return asyncio.run_coroutine_threadsafe(wrap(), self._loop).result(timeout)
-
-    def call(self, fn: Callable[[], T]) -> T:
-        async def wrap() -> T:
-            return fn()
-
-        return self.run(wrap())
+async def _next_event(conn: h11.Connection, reader: asyncio.StreamReader) -> object:
+    """The next h11 event, reading from the socket as needed (`h11.ConnectionClosed` at EOF)."""
+    while True:
+        event = conn.next_event()
+        if event is not h11.NEED_DATA:
+            return event
+        conn.receive_data(await reader.read(65536))
 
 
 async def _serve_until_stopped(api: FakeBotApi, lifetime: float) -> None:
@@ -759,11 +461,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.telegram.fakeserver", description=main.__doc__)
     parser.add_argument("--token", default="123456:TEST-TOKEN")
     parser.add_argument("--max-seconds", type=float, default=900.0)
-    parser.add_argument(
-        "--record", action="store_true", help="record every call (memory grows with the calls)"
-    )
     args = parser.parse_args(argv)
-    api = FakeBotApi(args.token, record=args.record, control=True)
+    api = FakeBotApi(args.token, control=True)
     asyncio.run(_serve_until_stopped(api, min(max(args.max_seconds, 1.0), MAX_LIFETIME_SECONDS)))
     return 0
 

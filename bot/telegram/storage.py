@@ -6,6 +6,10 @@ None of that may stop the bot from answering, so handlers never call the store d
 - `call` waits for a result at most `timeout` seconds, else goes on with a default.
 Anything that could not be stored is said in the log, by kind ("interaction", "vote"…), never
 with its content. Because one thread runs everything in order, a read sees earlier writes.
+
+Degraded mode: after a failure (locked, full, read-only…), calls fail at once without touching
+SQLite for `RETRY_AFTER` seconds, then one call tries again; so an outage costs one busy
+timeout every few seconds, not one per message, and the bot keeps its pace.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import concurrent.futures
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -27,7 +32,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CALL_TIMEOUT = 0.5  # seconds a handler waits for a read (its answer must not wait on the disk)
-BUSY_TIMEOUT_MS = 1000  # how long one statement waits for another connection's lock
+BUSY_TIMEOUT_MS = 250  # how long one statement waits for another connection's lock
+RETRY_AFTER = 5.0  # seconds of degraded mode (no SQLite call) after a failure
 MAX_PENDING = 10_000  # queued writes beyond this are dropped (and logged)
 _LOG_EVERY = 100  # during an outage, one log line per this many failures
 
@@ -47,6 +53,8 @@ class StoreWorker:
         self.max_pending = max_pending
         self.failures = 0  # failed calls since the store last worked
         self.dropped = 0  # writes not even attempted (queue full)
+        self.skipped = 0  # calls not attempted in degraded mode
+        self._retry_at = 0.0
         self._pending = 0
         self._lock = threading.Lock()
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="aiguilleur-store")
@@ -56,14 +64,20 @@ class StoreWorker:
 
     def _run(self, what: str, fn: Callable[[Store], T]) -> T:
         try:
+            if fn is _nothing:  # drain: only waits for the calls before it
+                return None  # type: ignore[return-value]
+            if self.failures and time.monotonic() < self._retry_at:
+                self._skipped(what)
+                raise StoreUnavailable(what)
             result = fn(self.store)
         except sqlite3.Error as exc:
             with self._lock:
                 self.failures += 1
                 failures = self.failures
+            self._retry_at = time.monotonic() + RETRY_AFTER
             if failures == 1 or failures % _LOG_EVERY == 0:
                 log.warning(
-                    "Store unavailable (%s: %s): %s not stored (%d failure(s) in a row).",
+                    "Store unavailable (%s: %s): %s not saved or read (%d failure(s) in a row).",
                     type(exc).__name__,
                     _reason(exc),
                     what,
@@ -75,9 +89,20 @@ class StoreWorker:
                 self._pending -= 1
         if self.failures:
             with self._lock:
-                failures, self.failures = self.failures, 0
-            log.warning("Store available again after %d failure(s).", failures)
+                failures, self.failures, skipped, self.skipped = self.failures, 0, self.skipped, 0
+            log.warning(
+                "Store available again after %d failure(s); %d call(s) skipped meanwhile.", failures, skipped
+            )
         return result
+
+    def _skipped(self, what: str) -> None:
+        with self._lock:
+            self.skipped += 1
+            skipped = self.skipped
+        if skipped == 1 or skipped % _LOG_EVERY == 0:
+            log.warning(
+                "Store unavailable (degraded mode): %s not saved or read (%d skipped so far).", what, skipped
+            )
 
     def _submit(self, what: str, fn: Callable[[Store], T]) -> concurrent.futures.Future[T] | None:
         with self._lock:
@@ -128,7 +153,7 @@ class StoreWorker:
 
     async def drain(self, within: float) -> bool:
         """Waits until every call queued so far is done (True), at most `within` seconds."""
-        future = self._submit("drain", lambda s: None)
+        future = self._submit("drain", _nothing)
         if future is None:
             return False
         try:
@@ -145,6 +170,10 @@ class StoreWorker:
         """Finishes the queued calls, then closes the store."""
         self.stop()
         self.store.close()
+
+
+def _nothing(store: Store) -> None:
+    """The no-op `drain` queues."""
 
 
 def _reason(exc: sqlite3.Error) -> str:
