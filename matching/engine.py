@@ -232,23 +232,11 @@ class Engine:
     # -- checks -----------------------------------------------------------------------------
 
     def example_problems(self) -> list[Problem]:
-        """Examples that do not rank their own entry first: the admin's regression list."""
-        problems: list[Problem] = []
-        for entry in self.entries:
-            path, line = self.knowledge.entry_files.get(entry.id, ("?", None))
-            for i, example in enumerate(entry.examples):
-                answer = self.ask(example, top=3)
-                got = answer.top.id if answer.top else "aucune réponse"
-                if got != entry.id:
-                    problems.append(
-                        Problem(
-                            path,
-                            line,
-                            f"{entry.id}.examples[{i}]",
-                            f"« {example} » mène à {got} au lieu de {entry.id}",
-                        )
-                    )
-        return problems
+        """Examples that do not rank their own entry first: the admin's regression list (all of
+        the catalogue's own entries, a fixed sample of imported aids; see `matching.validation`)."""
+        from .validation import example_problems
+
+        return example_problems(self)
 
 
 def territory_codes(territory: Territory) -> set[str]:

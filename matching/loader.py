@@ -100,6 +100,10 @@ def french_message(err: Mapping[str, Any]) -> str:
     if kind in ("string_type", "str_type"):
         if isinstance(err.get("input"), bool):
             return "texte attendu : mettez la valeur entre guillemets (YAML lit on, off, yes, no comme vrai ou faux)"
+        if isinstance(err.get("input"), int | float):
+            return (
+                "texte attendu : mettez la valeur entre guillemets (YAML lit 22070 ou 01053 comme un nombre)"
+            )
         return "texte attendu"
     if kind == "list_type":
         return "liste attendue"

@@ -179,3 +179,14 @@ def test_long_items_wrapped_by_a_yaml_writer_are_not_taken_for_merged_items(tmp_
     _edit(path, "      - programme de parrainage\n", f"      - {long_example}\n        - et suivis\n")
     [entry, _] = load_knowledge(k).entries
     assert entry.examples[2] == f"{long_example} - et suivis"
+
+
+def test_numbers_where_text_is_expected_ask_for_quotes(tmp_path: Path) -> None:
+    """YAML reads 22070 as a number (and 01053 as another one): the admin is told to quote it."""
+    k = _copy(tmp_path)
+    path = k / "contacts.yaml"
+    _edit(path, 'regions: ["53"]', "regions: [53]")
+    assert _problems(k) == [
+        f"{path}:15: apec_delegations[0].regions[0]: texte attendu : mettez la valeur entre guillemets "
+        "(YAML lit 22070 ou 01053 comme un nombre)"
+    ]

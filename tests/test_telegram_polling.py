@@ -498,7 +498,7 @@ def test_oubli_erases_everything_after_confirmation() -> None:
 
 def test_reload_by_admin_keeps_serving_on_broken_knowledge(tmp_path: Path) -> None:
     copy = tmp_path / "knowledge"
-    shutil.copytree(default_knowledge_dir(), copy, ignore=shutil.ignore_patterns("territoires"))
+    shutil.copytree(default_knowledge_dir(), copy)
     catalogue = sorted((copy / "catalogue").glob("*.yaml"))[0]
     original = catalogue.read_text(encoding="utf-8")
     text, _ = clear_need()

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from matching import Engine, KnowledgeError, load_knowledge
+from matching import KnowledgeError
+from matching.validation import validate_knowledge
 
 from ..knowledge_dir import KnowledgeDir
 from .base import CliError, Command
@@ -18,7 +19,8 @@ from .params import Existing
 @click.command(
     "validate",
     cls=Command,
-    help="Vérifie schéma, identifiants, références et exemples de chaque fichier.",
+    help="Vérifie schéma, identifiants, références, codes de territoires, dates, tables des territoires "
+    "et exemples de chaque fichier.",
 )
 @click.argument(
     "directory",
@@ -35,13 +37,15 @@ def command(directory: Path | None) -> int:
         raise CliError(f"dossier introuvable : {directory}", code=2)
     announce(chosen)
     try:
-        loaded = load_knowledge(directory)
+        result = validate_knowledge(directory)
     except KnowledgeError as exc:
         return _report([str(p) for p in exc.problems])
-    problems = Engine.from_knowledge(loaded).example_problems()
-    if problems:
-        return _report([str(p) for p in problems])
-    click.echo(f"OK : {len(loaded.entries)} entrées valides dans {directory}.")
+    aids = (
+        f", exemples de {result.aids_checked} aides importées sur {result.aids_total} (échantillon fixe)"
+        if result.aids_total > result.aids_checked
+        else ""
+    )
+    click.echo(f"OK : {len(result.engine.entries)} entrées valides dans {directory}{aids}.")
     return 0
 
 

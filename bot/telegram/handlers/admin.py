@@ -16,7 +16,8 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from matching import Engine, KnowledgeError, default_knowledge_dir
+from matching import KnowledgeError, default_knowledge_dir
+from matching.validation import load_engine
 
 from ...store import Stats
 from ..messaging import reply_html, where
@@ -63,7 +64,9 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     directory = svc.settings.knowledge_dir or default_knowledge_dir()
     try:
-        engine = await asyncio.to_thread(Engine.load, directory)
+        engine = await asyncio.to_thread(
+            load_engine, directory, require_territories=svc.engine.places is not None
+        )
     except KnowledgeError as exc:
         problems = [html.escape(_relative(str(p), directory), quote=False) for p in exc.problems]
         shown = problems[:MAX_PROBLEMS_SHOWN]
