@@ -9,8 +9,8 @@ import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.telegram.fakeserver import Call
-from bot.telegram.harness import RunningBot, running_bot
+from fakebot import Call, RunningBot, running_bot
+
 from matching import default_knowledge_dir
 from matching.validation import load_engine
 
