@@ -15,7 +15,7 @@ import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .normalise import fold, words
+from .normalise import fold, surface_words, words
 from .schema import Vocabulary
 
 __all__ = ["Analyzer", "Term"]
@@ -87,16 +87,16 @@ class Analyzer:
 
     def terms(self, text: str, *, correct: bool = False) -> list[Term]:
         """Analysed terms of a text, in order, stop words removed."""
-        tokens = words(text)
+        pairs = surface_words(text) if correct else [(w, w) for w in words(text)]
         if correct:
-            tokens = [self.correct(t) for t in tokens]
+            pairs = [(self.correct(w), surface) for w, surface in pairs]
         expanded: list[tuple[str, str]] = []
-        for token in tokens:
+        for token, surface in pairs:
             expansion = self._abbreviations.get(token)
             if expansion:
-                expanded.extend((w, token) for w in expansion)
+                expanded.extend((w, surface) for w in expansion)
             else:
-                expanded.append((token, token))
+                expanded.append((token, surface))
         rewritten = self._rewrite(expanded)
         return [Term(stem(w), surface) for w, surface in rewritten if w not in self.stop_words]
 

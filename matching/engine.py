@@ -6,19 +6,21 @@ Built once from the knowledge directory (analysis and indexing happen at load ti
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from .analyzer import Analyzer, Term
-from .answer import Answer, Contact, Ranked, Status, Territory
+from .answer import Answer, Contact, Orientation, Ranked, Status, Territory
+from .concepts import ConceptMatcher, parse_answer
 from .contacts import ContactRouter
 from .conversation import ConversationReader
 from .loader import Knowledge, Problem, load_knowledge
 from .normalise import words
 from .schema import Entry
-from .scoring import Index, Scored, entry_fields
+from .scoring import Adjustment, Index, Scored, Work, entry_fields
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -32,11 +34,19 @@ __all__ = [
 # Long pastes are truncated for matching rather than refused: the need is nearly always stated
 # in the first sentences.
 MAX_QUERY_CHARS = 1000
-NO_MATCH_BELOW = 48.0
-AMBIGUITY_MARGIN = 8.0
-# A message resting on one common word ("emploi", "recruter") is not a clear need, whatever
-# its coverage: below this IDF-weighted evidence the bot asks which entry is meant.
+# Shown score (0..100) below which nothing plausible remains, and above which a lead can be a
+# clear answer; between them the best leads are offered (status ambiguous).
+NO_MATCH_BELOW = 42.0
+CLEAR_ABOVE = 50.0
+# A lead this close to the runner-up is not clearly best.
+AMBIGUITY_MARGIN = 6.0
+# A message resting on common words only ("emploi", "recruter") and no declared concept pair is
+# not a clear need: below this BM25F evidence the bot asks which entry is meant.
 MIN_EVIDENCE = 2.0
+# Territory rules: an entry outside its declared population range is multiplied by this; an entry
+# serving members of a programme the commune belongs to gains this (and says so).
+POPULATION_FACTOR = 0.5
+MEMBER_BONUS = 1.0
 
 
 class PlaceResolutionLike(Protocol):
@@ -74,8 +84,38 @@ class Engine:
         self.places = places
         self.analyzer = Analyzer(knowledge.vocabulary)
         self.analyzer.learn(t for e in knowledge.entries for texts in entry_fields(e).values() for t in texts)
-        self.index = Index(knowledge.entries, self.analyzer)
+        self.analyzer.learn(f for c in knowledge.vocabulary.concepts.values() for f in c.forms)
+        concepts = knowledge.vocabulary.concepts
+        self.index = Index(
+            knowledge.entries,
+            self.analyzer,
+            frozenset(c for c, v in concepts.items() if v.kind == "audience"),
+        )
         self.conversation = ConversationReader(knowledge.vocabulary.conversation, self.analyzer.stop_words)
+        self.concepts = ConceptMatcher(knowledge.vocabulary, self.analyzer)
+        # Needs the catalogue does not serve: `outside` concepts, and audiences that only appear in
+        # `not_for` (no entry answers for them: "saisonniers", "lycéens", "médecins").
+        served = {c for e in knowledge.entries for a in e.answers for c in parse_answer(a)}
+        self._outside = frozenset(
+            cid
+            for cid, c in knowledge.vocabulary.concepts.items()
+            if c.kind == "outside" or (c.kind == "audience" and cid not in served)
+        )
+        self._context = frozenset(
+            t.stem for w in knowledge.vocabulary.context_words for t in self.analyzer.terms(w)
+        )
+        self._orientations = [
+            (
+                Orientation(organisation=o.organisation, why=o.why, url=o.url, source=o.source.label),
+                [frozenset(c) for c in o.when],
+            )
+            for o in knowledge.orientations
+        ]
+        self._ruled = [
+            i
+            for i, e in enumerate(knowledge.entries)
+            if e.rules.population_max is not None or e.rules.population_min is not None or e.rules.members_of
+        ]
         self.router = ContactRouter.for_knowledge(knowledge, places.prefecture if places else None)
         self._by_id = {e.id: e for e in knowledge.entries}
         self._has_perimeters = any(e.perimeter for e in knowledge.entries)
@@ -193,17 +233,37 @@ class Engine:
         here: Territory | None,
         candidates: tuple[Territory, ...],
         top: int,
+        work: Work | None = None,
     ) -> Answer:
         """The answer to one need."""
         terms = self.need_terms(text, spans)
-        scored = self.index.rank(terms, limit=max(top, 1), keep=self._perimeter_filter(here))
-        status = _status(scored)
+        hits = self.concepts.find(terms)
+        found = {h.concept for h in hits}
+        orientation = next((o for o, combos in self._orientations if any(c <= found for c in combos)), None)
+        outside = orientation is not None or bool(found & self._outside)
+        scored = self.index.rank(
+            terms,
+            hits=hits,
+            limit=max(top, 1),
+            context=self._context,
+            adjust=self._territory_rules(here),
+            keep=self._perimeter_filter(here),
+            work=work,
+        )
+        status = _status(scored, outside=outside)
         results: tuple[Ranked, ...] = ()
         contacts: tuple[Contact, ...] = ()
         if status != "no_match":
+            orientation = None
             shown = [(self.entries[s.index], s) for s in scored[: max(top, 1)]]
             results = tuple(
-                Ranked(id=e.id, kind=e.kind, title=e.title, score=min(s.score, 100.0), reasons=s.reasons)
+                Ranked(
+                    id=e.id,
+                    kind=e.kind,
+                    title=e.title,
+                    score=min(s.score, 100.0),
+                    reasons=tuple(dict.fromkeys(as_typed(r, text) for r in s.reasons)),
+                )
                 for e, s in shown
             )
             contacts = self.router.route(shown[0][0], here)
@@ -214,7 +274,32 @@ class Engine:
             territory=here,
             territory_candidates=candidates,
             contacts=contacts,
+            orientation=orientation,
         )
+
+    def _territory_rules(self, territory: Territory | None) -> dict[int, Adjustment] | None:
+        """Declared territory rules (`rules.population_max/min`, `rules.members_of`) for the place."""
+        if territory is None or not self._ruled:
+            return None
+        population = territory.population if territory.level == "commune" else None
+        members = set(territory.programmes)
+        out: dict[int, Adjustment] = {}
+        for i in self._ruled:
+            rules = self.entries[i].rules
+            factor, bonus, reason = 1.0, 0.0, None
+            if population is not None and (
+                (rules.population_max is not None and population > rules.population_max)
+                or (rules.population_min is not None and population < rules.population_min)
+            ):
+                factor = POPULATION_FACTOR
+            member = next((m for m in rules.members_of if m in members), None)
+            if member is not None:
+                programme = self._by_id.get(member)
+                bonus = MEMBER_BONUS
+                reason = f"{territory.name} : {programme.title if programme else member}"
+            if factor != 1.0 or bonus:
+                out[i] = Adjustment(factor, bonus, reason)
+        return out
 
     def _perimeter_filter(self, territory: Territory | None) -> Callable[[int], bool] | None:
         """Drops aids whose perimeter excludes the territory (an aid for one région is not
@@ -260,6 +345,16 @@ def in_perimeter(entry: Entry, territory: Territory | None) -> bool:
     return bool(territory_codes(territory) & set(entry.perimeter))
 
 
+def as_typed(reason: str, text: str) -> str:
+    """A reason as the user typed it ("manager centre ville" -> "manager de centre-ville"): the
+    shortest stretch of the message that holds its words in order, else the reason itself."""
+    parts = [re.escape(w) for w in reason.split()]
+    if not parts:
+        return reason
+    found = re.search(r"(?<!\w)" + r"(?:[\W_]+\w+){0,2}?[\W_]+".join(parts) + r"(?!\w)", text)
+    return found.group(0) if found else reason
+
+
 def _here(
     place: PlaceResolutionLike, remembered: Territory | None
 ) -> tuple[Territory | None, tuple[Territory, ...]]:
@@ -275,10 +370,19 @@ def _here(
     return here, candidates
 
 
-def _status(scored: Sequence[Scored]) -> Status:
-    if not scored or scored[0].score < NO_MATCH_BELOW:
+def _status(scored: Sequence[Scored], *, outside: bool = False) -> Status:
+    """match when one entry is clearly best; ambiguous when leads remain but none stands out
+    (the 2–3 best are shown); no_match when nothing plausible remains, or when the need has a
+    known door outside the catalogue (an orientation), or is of a kind the catalogue does not
+    serve (an `outside` concept), and no entry answers an intent × object pair of it."""
+    if not scored:
         return "no_match"
-    close = len(scored) > 1 and scored[0].score - scored[1].score < AMBIGUITY_MARGIN
-    if close or scored[0].evidence < MIN_EVIDENCE:
-        return "ambiguous"
-    return "match"
+    best = scored[0]
+    if outside and best.concepts < 2:
+        return "no_match"
+    if best.score < NO_MATCH_BELOW:
+        # Weak, but the message names a concept some entry answers ("recruter"): offer leads.
+        return "ambiguous" if best.related and len(scored) > 1 else "no_match"
+    close = len(scored) > 1 and best.score - scored[1].score < AMBIGUITY_MARGIN
+    weak = best.score < CLEAR_ABOVE or (best.evidence < MIN_EVIDENCE and best.concepts == 0)
+    return "ambiguous" if close or weak else "match"

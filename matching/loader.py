@@ -18,9 +18,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .concepts import unknown_references
 from .problems import KnowledgeError, Problem
 from .safefiles import read_bytes, tree_problems
-from .schema import CatalogueFile, ContactsFile, Entry, Vocabulary
+from .schema import CatalogueFile, ContactsFile, Entry, OrientationRule, OrientationsFile, Vocabulary
 from .yamlsafe import Document, Lines, Loc, field_name, line_for, read_yaml
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
 CATALOGUE_DIR = "catalogue"
 VOCABULARY_FILE = "vocabulaire.yaml"
 CONTACTS_FILE = "contacts.yaml"
+ORIENTATIONS_FILE = "orientations.yaml"
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -51,6 +53,7 @@ class Knowledge:
     vocabulary: Vocabulary
     contacts: ContactsFile
     entry_files: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    orientations: tuple[OrientationRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,8 @@ class _Catalogue:
     origin: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     related_lines: dict[str, list[int | None]] = field(default_factory=dict)
     named: set[str] = field(default_factory=set)
+    # (entry id, "answers[j]" / "not_for[j]") -> (file, line) of each concept reference.
+    concept_lines: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
     complete: bool = True  # False when a file's ids could not be known
 
 
@@ -226,6 +231,12 @@ def _catalogue_file(
         out.related_lines[entry.id] = [
             line_for(("entries", i, "related", j), lines) for j in range(len(entry.related))
         ]
+        for name in ("answers", "not_for"):
+            for j in range(len(getattr(entry, name))):
+                out.concept_lines[(entry.id, f"{name}[{j}]")] = (
+                    str(path),
+                    line_for(("entries", i, name, j), lines),
+                )
         out.entries.append(entry)
         if check is not None:
             problems.extend(check(entry, Located(str(path), lines, ("entries", i), entry.id)))
@@ -250,6 +261,42 @@ def _references(catalogue: _Catalogue, problems: list[Problem]) -> None:
                 )
 
 
+def _orientations(
+    directory: Path, catalogue: _Catalogue, problems: list[Problem]
+) -> tuple[OrientationRule, ...]:
+    """`orientations.yaml` when present (right doors for frequent out-of-scope needs)."""
+    path = directory / ORIENTATIONS_FILE
+    if not os.path.lexists(path):
+        return ()
+    document = _read(path, directory, problems)
+    if document is None:
+        return ()
+    try:
+        rules = OrientationsFile.model_validate(document.data if document.data is not None else {})
+    except ValidationError as exc:
+        _report(exc, (), path, document.lines, problems)
+        return ()
+    for k, rule in enumerate(rules.orientations):
+        for j in range(len(rule.when)):
+            catalogue.concept_lines[(rule.id, f"when[{j}]")] = (
+                str(path),
+                line_for(("orientations", k, "when", j), document.lines),
+            )
+    return tuple(rules.orientations)
+
+
+def _concept_references(
+    directory: Path, catalogue: _Catalogue, rules: tuple[OrientationRule, ...], vocabulary: Vocabulary
+) -> list[Problem]:
+    """Concepts named by entries (`answers`, `not_for`) or orientations (`when`) that the
+    vocabulary does not define."""
+    out = []
+    for owner, name, concept in unknown_references(catalogue.entries, rules, vocabulary):
+        where, line = catalogue.concept_lines.get((owner, name), (str(directory), None))
+        out.append(Problem(where, line, f"{owner}.{name}", f"concept inconnu « {concept} »"))
+    return out
+
+
 def load_knowledge(directory: Path | None = None, *, check: Check | None = None) -> Knowledge:
     """Reads and cross-checks every knowledge file; raises KnowledgeError listing all problems."""
     directory = Path(directory) if directory is not None else default_knowledge_dir()
@@ -271,6 +318,11 @@ def load_knowledge(directory: Path | None = None, *, check: Check | None = None)
     )
     contacts = _validate(ContactsFile, directory / CONTACTS_FILE, directory, problems, check)
     _references(catalogue, problems)
+    orientations = _orientations(directory, catalogue, problems)
+    if vocabulary is not None:
+        problems.extend(_concept_references(directory, catalogue, orientations, vocabulary))
     if problems or contacts is None or vocabulary is None:
         raise KnowledgeError(list(dict.fromkeys(problems)))
-    return Knowledge(directory, tuple(catalogue.entries), vocabulary, contacts, catalogue.origin)
+    return Knowledge(
+        directory, tuple(catalogue.entries), vocabulary, contacts, catalogue.origin, orientations
+    )

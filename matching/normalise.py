@@ -7,8 +7,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "words"]
+__all__ = ["fold", "surface_words", "words"]
 
+# Invisible characters that may sit inside a word (soft hyphen, zero-width space / non-joiner /
+# joiner, word joiner, invisible operators, BOM, bidi marks and isolates, Mongolian vowel
+# separator): removed, never turned into a separator, so "recru\u00adter" is "recruter".
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]"
+)
+_RAW_WORD = re.compile(r"[^\W_]+")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 _HAS_LIGATURE = re.compile("[œŒæÆß]")
 # Anything that is not a latin letter or a digit separates words: apostrophes (l'offre),
@@ -27,6 +34,7 @@ def fold(text: str) -> str:
     Idempotent: ``fold(fold(x)) == fold(x)``; the output only has ``[a-z0-9 ]``.
     """
     if not text.isascii():
+        text = _INVISIBLE.sub("", text)
         if _HAS_LIGATURE.search(text):
             text = text.translate(_LIGATURES)
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).lower()
@@ -42,3 +50,18 @@ def words(text: str) -> list[str]:
     """The folded words of a text."""
     folded = fold(text)
     return folded.split() if folded else []
+
+
+def surface_words(text: str) -> list[tuple[str, str]]:
+    """(folded word, the word as typed) for each word of a text, so reasons can show the user's
+    own spelling ("Diplômés", not "diplomes"). When a character folds oddly and the two readings
+    disagree, the folded word stands for itself."""
+    folded = words(text)
+    if text.isascii():
+        raw = _RAW_WORD.findall(text)
+    else:
+        raw = _RAW_WORD.findall(unicodedata.normalize("NFC", _INVISIBLE.sub("", text)))
+    pairs = [(w, r) for r in raw for w in fold(r).split()]
+    if [w for w, _ in pairs] != folded:
+        return [(w, w) for w in folded]
+    return pairs

@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 EntryKind = Literal["apec_offer", "anct_programme", "aide"]
 ContactKind = Literal["apec_delegation", "anct_delegate", "national_referent", "conseil_regional"]
@@ -53,6 +54,20 @@ class Rules(_Strict):
         default_factory=list,
         description="If set, the entry is only proposed when one of these phrases is present.",
     )
+    population_max: int | None = Field(
+        default=None,
+        ge=0,
+        description="Au-delà de cette population (commune nommée), l'entrée passe après les autres "
+        "(ex. 20000 pour Petites villes de demain).",
+    )
+    population_min: int | None = Field(
+        default=None, ge=0, description="En deçà de cette population, l'entrée passe après les autres."
+    )
+    members_of: list[str] = Field(
+        default_factory=list,
+        description="Programmes (identifiants du catalogue) dont les membres sont servis en priorité "
+        "(ex. recruter le chef de projet d'une commune anct-petites-villes-de-demain).",
+    )
 
 
 class Entry(_Strict):
@@ -80,6 +95,15 @@ class Entry(_Strict):
     )
     deadline: dt.date | None = None
     facts: list[Fact] = Field(default_factory=list, description="Sourced facts shown on demand.")
+    answers: list[str] = Field(
+        default_factory=list,
+        description="Besoins auxquels l'entrée répond, en concepts de vocabulaire.yaml : « recruter+chef-de-projet » "
+        "(tous les concepts présents), ou un seul concept « station-de-ski ».",
+    )
+    not_for: list[str] = Field(
+        default_factory=list,
+        description="Publics ou objets que l'entrée ne sert pas (concepts) : « lyceens », « agent-non-cadre ».",
+    )
 
 
 class CatalogueFile(_Strict):
@@ -111,8 +135,30 @@ class Conversation(_Strict):
     )
 
 
+ConceptKind = Literal["intent", "object", "audience", "outside"]
+CONCEPT_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class Concept(_Strict):
+    """A need's building block, as people say it: an intent (recruter, financer…), an object
+    (chef de projet, station de ski…) or an audience (cadres, lycéens…), with its surface forms.
+    Entries declare which combinations they answer (`answers`) and which audiences they do
+    not serve (`not_for`)."""
+
+    kind: ConceptKind = Field(
+        description="intent (ce qu'on veut faire), object (de quoi on parle), audience (pour qui)."
+    )
+    label: str = Field(min_length=2, description="Nom lisible du concept, en français.")
+    forms: list[str] = Field(
+        min_length=1,
+        description="Façons de le dire : mots, expressions, fautes fréquentes, formulations indirectes "
+        "(« aucune candidature »). Minuscules, sans accents.",
+    )
+
+
 class Vocabulary(_Strict):
-    """Abbreviations, synonyms and stop words used to normalise messages; conversation words."""
+    """Abbreviations, synonyms and stop words used to normalise messages; conversation words;
+    concepts (intents, objects, audiences) that entries declare they answer."""
 
     abbreviations: dict[str, str] = Field(default_factory=dict, description="Abbreviation -> expansion.")
     synonyms: dict[str, list[str]] = Field(
@@ -120,6 +166,22 @@ class Vocabulary(_Strict):
     )
     stop_words: list[str] = Field(default_factory=list)
     conversation: Conversation = Field(default_factory=Conversation)
+    context_words: list[str] = Field(
+        default_factory=list,
+        description="Mots de récit et de contexte (« habitants », « depuis », « annee ») qui pèsent peu dans "
+        "le classement : ils décrivent la situation, pas le besoin.",
+    )
+    concepts: dict[str, Concept] = Field(
+        default_factory=dict, description="Identifiant (minuscules et tirets) -> concept et ses formes."
+    )
+
+    @field_validator("concepts")
+    @classmethod
+    def _concept_ids(cls, value: dict[str, Concept]) -> dict[str, Concept]:
+        bad = [k for k in value if not re.match(CONCEPT_ID, k)]
+        if bad:
+            raise ValueError(f"identifiant de concept invalide « {bad[0]} » : minuscules, chiffres et tirets")
+        return value
 
 
 class NationalReferent(_Strict):
@@ -169,3 +231,24 @@ class ContactsFile(_Strict):
     mayotte_funds: RoleTemplate | None = Field(
         default=None, description="Mayotte: the préfecture is the managing authority of European funds."
     )
+
+
+class OrientationRule(_Strict):
+    """The right door for a frequent need outside the catalogue (answer `no_match` + orientation)."""
+
+    id: str = Field(pattern=CONCEPT_ID)
+    when: list[list[str]] = Field(
+        min_length=1,
+        description="Combinaisons de concepts (toutes présentes) qui déclenchent l'orientation ; "
+        "plusieurs combinaisons possibles.",
+    )
+    organisation: str = Field(min_length=3)
+    why: str = Field(min_length=10, description="Pourquoi c'est la bonne porte, en français.")
+    url: str | None = None
+    source: Source
+
+
+class OrientationsFile(_Strict):
+    """`orientations.yaml`: right doors for frequent out-of-scope needs, each sourced."""
+
+    orientations: list[OrientationRule] = Field(default_factory=list)

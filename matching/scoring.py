@@ -1,75 +1,114 @@
 """Ranks catalogue entries for an analysed message.
 
-The score mixes three signals, each on 0..1:
-- coverage: how much of the message's information (IDF-weighted terms, rare words weigh more)
-  the entry's fields explain, with field weights (title and keywords count more than description);
-- similarity: rapidfuzz `token_sort_ratio` against the entry's example phrasings (never
-  `token_set_ratio`, which gives 100 as soon as one side's words are a subset of the other);
-- phrases: whole keyword phrases found in the message ("manager de centre ville").
-Explicit rules from the knowledge then boost or exclude entries. Ties keep catalogue order.
+Evidence for an entry is a BM25F sum over the message's distinct terms: each field's term
+count is length-normalised and weighted, summed, then saturated (`tf / (K1 + tf)`) and
+multiplied by the term's IDF. So a long message is not "diluted" (nothing is divided by its
+length), a word repeated in an entry's description does not outweigh a title word, and
+context words (numbers, narrative) weigh little. Per-(term, entry) weights are computed at
+load time (`Index.weights`), so the sum can be compiled to sparse arrays; ties keep catalogue order.
+
+On top of that evidence: keyword phrases found whole, concepts the entry declares it answers
+(`answers`), explicit rules (boost, exclude, require_any), a small rapidfuzz similarity to the
+entry's example phrasings, and adjustments for the territory (population, programme membership).
+The shown score is a saturating transform of the evidence (0..100).
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
 from .analyzer import Analyzer, Term
-from .normalise import fold
+from .concepts import ConceptHit, parse_answer
 from .schema import Entry
 
-__all__ = ["FIELD_WEIGHTS", "Index", "Scored", "entry_fields"]
+__all__ = ["FIELDS", "Adjustment", "Index", "Scored", "Work", "entry_fields"]
 
-FIELD_WEIGHTS: dict[str, float] = {
-    "title": 1.0,
-    "keywords": 1.0,
-    "examples": 0.75,
-    "themes": 0.6,
-    "summary": 0.5,
-    "audience": 0.35,
-    "description": 0.3,
+# Field -> (weight, length normalisation b).
+FIELDS: dict[str, tuple[float, float]] = {
+    "title": (3.0, 0.5),
+    "keywords": (2.5, 0.2),
+    "examples": (1.2, 0.2),
+    "themes": (1.5, 0.3),
+    "summary": (1.0, 0.6),
+    "audience": (0.8, 0.5),
+    "description": (0.5, 0.75),
 }
-COVERAGE_WEIGHT = 0.7
-SIMILARITY_WEIGHT = 0.3
-PHRASE_BONUS = 0.08
-BOOST_BONUS = 0.25
+K1 = 1.2
+# Weight of a term found in one entry only (ln(1 + 26): the bundled catalogue's own scale).
+IDF_SCALE = 3.3
+# Words of narrative or context (see `context_words` in vocabulaire.yaml) count this much.
+CONTEXT_WEIGHT = 0.25
+PHRASE_BONUS = 0.9
+MAX_PHRASES = 3
+# Best declared answer matched: one concept, or an intent × object combination.
+CONCEPT_BONUS = {1: 1.2, 2: 4.0, 3: 4.8}
+BOOST_BONUS = 1.0
+SIMILARITY_WEIGHT = 1.5
 EXCLUDE_FACTOR = 0.25
+AIDE_FACTOR = 0.97
+# Evidence at which the shown score is 50/100.
+HALF_SCORE = 4.0
 # Entries fully scored per message, at most (besides those whose phrases the message contains).
 SHORTLIST = 150
-AIDE_FACTOR = 0.97
-# A single matched word is shown as a reason only if it is not a word every entry uses.
-REASON_MIN_IDF = 1.2
-# Words absent from the whole catalogue still carry meaning ("mariage", "horaires"): they count
-# in the message's information, so a message about something else scores low.
-UNKNOWN_IDF_FACTOR = 1.0
+# Distinct terms of a message that are scored, at most: the work budget of one message.
+MAX_TERMS = 60
+# A single matched word is shown as a reason only if it is distinctive and well placed.
+REASON_MIN_IDF = 1.0
+REASON_MIN_WEIGHT = 0.45
+MAX_REASONS = 5
 
 
 @dataclass(frozen=True)
 class Scored:
-    """An entry's score (0..100) with the human-readable terms that explain it."""
+    """An entry's score (0..100), its raw evidence, the size of the best declared answer it
+    matched (0: none) and the user's words that explain it."""
 
     index: int
     score: float
     reasons: tuple[str, ...]
     evidence: float
+    concepts: int = 0
+    # Concepts of the message that appear in the entry's declared answers (a plausible lead).
+    related: int = 0
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A territory rule's effect on one entry: a factor, a bonus and the reason shown."""
+
+    factor: float = 1.0
+    bonus: float = 0.0
+    reason: str | None = None
+
+
+@dataclass
+class Work:
+    """Deterministic count of the scoring work of a message (postings, grams, entries scored)."""
+
+    units: int = 0
 
 
 @dataclass(frozen=True)
 class _Doc:
-    weights: dict[str, float]
     phrases: tuple[tuple[tuple[str, ...], str], ...]
     examples: tuple[str, ...]
     boost: tuple[tuple[str, ...], ...]
     exclude: tuple[tuple[str, ...], ...]
     require_any: tuple[tuple[str, ...], ...]
+    answers: tuple[frozenset[str], ...]
+    not_for: frozenset[str]
+    audiences: frozenset[str]
+    concepts: frozenset[str]
+    strong: frozenset[str] = field(default_factory=frozenset)
 
 
 def entry_fields(entry: Entry) -> dict[str, list[str]]:
-    """The texts of an entry that matching reads, by field (keys of FIELD_WEIGHTS)."""
+    """The texts of an entry that matching reads, by field (keys of FIELDS)."""
     return {
         "title": [entry.title],
         "keywords": entry.keywords,
@@ -86,147 +125,250 @@ def _grams(stems: Sequence[str], longest: int) -> set[tuple[str, ...]]:
     return {tuple(stems[i : i + n]) for n in range(1, longest + 1) for i in range(len(stems) - n + 1)}
 
 
+def _find(stems: Sequence[str], phrase: Sequence[str]) -> int:
+    """First position of a run of stems, or -1."""
+    size = len(phrase)
+    for k in range(len(stems) - size + 1):
+        if stems[k] == phrase[0] and tuple(stems[k : k + size]) == tuple(phrase):
+            return k
+    return -1
+
+
+def _bm25f(entries: Sequence[Entry], analyzer: Analyzer) -> list[dict[str, float]]:
+    """Saturated, length-normalised field-weighted term frequency of each term in each entry."""
+    counts: list[dict[str, dict[str, int]]] = []
+    lengths: list[dict[str, int]] = []
+    for entry in entries:
+        per_field: dict[str, dict[str, int]] = {}
+        size: dict[str, int] = {}
+        for name, values in entry_fields(entry).items():
+            tf: dict[str, int] = {}
+            n = 0
+            for text in values:
+                for stem in analyzer.stems(text):
+                    tf[stem] = tf.get(stem, 0) + 1
+                    n += 1
+            per_field[name], size[name] = tf, n
+        counts.append(per_field)
+        lengths.append(size)
+    average = {f: max(sum(s[f] for s in lengths) / max(len(lengths), 1), 1.0) for f in FIELDS}
+    out: list[dict[str, float]] = []
+    for per_field, size in zip(counts, lengths, strict=True):
+        tf_tilde: dict[str, float] = {}
+        for name, tf in per_field.items():
+            weight, b = FIELDS[name]
+            norm = 1 - b + b * size[name] / average[name]
+            for stem, count in tf.items():
+                tf_tilde[stem] = tf_tilde.get(stem, 0.0) + weight * count / norm
+        out.append({s: t / (K1 + t) for s, t in tf_tilde.items()})
+    return out
+
+
 class Index:
     """Catalogue analysed once at load time; `rank` is the hot path."""
 
-    def __init__(self, entries: Sequence[Entry], analyzer: Analyzer) -> None:
+    def __init__(
+        self, entries: Sequence[Entry], analyzer: Analyzer, audiences: frozenset[str] = frozenset()
+    ) -> None:
+        """`audiences`: the concepts of kind audience (see `not_for`)."""
         self.entries = tuple(entries)
         self.analyzer = analyzer
-        docs: list[_Doc] = []
-        for entry in entries:
-            weights: dict[str, float] = {}
-            for name, values in entry_fields(entry).items():
-                for text in values:
-                    for stem in analyzer.stems(text):
-                        weights[stem] = max(weights.get(stem, 0.0), FIELD_WEIGHTS[name])
-            by_stems: dict[tuple[str, ...], str] = {}
-            for keyword in entry.keywords:
-                key = tuple(analyzer.stems(keyword))
-                if len(key) >= 2:
-                    by_stems.setdefault(key, keyword)
-            phrases = tuple(by_stems.items())
-            docs.append(
-                _Doc(
-                    weights=weights,
-                    phrases=phrases,
-                    examples=tuple(" ".join(analyzer.stems(e)) for e in entry.examples),
-                    boost=self._rule(entry.rules.boost),
-                    exclude=self._rule(entry.rules.exclude),
-                    require_any=self._rule(entry.rules.require_any),
-                )
-            )
-        self._docs = docs
-        # Public aids lose ties against APEC offers and ANCT programmes that fit equally.
-        self._factors = [AIDE_FACTOR if e.kind == "aide" else 1.0 for e in entries]
-        # Inverted index with each term's best field weight: coverage is accumulated from the
-        # postings of the message's terms, so only entries sharing a term are ever touched.
+        self.audiences = audiences
+        saturated = _bm25f(entries, analyzer)
+        n = max(len(entries), 1)
+        frequency: dict[str, int] = {}
+        for doc_terms in saturated:
+            for s in doc_terms:
+                frequency[s] = frequency.get(s, 0) + 1
+        # IDF normalised by the catalogue's size (a term unique to one entry weighs IDF_SCALE
+        # whatever the number of entries), so the thresholds hold for a 3-entry test catalogue
+        # as for 10,000 entries.
+        unit = IDF_SCALE / math.log(1 + n)
+        self._idf = {s: unit * math.log(1 + n / f) for s, f in frequency.items()}
+        # Precomputed per-(term, entry) weight: idf × saturated BM25F term frequency.
+        self.weights: list[dict[str, float]] = [
+            {s: self._idf[s] * w for s, w in d.items()} for d in saturated
+        ]
         postings: dict[str, list[tuple[int, float]]] = {}
-        for i, doc in enumerate(docs):
-            for term, weight in doc.weights.items():
-                postings.setdefault(term, []).append((i, weight))
+        for i, doc_weights in enumerate(self.weights):
+            for s, w in doc_weights.items():
+                postings.setdefault(s, []).append((i, w))
         self._postings = postings
-        # Entries whose phrases or rules mention a run of terms, to shortlist them whatever their coverage.
+        self._docs = [self._doc(e, saturated[i]) for i, e in enumerate(entries)]
+        self._factors = [AIDE_FACTOR if e.kind == "aide" else 1.0 for e in entries]
         gram_docs: dict[tuple[str, ...], list[int]] = {}
-        for i, doc in enumerate(docs):
+        for i, doc in enumerate(self._docs):
             for gram in {*(q for q, _ in doc.phrases), *doc.boost}:
                 gram_docs.setdefault(gram, []).append(i)
         self._gram_docs = gram_docs
-        n = max(len(docs), 1)
-        self._idf = {t: math.log(1 + n / len(p)) for t, p in postings.items()}
-        self._unknown_idf = math.log(1 + n) * UNKNOWN_IDF_FACTOR
         self._longest = max(
             (
                 len(p)
-                for d in docs
+                for d in self._docs
                 for p in (*(q for q, _ in d.phrases), *d.boost, *d.exclude, *d.require_any)
             ),
             default=1,
+        )
+
+    def _doc(self, entry: Entry, saturated: Mapping[str, float]) -> _Doc:
+        by_stems: dict[tuple[str, ...], str] = {}
+        for keyword in entry.keywords:
+            key = tuple(self.analyzer.stems(keyword))
+            if len(key) >= 2:
+                by_stems.setdefault(key, keyword)
+        return _Doc(
+            phrases=tuple(by_stems.items()),
+            examples=tuple(" ".join(self.analyzer.stems(e)) for e in entry.examples),
+            boost=self._rule(entry.rules.boost),
+            exclude=self._rule(entry.rules.exclude),
+            require_any=self._rule(entry.rules.require_any),
+            answers=tuple(frozenset(parse_answer(a)) for a in entry.answers),
+            not_for=frozenset(entry.not_for),
+            audiences=frozenset(c for a in entry.answers for c in parse_answer(a) if c in self.audiences),
+            concepts=frozenset(c for a in entry.answers for c in parse_answer(a)),
+            strong=frozenset(s for s, w in saturated.items() if w >= REASON_MIN_WEIGHT),
         )
 
     def _rule(self, phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
         return tuple(t for p in phrases if (t := tuple(self.analyzer.stems(p))))
 
     def idf(self, stem: str) -> float:
-        """Inverse document frequency; unknown terms get a fixed, fairly high weight."""
-        return self._idf.get(stem, self._unknown_idf)
+        """Inverse document frequency; 0 for a term no entry uses."""
+        return self._idf.get(stem, 0.0)
 
     def rank(
-        self, terms: Sequence[Term], *, limit: int = 10, keep: Callable[[int], bool] | None = None
+        self,
+        terms: Sequence[Term],
+        *,
+        hits: Sequence[ConceptHit] = (),
+        limit: int = 10,
+        context: frozenset[str] = frozenset(),
+        adjust: Mapping[int, Adjustment] | None = None,
+        keep: Callable[[int], bool] | None = None,
+        work: Work | None = None,
     ) -> list[Scored]:
         """Entries scored for the message's terms, best first, ties in catalogue order.
 
-        Every entry sharing a term gets a coverage; the full score (similarity, phrases, rules)
-        is computed for the best `SHORTLIST` by coverage plus those whose phrases or boosts
-        appear in the message, which keeps large catalogues fast. Reasons are built for the
-        first `limit` results only; `keep` filters entries (e.g. an aid outside its perimeter).
+        Entries sharing a term get BM25F evidence from the postings; the full score (phrases,
+        concepts, rules, similarity) is computed for the best `SHORTLIST` of them plus those whose
+        phrases appear in the message. `context` lists stems that weigh `CONTEXT_WEIGHT`;
+        `adjust` applies territory rules, `keep` filters entries (an aid outside its perimeter);
+        reasons are built for the first `limit` results; `work` counts what was done.
         """
+        work = work if work is not None else Work()
         unique: dict[str, str] = {}
         for term in terms:
-            unique.setdefault(term.stem, term.surface)
-        if not unique:
+            if not term.stem.isdigit():
+                unique.setdefault(term.stem, term.surface)
+            if len(unique) >= MAX_TERMS:
+                break
+        kept = [t.stem for t in terms[: 4 * MAX_TERMS]]
+        found = {h.concept for h in hits}
+        if not unique and not found:
             return []
-        stems = [t.stem for t in terms]
-        weights = {s: self.idf(s) for s in unique}
-        unknown = sum(1 for s in unique if s not in self._idf)
-        # Unknown words weigh fully one by one but sub-linearly together: a long real-world
-        # message full of context words is not drowned, a short off-topic one still is.
-        total = sum(w for s, w in weights.items() if s in self._idf) + self._unknown_idf * math.sqrt(unknown)
         gained: dict[int, float] = {}
-        for s, w in weights.items():
-            for i, field_weight in self._postings.get(s, ()):
-                gained[i] = gained.get(i, 0.0) + w * field_weight
-        grams = _grams(stems, self._longest)
-        shortlist: set[int] = set(gained)
-        if len(gained) > SHORTLIST:
+        for s in unique:
+            q = CONTEXT_WEIGHT if s in context else 1.0
+            postings = self._postings.get(s, ())
+            work.units += 1 + len(postings)
+            for i, w in postings:
+                gained[i] = gained.get(i, 0.0) + q * w
+        grams = _grams(kept, self._longest)
+        work.units += len(grams)
+        shortlist = set(gained)
+        for i, doc in enumerate(self._docs):
+            if doc.answers and any(a <= found for a in doc.answers):
+                shortlist.add(i)
+        if len(shortlist) > SHORTLIST:
             shortlist = set(heapq.nlargest(SHORTLIST, gained, key=lambda i: (gained[i], -i)))
             shortlist.update(i for g in grams for i in self._gram_docs.get(g, ()))
-        query_text = " ".join(stems)
-        similarity = self._similarities(query_text, shortlist)
+        work.units += len(shortlist)
+        similarity = self._similarities(" ".join(kept), shortlist)
         out: list[Scored] = []
         for i in shortlist:
             if keep is not None and not keep(i):
                 continue
             doc = self._docs[i]
-            score = COVERAGE_WEIGHT * gained[i] / total + SIMILARITY_WEIGHT * similarity[i] / 100
-            score += PHRASE_BONUS * min(sum(1 for p, _ in doc.phrases if p in grams), 3)
+            size = max((len(a) for a in doc.answers if a <= found), default=0)
+            # An audience the entry does not serve rules it out, unless the message also names an
+            # audience of its declared answers ("des lycéens et des jeunes diplômés").
+            if doc.not_for & found and not doc.audiences & found:
+                continue
+            evidence = gained.get(i, 0.0)
+            score = evidence + CONCEPT_BONUS.get(size, 0.0)
+            score += PHRASE_BONUS * min(sum(1 for p, _ in doc.phrases if p in grams), MAX_PHRASES)
+            score += SIMILARITY_WEIGHT * similarity[i] / 100
             if any(p in grams for p in doc.boost):
                 score += BOOST_BONUS
             if any(p in grams for p in doc.exclude):
                 score *= EXCLUDE_FACTOR
             if doc.require_any and not any(p in grams for p in doc.require_any):
                 score *= EXCLUDE_FACTOR
-            # Not capped at 100 here: strong answers keep their lead over the runner-up; the
-            # engine caps the score it shows.
-            out.append(Scored(i, round(score * self._factors[i] * 100, 1), (), gained[i]))
+            change = adjust.get(i) if adjust else None
+            if change is not None:
+                score = score * change.factor + change.bonus
+            score *= self._factors[i]
+            related = len(found & doc.concepts)
+            out.append(Scored(i, round(score, 4), (), round(evidence, 4), size, related))
         out.sort(key=lambda s: (-s.score, s.index))
-        for k, scored in enumerate(out[:limit]):
-            out[k] = replace(scored, reasons=self._reasons(self._docs[scored.index], unique, weights, grams))
-        return out
+        shown = []
+        for k, scored in enumerate(out):
+            if k < limit:
+                change = adjust.get(scored.index) if adjust else None
+                reasons = self._reasons(scored.index, terms, unique, context, hits, change)
+            else:
+                reasons = ()
+            shown.append(
+                Scored(
+                    scored.index,
+                    round(100 * scored.score / (scored.score + HALF_SCORE), 1),
+                    reasons,
+                    scored.evidence,
+                    scored.concepts,
+                    scored.related,
+                )
+            )
+        return shown
 
     def _reasons(
-        self, doc: _Doc, unique: dict[str, str], weights: dict[str, float], grams: set[tuple[str, ...]]
+        self,
+        i: int,
+        terms: Sequence[Term],
+        unique: Mapping[str, str],
+        context: frozenset[str],
+        hits: Sequence[ConceptHit],
+        change: Adjustment | None,
     ) -> tuple[str, ...]:
-        """Matched keyword phrases, then the message's distinctive words found in the entry."""
-        reasons = list(dict.fromkeys(label for p, label in doc.phrases if p in grams))
+        """The user's words that explain the entry: matched concepts and keyword phrases first,
+        then distinctive single words; never digits, context words, stop words or place words
+        (the last two never reach the scorer)."""
+        doc = self._docs[i]
+        reasons: list[str] = [h.surface for h in hits if h.concept in doc.concepts]
+        stems = [t.stem for t in terms]
+        for phrase, _ in doc.phrases:
+            at = _find(stems, phrase)
+            if at >= 0:
+                reasons.append(" ".join(dict.fromkeys(t.surface for t in terms[at : at + len(phrase)])))
         for s, surface in unique.items():
-            best = doc.weights.get(s, 0.0)
-            if (
-                best >= FIELD_WEIGHTS["examples"]
-                and weights[s] >= REASON_MIN_IDF
-                and not any(surface in fold(r) for r in reasons)
-            ):
+            if s in doc.strong and s not in context and self.idf(s) >= REASON_MIN_IDF and len(surface) > 2:
                 reasons.append(surface)
-        reasons = [r for r in reasons if not any(fold(r) in fold(o) and r != o for o in reasons)]
-        return tuple(reasons[:5])
+        if change is not None and change.reason:
+            reasons.append(change.reason)
+        kept: list[str] = []
+        for r in dict.fromkeys(reasons):
+            low = r.lower()
+            if any(low in k.lower() for k in kept):
+                continue
+            kept = [k for k in kept if k.lower() not in low]
+            kept.append(r)
+        return tuple(kept[:MAX_REASONS])
 
     def _similarities(self, query_text: str, shortlist: set[int]) -> dict[int, float]:
-        """Best rapidfuzz similarity (0..100) of the message to each shortlisted entry's examples.
-
-        One `extractOne` per entry: measured faster than one `extract` over every example of a
-        small catalogue, which sorts all scores.
-        """
+        """Best rapidfuzz similarity (0..100) of the message to each shortlisted entry's examples,
+        counted above 50 only (below, two texts share little more than chance)."""
         best: dict[int, float] = {}
         for i in shortlist:
             found = process.extractOne(query_text, self._docs[i].examples, scorer=fuzz.token_sort_ratio)
-            best[i] = float(found[1]) if found else 0.0
+            value = float(found[1]) if found else 0.0
+            best[i] = max(value - 50.0, 0.0) * 2
         return best

@@ -25,11 +25,14 @@ def test_equal_messages_get_identical_answers(engine: Engine) -> None:
     assert all(engine.ask("emploi").to_json() == first for _ in range(5))
 
 
-def test_a_single_common_word_is_ambiguous_not_a_guess(engine: Engine) -> None:
-    for word in ("emploi", "recruter", "aide"):
-        answer = engine.ask(word)
-        assert answer.status == "ambiguous", (word, [(r.id, r.score) for r in answer.results])
-        assert len(answer.results) >= 2
+def test_a_single_common_word_is_never_a_guess(engine: Engine) -> None:
+    """Rule: one common word is not a clear need: leads when it names a concept some entries
+    answer ("recruter"), nothing when it names none ("emploi", "aide")."""
+    answer = engine.ask("recruter")
+    assert answer.status == "ambiguous", [(r.id, r.score) for r in answer.results]
+    assert len(answer.results) >= 2
+    for word in ("emploi", "aide"):
+        assert engine.ask(word).status == "no_match", word
 
 
 def test_very_long_input_is_truncated_not_refused(engine: Engine) -> None:
