@@ -36,21 +36,22 @@ def parse_update(data: object, bot: ExtBot[Any] | None) -> Update | None:
     """The update, or an empty `Update` with its id when PTB cannot read it (logged without its
     content); None when not even the id can be read."""
     update_id = data.get("update_id") if isinstance(data, dict) else None
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        log.warning("Skipped an update without a valid update_id.")
+        return None
     try:
         update = Update.de_json(data, bot)  # type: ignore[arg-type]
         if update is not None:
             return update
     except Exception as exc:  # PTB raises TypeError, KeyError, ValueError… on unexpected data
-        kinds = sorted(k for k in data if k != "update_id") if isinstance(data, dict) else []
+        kinds = sorted(str(k)[:32] for k in data if k != "update_id") if isinstance(data, dict) else []
         log.warning(
-            "Skipped update %s: python-telegram-bot cannot read it (%s; fields: %s).",
-            update_id if isinstance(update_id, int) else "?",
+            "Skipped update %d: python-telegram-bot cannot read it (%s; fields: %s).",
+            update_id,
             type(exc).__name__,
-            ", ".join(str(k)[:32] for k in kinds[:5]) or "-",
+            ", ".join(kinds[:5]) or "-",
         )
-    if isinstance(update_id, int) and not isinstance(update_id, bool):
-        return Update(update_id=update_id)
-    return None
+    return Update(update_id=update_id)
 
 
 class GuardedBot(ExtBot[Any]):

@@ -20,6 +20,7 @@ import logging
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -53,7 +54,7 @@ class StoreWorker:
         self.max_pending = max_pending
         self.failures = 0  # failed calls since the store last worked
         self.dropped = 0  # writes not even attempted (queue full)
-        self.skipped = 0  # calls not attempted in degraded mode
+        self.skipped: Counter[str] = Counter()  # calls not attempted in degraded mode, by kind
         self._retry_at = 0.0
         self._pending = 0
         self._lock = threading.Lock()
@@ -89,20 +90,17 @@ class StoreWorker:
                 self._pending -= 1
         if self.failures:
             with self._lock:
-                failures, self.failures, skipped, self.skipped = self.failures, 0, self.skipped, 0
-            log.warning(
-                "Store available again after %d failure(s); %d call(s) skipped meanwhile.", failures, skipped
-            )
+                failures, self.failures, skipped, self.skipped = self.failures, 0, self.skipped, Counter()
+            lost = ", ".join(f"{what}: {n}" for what, n in sorted(skipped.items())) or "none"
+            log.warning("Store available again after %d failure(s); skipped meanwhile: %s.", failures, lost)
         return result
 
     def _skipped(self, what: str) -> None:
         with self._lock:
-            self.skipped += 1
-            skipped = self.skipped
-        if skipped == 1 or skipped % _LOG_EVERY == 0:
-            log.warning(
-                "Store unavailable (degraded mode): %s not saved or read (%d skipped so far).", what, skipped
-            )
+            self.skipped[what] += 1
+            count = self.skipped[what]
+        if count == 1 or count % _LOG_EVERY == 0:  # each kind of data once, then every 100
+            log.warning("Store unavailable (degraded mode): %s not saved or read (%d so far).", what, count)
 
     def _submit(self, what: str, fn: Callable[[Store], T]) -> concurrent.futures.Future[T] | None:
         with self._lock:
