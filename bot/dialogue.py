@@ -75,6 +75,12 @@ def _label(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _index(value: str) -> int | None:
+    """A page or theme number from callback data; None unless plain ASCII digits ("²" is a
+    digit to str.isdigit, not to int), at most 6 of them."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else None
+
+
 def action(prefix: str, value: str = "") -> str:
     """Callback data for a choice, truncated to Telegram's 64-byte limit."""
     data = f"{prefix}:{value}" if value else prefix
@@ -119,7 +125,7 @@ class Dialogue:
         if prefix == "t":
             return Outcome((self.theme_reply(value),))
         if prefix == "c":
-            return Outcome((self.catalogue_page(int(value) if value.isascii() and value.isdigit() else 0),))
+            return Outcome((self.catalogue_page(_index(value) or 0),))
         if prefix == "f" and value[:1] in "+-" and self.engine.entry(value[2:]):
             vote = 1 if value[0] == "+" else -1
             text = (
@@ -317,9 +323,10 @@ class Dialogue:
 
     def theme_reply(self, value: str) -> Reply:
         themes = self.themes()
-        if not (value.isascii() and value.isdigit()) or int(value) >= len(themes):
+        index = _index(value)
+        if index is None or index >= len(themes):
             return Reply("info", "Ce thème n'existe plus. Tapez /catalogue pour parcourir les offres.")
-        theme = themes[int(value)]
+        theme = themes[index]
         entries = [e for e in self.engine.entries if theme in e.themes]
         choices = tuple(Choice(_label(e.title), action("e", e.id)) for e in entries[:10])
         return Reply("theme_entries", f"Thème « {theme} » :", choices=choices)

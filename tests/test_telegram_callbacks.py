@@ -8,11 +8,11 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from shared import shared_engine as engine
+from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.dialogue import MAX_ACTION_BYTES, Dialogue, Session
 from bot.telegram.app import CALLBACK_PATTERNS
 from bot.telegram.services import card_entries
-from telegram.constants import InlineKeyboardButtonLimit
 
 PREFIXES = st.sampled_from(["", "e:", "p:", "x", "x:", "t:", "c:", "f:", "f:+:", "f:-:", "q:", "o:", "zz:"])
 # Digits of other scripts and superscripts: str.isdigit() accepts "²", int() does not.

@@ -127,7 +127,9 @@ def test_replies_in_a_forum_topic_go_to_that_topic() -> None:
     topic = {"message_thread_id": 77, "is_topic_message": True}
 
     async def scenario(bot: RunningBot) -> None:
-        replies = await say(bot, f"@aiguilleur_test_bot {text}", chat_id=GROUP, chat_type="supergroup", **topic)
+        replies = await say(
+            bot, f"@aiguilleur_test_bot {text}", chat_id=GROUP, chat_type="supergroup", **topic
+        )
         assert replies
         assert all(r.get("message_thread_id") == 77 for r in replies)
         [aide] = await say(bot, "/aide", chat_id=GROUP, chat_type="supergroup", **topic)
