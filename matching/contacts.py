@@ -23,6 +23,7 @@ from .schema import ContactsFile, Entry
 
 if TYPE_CHECKING:
     from .loader import Knowledge
+    from .territories.tables import Collectivity
 
 __all__ = ["FRANCE_SERVICES_ID", "ContactRouter", "de_form", "de_region"]
 
@@ -72,23 +73,31 @@ class ContactRouter:
         contacts: ContactsFile,
         prefecture: Callable[[str], str | None] | None = None,
         tables: AnctTables | None = None,
+        collectivity: Callable[[str], Collectivity | None] | None = None,
     ) -> None:
         self.contacts = contacts
         self._prefecture = prefecture or (lambda _code: None)
+        self._collectivity = collectivity or (lambda _code: None)
         self.tables = tables
         self._delegation_by_region = {r: d for d in contacts.apec_delegations for r in d.regions}
 
     @classmethod
     def for_knowledge(
-        cls, knowledge: Knowledge, prefecture: Callable[[str], str | None] | None = None
+        cls,
+        knowledge: Knowledge,
+        prefecture: Callable[[str], str | None] | None = None,
+        collectivity: Callable[[str], Collectivity | None] | None = None,
     ) -> ContactRouter:
         """Router over a knowledge directory, with its ANCT tables when it has them."""
         directory: Path = knowledge.directory
         tables = AnctTables(directory) if (directory / "anct").is_dir() else None
-        return cls(knowledge.contacts, prefecture, tables)
+        return cls(knowledge.contacts, prefecture, tables, collectivity)
 
     def route(self, entry: Entry, territory: Territory | None) -> tuple[Contact, ...]:
         """Contacts for an entry, most specific first."""
+        overseas = self.overseas_collectivity(entry, territory)
+        if overseas:
+            return overseas
         kind = entry.contact
         if entry.id == FRANCE_SERVICES_ID and territory is not None and territory.level == "commune":
             sites = self.france_services(territory, entry.id)
@@ -185,6 +194,51 @@ class ContactRouter:
             source=template.source,
             for_entries=ids,
         )
+
+    def overseas_collectivity(self, entry: Entry, territory: Territory | None) -> tuple[Contact, ...]:
+        """In an overseas collectivity or Nouvelle-Calédonie, the State representative (préfet,
+        haut-commissaire, administrateur supérieur) is the ANCT's territorial delegate (art.
+        L1232-2 CGCT), from territoires/collectivites_outre_mer.csv; there is no DDT(M), no
+        sous-préfet and no Apec delegation in our sources, so Apec offers go to the national
+        contact. Empty elsewhere (the département's routing applies)."""
+        dep = territory.departement if territory else None
+        com = self._collectivity(dep.code) if dep else None
+        if com is None:
+            return ()
+        ids = (entry.id,) if entry.id else ()
+        place = Ref(code=com.code, name=com.name)
+        for_com = com.article.replace("de ", "pour ", 1)  # "pour la Polynésie française"
+        delegate = Contact(
+            id=f"anct-delegue-{com.code}",
+            organisation=com.organisation,
+            role=f"{com.representative}, délégué territorial de l'ANCT",
+            scope=f"collectivité {com.name} ({com.code})",
+            territory=place,
+            url=self.contacts.anct_delegate.url,
+            note=(
+                f"Dans les collectivités d'outre-mer et en Nouvelle-Calédonie, le représentant de l'État est le "
+                f"délégué territorial de l'ANCT. L'annuaire de l'ANCT ne donne pas d'interlocuteur {for_com} : "
+                "aucune coordonnée n'est indiquée ici faute de source."
+            ),
+            source=com.source,
+            for_entries=ids,
+        )
+        if entry.contact != "apec_delegation":
+            return (delegate,)
+        national = self.contacts.apec_national
+        apec = Contact(
+            id="apec-national",
+            organisation=national.organisation,
+            role=national.role,
+            scope="national",
+            territory=place,
+            url=national.url,
+            note=f"Aucune délégation régionale de l'Apec n'est citée {for_com} dans nos sources : passez "
+            f"par le contact national. {national.note or ''}".strip(),
+            source=national.source,
+            for_entries=ids,
+        )
+        return (apec, delegate)
 
     def france_services(self, territory: Territory, entry_id: str = "") -> tuple[Contact, ...]:
         """The nearest France services sites to a commune (its own first), with distances."""

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .analyzer import Analyzer, Term
 from .answer import Answer, Contact, Orientation, Ranked, Status, Territory
@@ -21,6 +21,9 @@ from .loader import Knowledge, Problem, load_knowledge
 from .normalise import words
 from .schema import Entry
 from .scoring import Adjustment, Index, Scored, Work, entry_fields
+
+if TYPE_CHECKING:
+    from .territories.tables import Collectivity
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -65,6 +68,7 @@ class PlaceFinder(Protocol):
 
     def resolve(self, text: str) -> PlaceResolutionLike: ...
     def prefecture(self, dep_code: str) -> str | None: ...
+    def collectivity(self, code: str) -> Collectivity | None: ...
     def commune(self, code: str) -> Territory | None: ...
     def search_communes(self, name: str) -> list[Territory]: ...
 
@@ -116,7 +120,9 @@ class Engine:
             for i, e in enumerate(knowledge.entries)
             if e.rules.population_max is not None or e.rules.population_min is not None or e.rules.members_of
         ]
-        self.router = ContactRouter.for_knowledge(knowledge, places.prefecture if places else None)
+        self.router = ContactRouter.for_knowledge(
+            knowledge, places.prefecture if places else None, places.collectivity if places else None
+        )
         self._by_id = {e.id: e for e in knowledge.entries}
         self._has_perimeters = any(e.perimeter for e in knowledge.entries)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..answer import Ref, Territory
 from .programmes import programme_statuses
 from .scan import DEP_NUMBER, Mention, Scan, fuzzy_codes
-from .tables import Commune, Tables
+from .tables import Collectivity, Commune, Tables
 from .text import tokenize
 
 _MARKUP = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")
@@ -78,6 +78,10 @@ class PlaceResolver:
         dep = self.tables.departements.get(dep_code.upper().zfill(2))
         town = self.tables.commune(dep.chef_lieu) if dep else None
         return town.name if town else None
+
+    def collectivity(self, code: str) -> Collectivity | None:
+        """The overseas collectivity with this code ("987"), with its State representative."""
+        return self.tables.collectivities.get(code.strip())
 
     def commune(self, code: str) -> Territory | None:
         """The commune with this INSEE code (for a user picking a candidate)."""
