@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from matching import Answer, Engine
 from ..dialogue import Dialogue, Session
 from ..render import PLAIN, render
 from .base import Command
-from .common import knowledge_option, load_engine, print_json
+from .common import json_line, knowledge_option, load_engine, print_json
 from .params import Integer
 
 
@@ -46,7 +45,7 @@ def batch(engine: Engine, top: int) -> int:
     for raw in sys.stdin.buffer:
         line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
         answer = engine.ask(line, top=top)
-        sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+        sys.stdout.write(json_line(answer.to_json()) + "\n")
         sys.stdout.flush()
     return 0
 

@@ -13,7 +13,7 @@ from matching import KnowledgeError
 
 from ..bench.runner import GOALS, BenchConfig, run_bench
 from .base import CliError, Command
-from .common import announce, knowledge, knowledge_option, print_json
+from .common import knowledge, knowledge_error, knowledge_option, load_engine, print_json
 from .params import Existing, Integer, IntList
 
 
@@ -51,7 +51,7 @@ def command(
 ) -> int:
     """Runs the benchmark and prints its table (or JSON); progress goes to stderr."""
     chosen = knowledge(knowledge_dir)
-    announce(chosen)
+    load_engine(chosen)  # bad knowledge is one Error line before any measurement starts
     config = BenchConfig(
         knowledge_dir=chosen.path,
         sizes=sizes,
@@ -73,9 +73,7 @@ def command(
     try:
         result = run_bench(config)
     except KnowledgeError as exc:
-        raise CliError(
-            f"connaissances invalides dans {chosen.path} :\n" + "\n".join(str(p) for p in exc.problems)
-        ) from exc
+        raise knowledge_error(chosen.path, exc) from exc
     if as_json:
         print_json(result)
     else:

@@ -3,12 +3,14 @@ engine, printing JSON."""
 
 from __future__ import annotations
 
+import errno
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -18,7 +20,14 @@ from ..knowledge_dir import KnowledgeDir, KnowledgeDirError, resolve_knowledge_d
 from ..settings import Settings, SettingsError, load_settings
 from .base import CliError
 
+if TYPE_CHECKING:
+    from ..store import Store
+
 __all__ = [
+    "json_line",
+    "knowledge_error",
+    "open_store",
+    "os_reason",
     "CliError",
     "announce",
     "knowledge",
@@ -80,13 +89,57 @@ def load_engine(option: Path | KnowledgeDir | None, config: Settings | None = No
     try:
         engine = _engine(directory.path)
     except KnowledgeError as exc:
-        raise CliError(
-            f"connaissances invalides dans {directory.path} :\n" + "\n".join(str(p) for p in exc.problems)
-        ) from exc
+        raise knowledge_error(directory.path, exc) from exc
     announce(directory)
     return engine
 
 
+def knowledge_error(directory: Path, exc: KnowledgeError) -> CliError:
+    """One `Error: …` listing every problem of a knowledge directory that cannot be served."""
+    return CliError(f"connaissances invalides dans {directory} :\n" + "\n".join(str(p) for p in exc.problems))
+
+
+_OS_REASONS = {
+    errno.ENOENT: "introuvable",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EEXIST: "un fichier existe déjà à cet endroit",
+    errno.EISDIR: "c'est un dossier",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.ENOSPC: "disque plein",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in French when the system error is a common one."""
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+
+
+def open_store(path: Path, *, salt: str | None, retention_days: int) -> Store:
+    """The bot's store; a path that cannot hold it is one `Error: …` naming it (exit code 1)."""
+    from ..store import Store  # sqlite-utils: only for the commands that use the store
+
+    try:
+        return Store.open(path, salt=salt, retention_days=retention_days)
+    except OSError as exc:
+        reason = os_reason(exc)
+    except sqlite3.DatabaseError as exc:
+        reason = "ce fichier n'est pas une base SQLite" if "not a database" in str(exc) else str(exc)
+    except RuntimeError:  # a schema newer than this program
+        reason = "base créée par une version plus récente d'Aiguilleur"
+    raise CliError(f"base du bot inaccessible : {path} ({reason})")
+
+
+# Characters str.splitlines() (and JavaScript, and many JSON Lines readers) take for line breaks,
+# which json.dumps(ensure_ascii=False) leaves raw; control characters are escaped by json already.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_line(value: Any, *, indent: int | None = None) -> str:
+    """JSON text (UTF-8, readable accents) with no raw line separator: one record per line stays one."""
+    return json.dumps(value, ensure_ascii=False, indent=indent).translate(_LINE_BREAKS)
+
+
 def print_json(value: Any, *, indent: int | None = 2) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=indent)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_line(value, indent=indent) + "\n")

@@ -71,6 +71,8 @@ def aides_territoires(
         raise CliError(f"{file} : JSON illisible ({exc})") from exc
     chosen = knowledge(knowledge_dir)
     directory = chosen.path
+    if output is None and not directory.is_dir():
+        raise CliError(f"dossier de connaissances introuvable : {directory}", code=2)
     target: Path = output or writable(chosen, "import") / DEFAULT_FILE
     announce(chosen)
     reserved = _other_ids(directory, target)

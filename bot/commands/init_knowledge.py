@@ -11,6 +11,7 @@ from matching import default_knowledge_dir
 
 from ..knowledge_dir import ENV_NAME, KnowledgeDirError, copy_knowledge
 from .base import CliError, Command
+from .common import os_reason
 
 
 @click.command(
@@ -30,7 +31,7 @@ def command(target: Path) -> int:
     except KnowledgeDirError as exc:
         raise CliError(str(exc), code=2) from None
     except OSError as exc:
-        raise CliError(f"copie impossible dans {target} : {exc.strerror or exc}") from None
+        raise CliError(f"copie impossible dans {target} : {os_reason(exc)}") from None
     where = target.resolve()
     click.echo(f"Copié : {count} fichiers de {default_knowledge_dir()} dans {where}.")
     click.echo(f"Pour que le programme lise cette copie, ajoutez au fichier .env : {ENV_NAME}={where}")

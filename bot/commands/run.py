@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .base import CliError, Command
-from .common import knowledge, knowledge_option, load_engine, settings
+from .common import knowledge, knowledge_option, load_engine, open_store, settings
 
 __all__ = ["MISSING_TOKEN", "command", "run"]
 
@@ -75,13 +75,12 @@ def run(*, webhook: bool, env_file: Path | None, knowledge_dir: Path | None, ver
     from telegram import Update
     from telegram.error import InvalidToken, NetworkError
 
-    from ..store import Store
     from ..telegram.app import build_application, quiet_http_logs
 
     quiet_http_logs(token)
     engine = load_engine(chosen)
     salt = config.salt.get_secret_value() if config.salt else None
-    store = Store.open(config.db, salt=salt, retention_days=config.retention_days)
+    store = open_store(config.db, salt=salt, retention_days=config.retention_days)
     application = build_application(config, engine, store)
     try:
         if webhook:

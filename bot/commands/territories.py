@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from matching import KnowledgeError
 from matching.territories import PlaceResolver, resolution_json
 from matching.territories.programmes import (
     PROGRAMME_IDS,
@@ -27,8 +28,9 @@ from matching.territories.programmes import (
 )
 from matching.territories.tables import TABLES_DIR
 
+from ..knowledge_dir import KnowledgeDir
 from .base import CliError, Group
-from .common import announce, knowledge, knowledge_option, print_json, writable
+from .common import announce, knowledge, knowledge_error, knowledge_option, print_json, writable
 from .params import Date, Integer, OneOf
 
 
@@ -41,17 +43,26 @@ def command() -> None:
     """`aiguilleur territories SOUS-COMMANDE …`."""
 
 
-def _knowledge_dir(option: Path | None, *, writes: bool = False) -> Path:
+def _knowledge_dir(option: Path | None, *, writes: bool = False) -> KnowledgeDir:
     chosen = knowledge(option)
     directory = writable(chosen, "import-programme") if writes else chosen.path
     if not (directory / TABLES_DIR / "communes.csv.gz").exists():
         raise CliError(f"tables des territoires introuvables dans {directory / TABLES_DIR}")
+    return chosen
+
+
+def _load(chosen: KnowledgeDir) -> PlaceResolver:
+    """The place resolver of the chosen directory, announced once it loaded."""
+    try:
+        resolver = PlaceResolver.load(chosen.path)
+    except KnowledgeError as exc:
+        raise knowledge_error(chosen.path, exc) from exc
     announce(chosen)
-    return directory
+    return resolver
 
 
 def _resolver(knowledge_dir: Path | None) -> PlaceResolver:
-    return PlaceResolver.load(_knowledge_dir(knowledge_dir))
+    return _load(_knowledge_dir(knowledge_dir))
 
 
 # -- import-programme ------------------------------------------------------------------------
@@ -92,8 +103,9 @@ def import_programme(
         data = file.read_bytes()
     except OSError as exc:
         raise CliError(f"lecture impossible de {file} : {exc.strerror or exc}") from exc
-    directory = _knowledge_dir(knowledge_dir, writes=not dry_run)
-    tables = PlaceResolver.load(directory).tables
+    chosen = _knowledge_dir(knowledge_dir, writes=not dry_run)
+    directory = chosen.path
+    tables = _load(chosen).tables
     known = _KnownCodes(tables.commune_rows.keys(), tables.epcis.keys())
     try:
         result = parse_programme_csv(
@@ -206,9 +218,9 @@ def bench_queries() -> list[str]:
 @knowledge_option
 def bench(repeat: int, knowledge_dir: Path | None) -> int:
     """Times table loading and place resolution (measured, never asserted)."""
-    directory = _knowledge_dir(knowledge_dir)
+    chosen = _knowledge_dir(knowledge_dir)
     started = time.perf_counter()
-    resolver = PlaceResolver.load(directory)
+    resolver = _load(chosen)
     load_ms = (time.perf_counter() - started) * 1000
     queries = bench_queries()
     cold = _timings(resolver.resolve, queries)
