@@ -18,7 +18,7 @@ from .concepts import ConceptMatcher, parse_answer
 from .contacts import ContactRouter
 from .conversation import ConversationReader
 from .loader import Knowledge, Problem, load_knowledge
-from .normalise import words
+from .normalise import strip_invisible, words
 from .schema import Entry
 from .scoring import Adjustment, Index, Scored, Work, entry_fields
 
@@ -37,6 +37,8 @@ __all__ = [
 # Long pastes are truncated for matching rather than refused: the need is nearly always stated
 # in the first sentences.
 MAX_QUERY_CHARS = 1000
+# Needs read in one message, at most (the work budget of "et aussi" repeated a hundred times).
+MAX_NEEDS = 4
 # Shown score (0..100) below which nothing plausible remains, and above which a lead can be a
 # clear answer; between them the best leads are offered (status ambiguous).
 NO_MATCH_BELOW = 42.0
@@ -152,6 +154,7 @@ class Engine:
 
     def resolve_place(self, text: str) -> PlaceResolutionLike:
         """Place named in a message, or an empty resolution when tables are not loaded."""
+        text = strip_invisible(text)
         if self.places is None or not text.strip():
             return _NoPlace()
         return self.places.resolve(text[:MAX_QUERY_CHARS])
@@ -170,14 +173,16 @@ class Engine:
         top: int = 5,
         territory: Territory | None = None,
         place: PlaceResolutionLike | None = None,
+        work: Work | None = None,
     ) -> Answer:
         """Answers a message; `territory` is the remembered place, used when the message names none;
-        `place` is the message's place resolution when the caller already has it.
+        `place` is the message's place resolution when the caller already has it; `work`, when
+        given, counts the scoring work done (deterministic, for tests of the work budget).
 
         Conversation words alone give `chitchat`, a place or an identity alone `place_only`;
         several needs joined by a separator ("… et aussi …") are answered one by one in `needs`.
         """
-        text = text[:MAX_QUERY_CHARS]
+        text = strip_invisible(text)[:MAX_QUERY_CHARS]
         place = place if place is not None else self.resolve_place(text)
         here, candidates = _here(place, territory)
         reading = self.conversation.read(self._words_outside(text, place.spans))
@@ -197,10 +202,10 @@ class Engine:
                 territory_candidates=candidates,
                 social=reading.social,
             )
-        needs = self._several_needs(text, place, here, candidates, top)
+        needs = self._several_needs(text, place, here, candidates, top, work)
         if needs:
             return needs[0].model_copy(update={"query": text, "needs": tuple(needs)})
-        return self._answer(text, place.spans, here, candidates, top)
+        return self._answer(text, place.spans, here, candidates, top, work)
 
     def _several_needs(
         self,
@@ -209,10 +214,11 @@ class Engine:
         here: Territory | None,
         candidates: tuple[Territory, ...],
         top: int,
+        work: Work | None = None,
     ) -> list[Answer]:
         """One answer per piece of the message when at least two pieces are needs for different
         entries; empty otherwise (the message is then read as one need)."""
-        pieces = self.conversation.split(text)
+        pieces = self.conversation.split(text)[:MAX_NEEDS]
         if len(pieces) < 2:
             return []
         answers: list[Answer] = []
@@ -220,7 +226,7 @@ class Engine:
             spans = [
                 (max(a, start) - start, min(b, end) - start) for a, b in place.spans if a < end and b > start
             ]
-            answer = self._answer(text[start:end], spans, here, candidates, top)
+            answer = self._answer(text[start:end], spans, here, candidates, top, work)
             if answer.status in ("match", "ambiguous") and all(
                 a.results[0].id != answer.results[0].id for a in answers
             ):
@@ -302,7 +308,9 @@ class Engine:
             if member is not None:
                 programme = self._by_id.get(member)
                 bonus = MEMBER_BONUS
-                reason = f"{territory.name} : {programme.title if programme else member}"
+                reason = (
+                    f"{territory.name} fait partie du programme {programme.title if programme else member}"
+                )
             if factor != 1.0 or bonus:
                 out[i] = Adjustment(factor, bonus, reason)
         return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "surface_words", "words"]
+__all__ = ["fold", "strip_invisible", "surface_words", "words"]
 
 # Invisible characters that may sit inside a word (soft hyphen, zero-width space / non-joiner /
 # joiner, word joiner, invisible operators, BOM, bidi marks and isolates, Mongolian vowel
@@ -50,6 +50,12 @@ def words(text: str) -> list[str]:
     """The folded words of a text."""
     folded = fold(text)
     return folded.split() if folded else []
+
+
+def strip_invisible(text: str) -> str:
+    """The text without invisible characters (soft hyphens, zero-width characters, BOM, bidi
+    marks), which users paste from documents and which would split words or separators."""
+    return text if text.isascii() else _INVISIBLE.sub("", text)
 
 
 def surface_words(text: str) -> list[tuple[str, str]]:

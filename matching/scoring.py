@@ -57,6 +57,7 @@ HALF_SCORE = 4.0
 SHORTLIST = 150
 # Distinct terms of a message that are scored, at most: the work budget of one message.
 MAX_TERMS = 60
+MAX_STARTS = 40
 # A single matched word is shown as a reason only if it is distinctive and well placed.
 REASON_MIN_IDF = 1.0
 REASON_MIN_WEIGHT = 0.45
@@ -120,9 +121,11 @@ def entry_fields(entry: Entry) -> dict[str, list[str]]:
     }
 
 
-def _grams(stems: Sequence[str], longest: int) -> set[tuple[str, ...]]:
-    """Every run of up to `longest` consecutive terms: phrase tests become set lookups."""
-    return {tuple(stems[i : i + n]) for n in range(1, longest + 1) for i in range(len(stems) - n + 1)}
+def _grams(stems: Sequence[str], longest: int, starts: frozenset[str]) -> set[tuple[str, ...]]:
+    """Runs of up to `longest` consecutive terms that begin with a stem some phrase or rule
+    begins with (at most MAX_STARTS positions): phrase tests become set lookups."""
+    positions = [i for i, s in enumerate(stems) if s in starts][:MAX_STARTS]
+    return {tuple(stems[i : i + n]) for i in positions for n in range(1, min(longest, len(stems) - i) + 1)}
 
 
 def _find(stems: Sequence[str], phrase: Sequence[str]) -> int:
@@ -201,6 +204,11 @@ class Index:
             for gram in {*(q for q, _ in doc.phrases), *doc.boost}:
                 gram_docs.setdefault(gram, []).append(i)
         self._gram_docs = gram_docs
+        self._starts = frozenset(
+            p[0]
+            for d in self._docs
+            for p in (*(q for q, _ in d.phrases), *d.boost, *d.exclude, *d.require_any)
+        )
         self._longest = max(
             (
                 len(p)
@@ -262,7 +270,9 @@ class Index:
                 unique.setdefault(term.stem, term.surface)
             if len(unique) >= MAX_TERMS:
                 break
-        kept = [t.stem for t in terms[: 4 * MAX_TERMS]]
+        # Phrases are looked for in the first 2 × MAX_TERMS terms, from at most MAX_STARTS
+        # positions where some phrase or rule begins.
+        kept = [t.stem for t in terms[: 2 * MAX_TERMS]]
         found = {h.concept for h in hits}
         if not unique and not found:
             return []
@@ -273,7 +283,7 @@ class Index:
             work.units += 1 + len(postings)
             for i, w in postings:
                 gained[i] = gained.get(i, 0.0) + q * w
-        grams = _grams(kept, self._longest)
+        grams = _grams(kept, self._longest, self._starts)
         work.units += len(grams)
         shortlist = set(gained)
         for i, doc in enumerate(self._docs):
@@ -306,7 +316,8 @@ class Index:
                 score *= EXCLUDE_FACTOR
             change = adjust.get(i) if adjust else None
             if change is not None:
-                score = score * change.factor + change.bonus
+                # Membership reinforces an answer the message asks for, never creates one.
+                score = score * change.factor + (change.bonus if size else 0.0)
             score *= self._factors[i]
             related = len(found & doc.concepts)
             out.append(Scored(i, round(score, 4), (), round(evidence, 4), size, related))
@@ -314,7 +325,7 @@ class Index:
         shown = []
         for k, scored in enumerate(out):
             if k < limit:
-                change = adjust.get(scored.index) if adjust else None
+                change = adjust.get(scored.index) if adjust and scored.concepts else None
                 reasons = self._reasons(scored.index, terms, unique, context, hits, change)
             else:
                 reasons = ()

@@ -152,7 +152,7 @@ def test_perimeters_are_inferred_or_noted() -> None:
 
 def test_territory_tables_resolve_departements_and_communes(knowledge_dir: Path) -> None:
     if not (knowledge_dir / "territoires" / "regions.csv").exists():
-        pytest.skip("territory tables not built")
+        pytest.fail("territory tables not built (they ship with the repository)")
     places = load_place_names(knowledge_dir)
     result = convert(_json("page.json"), today=TODAY, places=places)
     assert _by_id(result.entries, "aide-schema-cyclable").perimeter == ["D22"]
@@ -258,7 +258,7 @@ def test_a_regional_aid_is_not_proposed_in_another_region(knowledge_dir: Path) -
     aids = convert(_json("page.json"), today=TODAY).entries
     engine = _with_aids(knowledge_dir, aids)
     if engine.places is None:
-        pytest.skip("territory tables not available")
+        pytest.fail("territory tables not available (they ship with the repository)")
     question = "subvention pour la restauration des chapelles"
     inside = engine.ask(f"{question} à Guingamp", top=5)
     outside = engine.ask(f"{question} à Toulouse", top=5)

@@ -1,0 +1,200 @@
+"""The engine's rules, one test each, with the boundary written as literal numbers: a test
+that reads the constant back would follow a mutation of it instead of catching it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from matching import Engine
+from matching.analyzer import Analyzer
+from matching.engine import _status
+from matching.schema import Vocabulary
+from matching.scoring import Scored, Work
+
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+def _lead(score: float, *, evidence: float = 9.0, concepts: int = 0, related: int = 0) -> Scored:
+    return Scored(0, score, (), evidence, concepts, related)
+
+
+def test_no_match_below_42_unless_a_concept_makes_it_a_lead() -> None:
+    """Rule: a best score under 42/100 is "nothing plausible" (no_match), unless the message names
+    a concept the entry answers, which makes it one of several leads (ambiguous)."""
+    runner_up = _lead(10.0)
+    assert _status([_lead(41.9), runner_up]) == "no_match"
+    assert _status([_lead(25.0), runner_up]) == "no_match"
+    assert _status([_lead(42.0), runner_up]) == "ambiguous"
+    assert _status([_lead(25.0, related=1), runner_up]) == "ambiguous"
+    assert _status([_lead(25.0, related=1)]) == "no_match"
+
+
+def test_a_clear_answer_needs_50_out_of_100() -> None:
+    """Rule: between 42 and 50 the best entries are leads (ambiguous), from 50 a clear answer."""
+    runner_up = _lead(10.0)
+    assert _status([_lead(49.9), runner_up]) == "ambiguous"
+    assert _status([_lead(46.0), runner_up]) == "ambiguous"
+    assert _status([_lead(50.0), runner_up]) == "match"
+
+
+def test_a_lead_within_6_points_of_the_runner_up_is_not_clearly_best() -> None:
+    """Rule: AMBIGUITY_MARGIN = 6 points between the first two entries."""
+    assert _status([_lead(70.0), _lead(64.1)]) == "ambiguous"
+    assert _status([_lead(70.0), _lead(66.5)]) == "ambiguous"
+    assert _status([_lead(70.0), _lead(64.0)]) == "match"
+
+
+def test_common_words_alone_need_evidence_2_or_a_concept() -> None:
+    """Rule: MIN_EVIDENCE = 2 (BM25F) for a clear answer resting on words alone; a declared
+    concept answer replaces it."""
+    runner_up = _lead(10.0)
+    assert _status([_lead(70.0, evidence=1.9), runner_up]) == "ambiguous"
+    assert _status([_lead(70.0, evidence=1.2), runner_up]) == "ambiguous"
+    assert _status([_lead(70.0, evidence=2.0), runner_up]) == "match"
+    assert _status([_lead(70.0, evidence=1.2, concepts=1), runner_up]) == "match"
+
+
+def test_an_outside_need_is_no_match_unless_an_entry_answers_a_concept_pair() -> None:
+    """Rule: a need the catalogue does not serve (outside concept, orientation, audience no entry
+    serves) gets no_match, unless the best entry matched an intent × object pair."""
+    runner_up = _lead(10.0)
+    assert _status([_lead(90.0, concepts=1), runner_up], outside=True) == "no_match"
+    assert _status([_lead(90.0, concepts=2), runner_up], outside=True) == "match"
+
+
+def _analyzer(*known: str) -> Analyzer:
+    analyzer = Analyzer(Vocabulary())
+    analyzer.learn(known)
+    return analyzer
+
+
+def test_typo_correction_keeps_the_first_letter() -> None:
+    """Rule: a typo is corrected only towards a word with the same first letter."""
+    analyzer = _analyzer("recruter", "managers")
+    assert analyzer.correct("recrutet") == "recruter"
+    assert analyzer.correct("pecruter") == "pecruter"
+    assert analyzer.correct("nanagers") == "nanagers"
+
+
+def test_typo_correction_allows_one_edit_two_from_ten_letters() -> None:
+    """Rule: one edit for words of 5 to 9 letters, two from 10 letters; shorter words and
+    numbers are never corrected (place names, codes)."""
+    analyzer = _analyzer("developpement", "recruter", "brest")
+    assert analyzer.correct("devlopement") == "developpement"
+    assert analyzer.correct("rcrutr") == "rcrutr"
+    assert analyzer.correct("brast") == "brest"
+    assert analyzer.correct("bres") == "bres"
+    assert analyzer.correct("29200") == "29200"
+
+
+INVISIBLE = ("\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u200f")
+
+
+def _sprinkle(text: str) -> str:
+    """Inserts an invisible character inside every word of 4 letters or more."""
+    out = []
+    for k, word in enumerate(text.split(" ")):
+        mark = INVISIBLE[k % len(INVISIBLE)]
+        out.append(word[:2] + mark + word[2:] if len(word) >= 4 else word)
+    return "\ufeff" + " ".join(out)
+
+
+def _golden() -> list[str]:
+    return [c["q"] for p in sorted(CASES.glob("*.yaml")) for c in yaml.safe_load(p.read_text("utf-8"))]
+
+
+def test_invisible_characters_change_neither_the_answer_nor_the_place(engine: Engine) -> None:
+    """Rule: soft hyphens, zero-width characters, BOM and bidi marks inside words are ignored."""
+    for q in _golden():
+        plain, marked = engine.ask(q), engine.ask(_sprinkle(q))
+        assert [r.id for r in marked.results] == [r.id for r in plain.results], q
+        assert marked.status == plain.status, q
+        assert marked.territory == plain.territory, q
+
+
+def _work(engine: Engine, text: str) -> int:
+    work = Work()
+    engine.ask(text, work=work)
+    return work.units
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CC " * 333,
+        "recruter " * 5000,
+        " ".join(f"mot{i}" for i in range(5000)),
+        "un manager et aussi " * 200,
+        "chef de projet " * 400,
+    ],
+    ids=["cc-333", "one-word-5000", "5000-distinct", "separators-200", "phrase-400"],
+)
+def test_pathological_messages_cost_at_most_three_normal_ones(engine: Engine, text: str) -> None:
+    """Rule: scoring work per message is bounded (distinct terms, grams, needs, text length)."""
+    normal = max(
+        _work(engine, q)
+        for q in (
+            "Bonjour, nous sommes une commune de 7 500 habitants et notre chef de projet nous quitte, "
+            "il faut le remplacer vite : qui peut nous aider à rédiger l'offre et choisir les candidats ?",
+            "organiser un job dating avec les industriels du bassin",
+        )
+    )
+    assert _work(engine, text) <= 3 * normal
+
+
+def test_a_town_above_an_entrys_population_limit_gets_it_after_the_others(engine: Engine) -> None:
+    """Rule (rules.population_max, declared in the catalogue): Petites villes de demain is for
+    communes under 20,000 inhabitants, so for Saint-Brieuc (44,372) it does not come first."""
+    here = engine.ask("revitaliser le centre-ville de Saint-Brieuc")
+    assert here.territory is not None
+    assert here.territory.population is not None
+    assert here.territory.population > 20000
+    assert here.results[0].id != "anct-petites-villes-de-demain"
+    small = engine.ask("revitaliser le centre-bourg de Guingamp")
+    assert small.results[0].id == "anct-petites-villes-de-demain"
+
+
+def test_a_programme_member_is_told_so_in_the_reasons(engine: Engine) -> None:
+    """Rule (rules.members_of): recruiting the chef de projet of a PVD commune says that the
+    commune is in the programme."""
+    answer = engine.ask("recruter un chef de projet à Guingamp")
+    assert answer.results[0].id == "apec-recrutement-chef-projet"
+    assert "Guingamp fait partie du programme Petites villes de demain (PVD)" in answer.results[0].reasons
+
+
+def test_membership_never_creates_an_answer(engine: Engine) -> None:
+    """Rule: the membership bonus applies only to an entry the message already asks for."""
+    answer = engine.ask("les horaires de la piscine de Guingamp")
+    assert answer.status == "no_match"
+
+
+def test_reasons_are_the_users_words_never_digits_or_places(engine: Engine) -> None:
+    """Rule: reasons show the message's own spelling (accents, hyphens) and never a bare number,
+    a stop word or the place."""
+    answer = engine.ask(
+        "Notre commune de 4 000 habitants à Guingamp doit recruter un manager de centre-ville"
+    )
+    reasons = answer.results[0].reasons
+    assert any("manager de centre-ville" in r for r in reasons), reasons
+    assert not any(r.isdigit() or r.lower() in {"4", "000", "guingamp", "de", "habitants"} for r in reasons)
+
+
+def test_an_audience_the_entry_does_not_serve_rules_it_out(engine: Engine) -> None:
+    """Rule (not_for): mentoring of pupils is not the Apec mentoring of young graduates, unless
+    the message also names an audience the entry serves."""
+    assert engine.ask("mentorat pour des lycéens").status == "no_match"
+    mixed = engine.ask("mentorat pour des lycéens et des jeunes diplômés")
+    assert mixed.results[0].id == "apec-mentorat"
+
+
+def test_an_out_of_scope_need_with_a_known_door_gets_the_orientation(engine: Engine) -> None:
+    """Rule (orientations.yaml): hiring non-cadre territorial staff is no_match, with the centre
+    de gestion and its source."""
+    answer = engine.ask("nous devons recruter un policier municipal")
+    assert answer.status == "no_match"
+    assert answer.orientation is not None
+    assert "centre de gestion" in answer.orientation.organisation.lower()
+    assert answer.orientation.source
