@@ -63,7 +63,7 @@ def test_dotenv_file_and_empty_values(tmp_path: Path) -> None:
     env = tmp_path / ".env"
     env.write_text(
         f"AIGUILLEUR_TELEGRAM_TOKEN={TOKEN}\nAIGUILLEUR_ADMIN_IDS=5\nAIGUILLEUR_WEBHOOK_URL=\n"
-        "AIGUILLEUR_SALT=\nAIGUILLEUR_DB=/tmp/x.db\nUNRELATED=1\n",
+        "AIGUILLEUR_SALT=\nAIGUILLEUR_DB=donnees/x.db\nUNRELATED=1\n",
         encoding="utf-8",
     )
     s = Settings(_env_file=env)  # type: ignore[call-arg]
@@ -71,7 +71,7 @@ def test_dotenv_file_and_empty_values(tmp_path: Path) -> None:
     assert s.admin_ids == frozenset({5})
     assert s.webhook_url is None
     assert s.salt is None
-    assert s.db == Path("/tmp/x.db")
+    assert s.db == Path("donnees/x.db")
 
 
 def test_example_file_lists_every_setting() -> None:
