@@ -11,7 +11,7 @@ the knowledge directory, below a size cap, opened without blocking).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,12 @@ _BUILDERS: dict[str, Any] = {
     _TAG + "float": _CONSTRUCTOR.construct_yaml_float,
     _TAG + "timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
 }
+# First characters of the plain scalars an implicit resolver may turn into something else than text.
+_RESOLVED_STARTS = frozenset(k for k in _RESOLVERS if k) | ({""} if "" in _RESOLVERS else set())
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_DOCUMENT_START, _STREAM_END = yaml.DocumentStartEvent, yaml.StreamEndEvent
 # Implicit tags that only mean something to YAML 1.1 tools: read as text.
 _AS_TEXT = {STR, MERGE, _TAG + "value"}
 
@@ -149,32 +155,59 @@ class _Builder:
         key = top.key
         return (*top.loc, key if isinstance(key, str | int) else str(key))
 
-    def feed(self, events: Iterator[Any]) -> None:
-        for event in events:
+    def feed(self, get_event: Callable[[], Any]) -> None:
+        """The event loop; scalars in a container take an inlined fast path (most events)."""
+        stack, lines, no_key, plain_starts = self.stack, self.lines, _NO_KEY, _RESOLVED_STARTS
+        while True:
+            event = get_event()
             kind = event.__class__
-            if kind is yaml.ScalarEvent:
+            if kind is _SCALAR:
                 line = event.start_mark.line + 1
-                value = self.scalar(event, line)
+                value = event.value
+                if event.tag is not None or (
+                    event.implicit[0] and (value[:1] in plain_starts or event.end_mark.line >= line)
+                ):
+                    value = self.scalar(event, line)
+                if event.anchor is None and stack:
+                    top = stack[-1]
+                    container = top.container
+                    if container.__class__ is list:
+                        top.size += 1
+                        lines[(*top.loc, len(container))] = line
+                        container.append(value)
+                        continue
+                    key = top.key
+                    if key is no_key:
+                        if value.__class__ is str and value not in top.key_lines:
+                            top.size += 1
+                            top.key_lines[value] = line
+                            top.key, top.key_line = value, line
+                            continue
+                    elif key.__class__ is str:
+                        top.size += 1
+                        lines[(*top.loc, key)] = line
+                        container[key] = value
+                        top.key = no_key
+                        continue
                 self.done(value, line, event.anchor, 1)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                self.open(event, {} if kind is yaml.MappingStartEvent else [])
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                frame = self.stack.pop()
-                if frame.key is not _NO_KEY:  # libyaml never ends a mapping on a key; be safe
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+                self.open(event, {} if kind is _MAPPING_START else [])
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                frame = stack.pop()
+                if frame.key is not no_key:  # libyaml never ends a mapping on a key; be safe
                     frame.container[frame.key] = None
                 self.done(frame.container, frame.line, frame.anchor, frame.size)
-            elif kind is yaml.AliasEvent:
+            elif kind is _ALIAS:
                 self.alias(event)
-            elif kind is yaml.DocumentStartEvent:
+            elif kind is _DOCUMENT_START:
                 self.documents += 1
                 if self.documents > 1:
                     line = event.start_mark.line + 1
-                    self.problems.append(
-                        self.problem(
-                            line, (), "un seul document YAML attendu par fichier (« --- » en trop ?)"
-                        )
-                    )
+                    message = "un seul document YAML attendu par fichier (« --- » en trop ?)"
+                    self.problems.append(self.problem(line, (), message))
                     raise _Fatal
+            elif kind is _STREAM_END or event is None:
+                return
 
     def open(self, event: Any, container: Any) -> None:
         line = event.start_mark.line + 1
@@ -315,8 +348,9 @@ def parse_yaml(text: str, path: str) -> Document:
     """Plain data and lines of one YAML document; raises KnowledgeError listing syntax errors,
     duplicate keys, unknown tags, alias expansion, recursion and nesting beyond the limits."""
     builder = _Builder(text, path)
+    parser = _LOADER(text)
     try:
-        builder.feed(yaml.parse(text, Loader=_LOADER))
+        builder.feed(parser.get_event)
     except _Fatal:
         pass
     except yaml.MarkedYAMLError as exc:
@@ -324,6 +358,8 @@ def parse_yaml(text: str, path: str) -> Document:
         builder.problems.append(Problem(path, line, "", f"YAML invalide : {message}"))
     except yaml.YAMLError as exc:
         builder.problems.append(Problem(path, None, "", f"YAML invalide : {exc}"))
+    finally:
+        parser.dispose()
     if builder.problems:
         raise KnowledgeError(builder.problems)
     return Document(builder.root, builder.lines, builder.notes)
