@@ -130,8 +130,13 @@ class Engine:
 
     @classmethod
     def load(cls, directory: Path | None = None, *, territories: bool = True) -> Engine:
-        """Loads knowledge (raises `KnowledgeError`) and, when present, the territory tables."""
-        return cls.from_knowledge(load_knowledge(directory), territories=territories)
+        """Loads and checks knowledge and, when present, the territory tables; raises
+        `KnowledgeError` listing every problem (see `matching.validation.load_engine`)."""
+        if not territories:
+            return cls(load_knowledge(directory))
+        from .validation import load_engine
+
+        return load_engine(directory)
 
     @classmethod
     def from_knowledge(cls, knowledge: Knowledge, *, territories: bool = True) -> Engine:
