@@ -13,6 +13,7 @@ from telegram.error import BadRequest
 
 from ..dialogue import Choice, Outcome, Reply
 from ..render import HTML, render, split_message
+from ..render.split import telegram_length
 from .keyboards import keyboard
 
 __all__ = ["Sent", "Where", "edit_or_send", "reply_html", "send_outcome", "send_replies", "where"]
@@ -115,7 +116,7 @@ async def edit_or_send(message: Message | None, to: Where | None, reply: Reply) 
     """Replaces a message in place (pagination); sends a new one when it cannot be edited."""
     text = reply_text(reply)
     markup = keyboard(reply.choices)
-    if message is not None and len(text) <= LIMIT:
+    if message is not None and telegram_length(text) <= LIMIT:
         try:
             edited = await message.edit_text(text, reply_markup=markup)
             return [Sent(edited, reply.choices)] if isinstance(edited, Message) and reply.choices else []
