@@ -1,98 +1,133 @@
-"""Webhook mode: the real application behind python-telegram-bot's webhook server on 127.0.0.1.
+"""Webhook mode: the real application behind our webhook server on 127.0.0.1 (the Bot API side
+is the fake, through httpx.MockTransport).
 
 Telegram signs each webhook request with the secret token given to setWebhook; requests
-without it (or with another) are refused and never reach the handlers.
+without it (or with another) are refused and never reach the handlers. An update is answered
+200 once handled, so Telegram redelivers what a crash interrupted.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import socket
-from typing import Any
+import logging
+from collections.abc import Awaitable, Callable
 
 import httpx
-from fakebot import MOCK_BASE_URL, RecordingBotApi, mocked
+import pytest
+from fakebot import RecordingBotApi, mocked, settings_for
 from pydantic import SecretStr
 from shared import shared_engine as engine
 
-from bot.settings import Settings
 from bot.store import Store
 from bot.telegram.app import build_application
+from bot.telegram.fakeupdates import message_update
+from bot.telegram.webhook import MAX_BODY_BYTES, SECRET_HEADER, serve_webhook
 
 SECRET = "s3cret-Token_for-tests"
-HEADER = "X-Telegram-Bot-Api-Secret-Token"
+JSON = {"Content-Type": "application/json"}
+SIGNED = {**JSON, SECRET_HEADER: SECRET}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def update(update_id: int, text: str = "/start", user_id: int = 77) -> str:
+    return json.dumps({"update_id": update_id, **message_update(update_id, text, user_id=user_id)})
 
 
-def test_webhook_accepts_only_requests_with_the_secret_token() -> None:
-    port = free_port()
+Scenario = Callable[[RecordingBotApi, str, httpx.AsyncClient], Awaitable[None]]
 
+
+def serve(scenario: Scenario) -> None:
     async def main() -> None:
         store = Store.memory()
         api = RecordingBotApi()
-        if True:
-            settings = Settings(  # type: ignore[call-arg]
-                _env_file=None,
-                telegram_token=SecretStr(api.token),
-                telegram_base_url=MOCK_BASE_URL,
-                rate_limit=False,
-                webhook_url="https://aiguilleur.example.invalid/telegram",
-                webhook_secret=SecretStr(SECRET),
-            )
-            app = build_application(settings, engine(), store, **mocked(api))
-            await app.initialize()
-            assert app.post_init is not None
-            assert app.updater is not None
-            await app.post_init(app)
-            await app.updater.start_webhook(
+        settings = settings_for(
+            api,
+            webhook_url="https://aiguilleur.example.invalid/telegram",
+            webhook_secret=SecretStr(SECRET),
+        )
+        app = build_application(settings, engine(), store, updater=False, **mocked(api))
+        stop = asyncio.Event()
+        listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        server = asyncio.create_task(
+            serve_webhook(
+                app,
+                url=str(settings.webhook_url),
+                secret=SECRET,
                 listen="127.0.0.1",
-                port=port,
-                url_path="telegram",
-                webhook_url=settings.webhook_url,
-                secret_token=SECRET,
+                port=0,
+                path="telegram",
+                stop=stop,
+                listening=listening,
             )
-            await app.start()
-            try:
-                assert api.webhook == {
-                    "url": "https://aiguilleur.example.invalid/telegram",
-                    "secret_token": SECRET,
-                }
-                url = f"http://127.0.0.1:{port}/telegram"
-                update: dict[str, Any] = {
-                    "update_id": 1,
-                    "message": {
-                        "message_id": 5,
-                        "date": 0,
-                        "chat": {"id": 77, "type": "private"},
-                        "from": {"id": 77, "is_bot": False, "first_name": "Agent"},
-                        "text": "/start",
-                        "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
-                    },
-                }
-                body = json.dumps(update)
-                async with httpx.AsyncClient(timeout=5) as client:
-                    headers = {"Content-Type": "application/json"}
-                    missing = await client.post(url, content=body, headers=headers)
-                    wrong = await client.post(url, content=body, headers={**headers, HEADER: "nope"})
-                    assert missing.status_code == 403
-                    assert wrong.status_code == 403
-                    await asyncio.sleep(0.2)
-                    assert api.calls_to("sendMessage") == [], "refused updates never reach the handlers"
-                    good = await client.post(url, content=body, headers={**headers, HEADER: SECRET})
-                    assert good.status_code == 200
-                [greeting] = await api.wait_for("sendMessage", within=5)
-                assert greeting["chat_id"] == 77
-                assert greeting.plain_text.startswith("Bonjour")
-            finally:
-                await app.updater.stop()
-                await app.stop()
-                await app.shutdown()
-        store.close()
+        )
+        try:
+            [hook] = await api.wait_for("setWebhook", within=10)
+            assert hook["secret_token"] == SECRET
+            port = await asyncio.wait_for(listening, 10)
+            async with httpx.AsyncClient(timeout=10) as client:
+                await scenario(api, f"http://127.0.0.1:{port}/telegram", client)
+        finally:
+            stop.set()
+            await server
+            store.close()
 
     asyncio.run(main())
+
+
+def test_a_missing_or_wrong_secret_is_refused_with_403() -> None:
+    async def scenario(api: RecordingBotApi, url: str, client: httpx.AsyncClient) -> None:
+        missing = await client.post(url, content=update(1), headers=JSON)
+        wrong = await client.post(url, content=update(2), headers={**JSON, SECRET_HEADER: "nope"})
+        assert (missing.status_code, wrong.status_code) == (403, 403)
+        good = await client.post(url, content=update(3), headers=SIGNED)
+        assert good.status_code == 200
+        assert [c["chat_id"] for c in api.calls_to("sendMessage")] == [77], "only the signed update"
+
+    serve(scenario)
+
+
+def test_malformed_json_or_a_non_update_is_a_400() -> None:
+    async def scenario(api: RecordingBotApi, url: str, client: httpx.AsyncClient) -> None:
+        for body in ("{not json", "[1, 2]", '{"message": {}}', '"texte"'):
+            answer = await client.post(url, content=body, headers=SIGNED)
+            assert answer.status_code == 400, body
+        assert (await client.post(url, content=update(5), headers=SIGNED)).status_code == 200
+
+    serve(scenario)
+
+
+def test_oversize_bodies_are_refused_and_the_bot_goes_on() -> None:
+    async def scenario(api: RecordingBotApi, url: str, client: httpx.AsyncClient) -> None:
+        huge = update(6, "x" * (MAX_BODY_BYTES + 10))
+        try:
+            answer = await client.post(url, content=huge, headers=SIGNED)
+        except httpx.HTTPError:  # the server may close the connection before the body is sent
+            pass
+        else:
+            assert answer.status_code in (400, 413)
+        assert api.calls_to("sendMessage") == []
+        assert (await client.post(url, content=update(7), headers=SIGNED)).status_code == 200
+
+    serve(scenario)
+
+
+def test_an_update_is_acknowledged_only_once_handled(caplog: pytest.LogCaptureFixture) -> None:
+    """When the 200 comes back, the reply was already sent; a poison update gets its 200 too."""
+
+    async def scenario(api: RecordingBotApi, url: str, client: httpx.AsyncClient) -> None:
+        poison = json.dumps({"update_id": 8, "poll": {"id": "1", "question": "Secrète ?"}})
+        assert (await client.post(url, content=poison, headers=SIGNED)).status_code == 200
+        answers = await asyncio.gather(
+            *(
+                client.post(url, content=update(10 + i, "/aide", user_id=100 + i), headers=SIGNED)
+                for i in range(5)
+            )
+        )
+        assert [a.status_code for a in answers] == [200] * 5
+        assert sorted(c["chat_id"] for c in api.calls_to("sendMessage")) == [100, 101, 102, 103, 104]
+
+    with caplog.at_level(logging.DEBUG):
+        serve(scenario)
+    assert "Skipped update 8" in caplog.text
+    assert "Secrète" not in caplog.text
+    assert SECRET not in caplog.text

@@ -50,6 +50,20 @@ class PerUserOrder(BaseUpdateProcessor):
         self.concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._turns: dict[int, _Turn] = {}
+        self._waiting: dict[int, asyncio.Future[None]] = {}
+
+    def track(self, update_id: int) -> asyncio.Future[None]:
+        """A future done once the update with this id was handled (the webhook answers then)."""
+        future = self._waiting.get(update_id)
+        if future is None:
+            future = self._waiting[update_id] = asyncio.get_running_loop().create_future()
+        return future
+
+    def _done(self, update: object) -> None:
+        if self._waiting and isinstance(update, Update):
+            future = self._waiting.pop(update.update_id, None)
+            if future is not None and not future.done():
+                future.set_result(None)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = ordering_key(update)
@@ -75,6 +89,7 @@ class PerUserOrder(BaseUpdateProcessor):
                     self._turns.pop(key, None)
             if not started and inspect.iscoroutine(coroutine):
                 coroutine.close()  # cancelled while waiting: never "never awaited"
+            self._done(update)
 
     async def initialize(self) -> None:
         """Nothing to allocate."""
