@@ -8,21 +8,16 @@ import os
 import signal
 import socket
 import stat
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from fakebot import ThreadedFakeBotApi
+from botprocess import ThreadedFakeBotApi, env_for, start_bot, stop_bot
+from botprocess import fake as fake  # noqa: F401 - the fixture
 
-import bot
 from bot.cli import main
 from bot.commands.run import MISSING_TOKEN
-
-ROOT = Path(bot.__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -61,51 +56,8 @@ def test_webhook_without_url_and_invalid_settings_are_usage_errors(
     assert "never-printed" not in err
 
 
-@pytest.fixture
-def fake() -> Iterator[ThreadedFakeBotApi]:
-    with ThreadedFakeBotApi() as server:
-        yield server
-
-
-def _env(fake: ThreadedFakeBotApi, tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIGUILLEUR_")}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    env.update(
-        {
-            "AIGUILLEUR_TELEGRAM_TOKEN": fake.api.token,
-            "AIGUILLEUR_TELEGRAM_BASE_URL": fake.api.base_url,
-            "AIGUILLEUR_DB": str(tmp_path / "data" / "aiguilleur.db"),
-            "AIGUILLEUR_RATE_LIMIT": "false",
-            **extra,
-        }
-    )
-    return env
-
-
-def _start(env: dict[str, str], cwd: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", *args],
-        env=env,
-        cwd=cwd,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-
-
-def _stop(proc: subprocess.Popen[str], sig: int) -> tuple[int, str]:
-    proc.send_signal(sig)
-    try:
-        _, err = proc.communicate(timeout=20)
-    except subprocess.TimeoutExpired:  # pragma: no cover - a hang is the failure we test for
-        proc.kill()
-        _, err = proc.communicate()
-        raise AssertionError("the bot did not stop within 20 s:\n" + err) from None
-    return proc.returncode, err
-
-
 def test_run_polls_answers_and_stops_cleanly_on_sigterm(fake: ThreadedFakeBotApi, tmp_path: Path) -> None:
-    proc = _start(_env(fake, tmp_path), tmp_path)
+    proc = start_bot(env_for(fake, tmp_path), tmp_path)
     try:
         fake.run(fake.api.wait_for("setMyCommands", within=30), timeout=35)
         mark = fake.call(fake.api.mark)
@@ -113,7 +65,7 @@ def test_run_polls_answers_and_stops_cleanly_on_sigterm(fake: ThreadedFakeBotApi
         [greeting] = fake.run(fake.api.wait_for("sendMessage", since=mark, within=15), timeout=20)
         assert greeting.plain_text.startswith("Bonjour")
     finally:
-        code, err = _stop(proc, signal.SIGTERM)
+        code, err = stop_bot(proc, signal.SIGTERM)
     assert code == 0, err
     assert fake.api.token not in err
     assert fake.api.token.split(":")[1] not in err
@@ -126,7 +78,7 @@ def test_run_webhook_checks_the_secret_and_stops_on_sigint(fake: ThreadedFakeBot
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     secret = "webhook-secret_123"
-    env = _env(
+    env = env_for(
         fake,
         tmp_path,
         AIGUILLEUR_WEBHOOK_URL="https://aiguilleur.example.invalid/hook",
@@ -134,7 +86,7 @@ def test_run_webhook_checks_the_secret_and_stops_on_sigint(fake: ThreadedFakeBot
         AIGUILLEUR_WEBHOOK_PORT=str(port),
         AIGUILLEUR_WEBHOOK_PATH="hook",
     )
-    proc = _start(env, tmp_path, "--webhook")
+    proc = start_bot(env, tmp_path, "--webhook")
     try:
         fake.run(fake.api.wait_for("setWebhook", within=30), timeout=35)
         assert fake.api.webhook["secret_token"] == secret
@@ -172,7 +124,7 @@ def test_run_webhook_checks_the_secret_and_stops_on_sigint(fake: ThreadedFakeBot
         assert reply["chat_id"] == 56
         assert "/catalogue" in reply.plain_text
     finally:
-        code, err = _stop(proc, signal.SIGINT)
+        code, err = stop_bot(proc, signal.SIGINT)
     assert code == 0, err
     assert fake.api.token not in err
 
@@ -188,7 +140,7 @@ def test_token_is_redacted_from_log_records_and_tracebacks() -> None:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(PrivacyFilter([token]))
-    logger = logging.getLogger("test.redaction")
+    logger = logging.getLogger("bot.tests.redaction")
     logger.addHandler(handler)
     logger.propagate = False
     try:

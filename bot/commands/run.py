@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from .base import CliError, Command
-from .common import knowledge, knowledge_option, load_engine, open_store, settings
+from .common import knowledge, knowledge_option, load_engine, open_store, os_reason, settings
 
 __all__ = ["MISSING_TOKEN", "command", "run"]
 
@@ -67,36 +67,44 @@ def run(*, webhook: bool, env_file: Path | None, knowledge_dir: Path | None, ver
         raise CliError(MISSING_WEBHOOK_URL, code=2)
 
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
+        level=logging.INFO,
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if verbose:  # our code only: other libraries' debug lines hold whole updates (bot.telegram.logs)
+        for name in ("bot", "matching"):
+            logging.getLogger(name).setLevel(logging.DEBUG)
+    secret = None
+    if webhook:
+        secret = (
+            config.webhook_secret.get_secret_value() if config.webhook_secret else secrets.token_urlsafe(32)
+        )
     # Imported late: `aiguilleur --help` and the other commands do not pay for python-telegram-bot.
     from telegram import Update
     from telegram.error import InvalidToken, NetworkError
 
-    from ..telegram.app import build_application, quiet_http_logs
+    from ..telegram.app import build_application
+    from ..telegram.logs import install_privacy_filter
+    from ..telegram.webhook import run_webhook
 
-    quiet_http_logs(token)
+    install_privacy_filter([token, secret])  # masks them in every log line, tracebacks included
     engine = load_engine(chosen)
     salt = config.salt.get_secret_value() if config.salt else None
     store = open_store(config.db, salt=salt, retention_days=config.retention_days)
-    application = build_application(config, engine, store)
+    application = build_application(config, engine, store, updater=not webhook)
     try:
         if webhook:
-            secret = (
-                config.webhook_secret.get_secret_value()
-                if config.webhook_secret
-                else secrets.token_urlsafe(32)
-            )
-            application.run_webhook(
+            assert config.webhook_url is not None
+            assert secret is not None
+            run_webhook(
+                application,
+                url=str(config.webhook_url),
+                secret=secret,
                 listen=config.webhook_listen,
                 port=config.webhook_port,
-                url_path=config.webhook_path,
-                webhook_url=config.webhook_url,
-                secret_token=secret,
-                allowed_updates=Update.ALL_TYPES,
+                path=config.webhook_path,
                 stop_signals=STOP_SIGNALS,
+                allowed_updates=Update.ALL_TYPES,
             )
         else:
             application.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=STOP_SIGNALS)
@@ -106,6 +114,10 @@ def run(*, webhook: bool, env_file: Path | None, knowledge_dir: Path | None, ver
         ) from None
     except NetworkError as exc:
         raise CliError(f"Telegram injoignable / cannot reach Telegram: {type(exc).__name__}") from None
+    except OSError as exc:  # the webhook's address or port cannot be used
+        raise CliError(
+            f"serveur webhook impossible sur {config.webhook_listen}:{config.webhook_port} ({os_reason(exc)})"
+        ) from None
     finally:
         store.close()
     logging.getLogger(__name__).info("Aiguilleur stopped.")

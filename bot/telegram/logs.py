@@ -6,7 +6,9 @@ What could leak, and what the filter does about it:
   libraries below WARNING are dropped for httpx/httpcore, below INFO for the others. `-v`
   makes *our* code verbose, whose log lines name the kind of data, never its content.
 - Exception messages may quote user text (a `KeyError` on a user's word, an API error echoing
-  a payload): tracebacks are logged with their frames and exception types, not their messages.
+  a payload): our tracebacks are logged with their frames and exception types, not their
+  messages; other libraries' records keep their one line and the exception's type (PTB logs a
+  traceback for every network hiccup and for a rejected token, which `run` reports itself).
 - Secrets (the bot token, its secret half, the webhook secret) are replaced wherever they
   appear, messages and tracebacks alike.
 """
@@ -76,7 +78,11 @@ class PrivacyFilter(logging.Filter):
             if record.levelno < floor:
                 return False
         if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = private_traceback(record.exc_info[1])
+            error = record.exc_info[1]
+            if name.startswith(OWN_LOGGERS):
+                record.exc_text = private_traceback(error)
+            else:
+                record.exc_text = f"  ({type(error).__module__}.{type(error).__qualname__})"
         if self.secrets:
             message = record.getMessage()
             masked = self._mask(message)
