@@ -3,6 +3,7 @@ no-match precision and recall, and territory accuracy, with the misses listed.""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .answer import Answer, Territory
 from .engine import Engine
 
-__all__ = ["NO_ENTRY", "Case", "EvalReport", "evaluate", "load_cases"]
+__all__ = ["HALVES", "NO_ENTRY", "Case", "EvalReport", "evaluate", "half_of", "load_cases", "split_half"]
 
 # Statuses that propose no entry: for an out-of-scope case, each counts as "no answer".
 NO_ENTRY = ("no_match", "chitchat", "place_only")
@@ -41,6 +42,23 @@ class Case(BaseModel):
         return bool(self.commune or self.departement or self.region or self.places)
 
 
+# Deterministic halves of a labelled set, by a hash of each message: tune on one, report both,
+# so that figures on the other half say how well a change generalises.
+HALVES = ("tuning", "held-out")
+
+
+def half_of(q: str) -> str:
+    """ "tuning" or "held-out": the first byte of the message's SHA-256, even or odd."""
+    return HALVES[hashlib.sha256(q.encode("utf-8")).digest()[0] % 2]
+
+
+def split_half(cases: Sequence[Case], half: str) -> list[Case]:
+    """The cases of one half (see `half_of`), in file order."""
+    if half not in HALVES:
+        raise ValueError(f"half must be one of {HALVES}, not {half!r}")
+    return [c for c in cases if half_of(c.q) == half]
+
+
 def load_cases(path: Path) -> list[Case]:
     """Reads a YAML list of cases."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
@@ -60,6 +78,8 @@ class EvalReport:
     correct_no_match: int = 0
     territory_cases: int = 0
     territory_ok: int = 0
+    # In-scope messages answered with no entry at all (the "rien trouvé" a user should rarely see).
+    false_no_match: int = 0
     misses: list[dict[str, Any]] = field(default_factory=list)
 
     def ratio(self, a: int | float, b: int) -> float:
@@ -74,6 +94,7 @@ class EvalReport:
             "out_of_scope": self.out_of_scope,
             "no_match_precision": self.ratio(self.correct_no_match, self.predicted_no_match),
             "no_match_recall": self.ratio(self.correct_no_match, self.out_of_scope),
+            "false_no_match_rate": round(self.false_no_match / self.in_scope, 4) if self.in_scope else 0.0,
             "territory_cases": self.territory_cases,
             "territory_accuracy": self.ratio(self.territory_ok, self.territory_cases),
             "misses": self.misses,
@@ -110,6 +131,7 @@ def evaluate(engine: Engine, cases: Sequence[Case]) -> EvalReport:
             report.predicted_no_match += 1
         if case.expect:
             report.in_scope += 1
+            report.false_no_match += not ids
             rank = next((i + 1 for i, r in enumerate(ids) if r in case.expect), None)
             report.top1 += rank == 1
             report.top3 += rank is not None and rank <= 3

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -128,6 +129,18 @@ def _grams(stems: Sequence[str], longest: int, starts: frozenset[str]) -> set[tu
     return {tuple(stems[i : i + n]) for i in positions for n in range(1, min(longest, len(stems) - i) + 1)}
 
 
+def _best(gained: Mapping[int, float], size: int) -> set[int]:
+    """The `size` entries of highest evidence, ties to the earlier entry (as sorting by
+    (-evidence, index) would), without a Python key function per entry."""
+    values = heapq.nlargest(size, gained.values())
+    if len(values) < size:
+        return set(gained)
+    cut = values[-1]
+    chosen = {i for i, v in gained.items() if v > cut}
+    ties = sorted(i for i, v in gained.items() if v == cut)
+    return chosen | set(ties[: size - len(chosen)])
+
+
 def _find(stems: Sequence[str], phrase: Sequence[str]) -> int:
     """First position of a run of stems, or -1."""
     size = len(phrase)
@@ -204,6 +217,13 @@ class Index:
             for gram in {*(q for q, _ in doc.phrases), *doc.boost}:
                 gram_docs.setdefault(gram, []).append(i)
         self._gram_docs = gram_docs
+        # Concept -> (entry, declared answer) for every answer naming it.
+        by_concept: dict[str, list[tuple[int, frozenset[str]]]] = {}
+        for i, doc in enumerate(self._docs):
+            for spec in doc.answers:
+                for c in spec:
+                    by_concept.setdefault(c, []).append((i, spec))
+        self._by_concept = by_concept
         self._starts = frozenset(
             p[0]
             for d in self._docs
@@ -276,22 +296,26 @@ class Index:
         found = {h.concept for h in hits}
         if not unique and not found:
             return []
-        gained: dict[int, float] = {}
+        gained: defaultdict[int, float] = defaultdict(float)
         for s in unique:
             q = CONTEXT_WEIGHT if s in context else 1.0
             postings = self._postings.get(s, ())
             work.units += 1 + len(postings)
-            for i, w in postings:
-                gained[i] = gained.get(i, 0.0) + q * w
+            if q == 1.0:
+                for i, w in postings:
+                    gained[i] += w
+            else:
+                for i, w in postings:
+                    gained[i] += q * w
         grams = _grams(kept, self._longest, self._starts)
         work.units += len(grams)
-        shortlist = set(gained)
-        for i, doc in enumerate(self._docs):
-            if doc.answers and any(a <= found for a in doc.answers):
-                shortlist.add(i)
+        answered = {i for c in found for i, spec in self._by_concept.get(c, ()) if spec <= found}
+        work.units += sum(len(self._by_concept.get(c, ())) for c in found)
+        shortlist = set(gained) | answered
         if len(shortlist) > SHORTLIST:
-            shortlist = set(heapq.nlargest(SHORTLIST, gained, key=lambda i: (gained[i], -i)))
+            shortlist = _best(gained, SHORTLIST)
             shortlist.update(i for g in grams for i in self._gram_docs.get(g, ()))
+            shortlist.update(heapq.nlargest(SHORTLIST, answered, key=lambda i: (gained.get(i, 0.0), -i)))
         work.units += len(shortlist)
         similarity = self._similarities(" ".join(kept), shortlist)
         out: list[Scored] = []

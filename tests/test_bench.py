@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.bench.baselines import Fts5Bm25, WRatioBaseline, entry_text, match_expression
+from bot.bench.baselines import Fts5Bm25, SnowballBm25, WRatioBaseline, entry_text, match_expression
 from bot.bench.runner import BenchConfig, percentile, run_bench
 from bot.bench.synthetic import synthetic_entries, synthetic_knowledge, synthetic_queries
 from bot.cli import main
@@ -55,6 +55,28 @@ def test_fts5_query_words_are_quoted_so_operators_and_symbols_never_break_it(
     assert match_expression("  !!! ") == ""
     with Fts5Bm25(mini_entries) as fts:
         assert fts.top('OR NOT "mentorat" NEAR(*) ^') == "apec-mentorat"
+
+
+def test_snowball_bm25_baseline_stems_french_and_says_when_nothing_matches(
+    mini_entries: tuple[Entry, ...],
+) -> None:
+    """The bm25s baseline is installed with the test extra, stems ("parrains" finds
+    "parrainage"'s entry) and answers None when no word is in the catalogue."""
+    assert SnowballBm25.available()
+    bm25 = SnowballBm25(mini_entries)
+    assert bm25.top("des parrains pour les Jeunes Diplômés") == "apec-mentorat"
+    assert bm25.top("contrats de transition écologique") == "anct-crte"
+    assert bm25.top("zzz yyy") is None
+    assert bm25.top("  ") is None
+
+
+def test_bench_scores_real_messages_by_halves_with_both_bm25_baselines(bench_result: dict[str, Any]) -> None:
+    real = bench_result["real_dev"]
+    assert set(real) >= {"path", "all", "tuning", "held-out"}
+    assert real["tuning"]["cases"] + real["held-out"]["cases"] == real["all"]["cases"]
+    assert set(real["all"]["top1"]) == {"engine", "fts5_bm25", "bm25s_snowball_fr"}
+    assert 0.0 <= real["all"]["false_no_match_rate"] <= 1.0
+    assert "Messages réels" in format_table(bench_result)
 
 
 def test_synthetic_catalogue_is_deterministic_valid_and_unique() -> None:

@@ -1,8 +1,10 @@
-"""Two baselines any reviewer would try first, over the same catalogue text as the engine.
+"""Baselines any reviewer would try first, over the same catalogue text as the engine.
 
-Both see each entry's title, summary, keywords and examples, folded with `matching.fold` so
-accents, case and punctuation never decide a result. Unlike the engine, both always answer
-(they have no notion of "nothing fits"), which the bench reports separately.
+All see each entry's title, summary, keywords and examples, folded with `matching.fold` so
+accents, case and punctuation never decide a result. Unlike the engine, they always answer
+(they have no notion of "nothing fits"), which the bench reports separately. `SnowballBm25`
+is an independent, well-known BM25 (the `bm25s` package) with French Snowball stemming and
+French stop words: the fair "plain search with stemming" comparison for our BM25F.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from matching import Entry, fold
 
-__all__ = ["Fts5Bm25", "WRatioBaseline", "entry_text"]
+__all__ = ["Fts5Bm25", "SnowballBm25", "WRatioBaseline", "entry_text"]
 
 
 def entry_text(entry: Entry) -> str:
@@ -89,3 +91,44 @@ def match_expression(query: str) -> str:
     """
     words = dict.fromkeys(fold(query).split())
     return " OR ".join(f'"{w}"' for w in words)
+
+
+class SnowballBm25:
+    """`bm25s` (Okapi BM25 on sparse arrays) with French stop words and Snowball stemming.
+
+    Optional: `available()` is False when the package is not installed (it is in the `test`
+    extra), and the bench then says so instead of failing.
+    """
+
+    name = "bm25s_snowball_fr"
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        import bm25s
+        import snowballstemmer
+
+        self._bm25s = bm25s
+        self._stemmer = snowballstemmer.stemmer("french")
+        self._ids = [e.id for e in entries]
+        self._retriever = bm25s.BM25()
+        self._retriever.index(self._tokens([entry_text(e) for e in entries]), show_progress=False)
+
+    @staticmethod
+    def available() -> bool:
+        """Whether the `bm25s` package can be imported."""
+        try:
+            import bm25s  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    def _tokens(self, texts: list[str]) -> object:
+        return self._bm25s.tokenize(
+            [fold(t) for t in texts], stopwords="fr", stemmer=self._stemmer, show_progress=False
+        )
+
+    def top(self, query: str) -> str | None:
+        """Id of the best entry, or None when no word of the query is in the catalogue."""
+        if not fold(query) or not self._ids:
+            return None
+        found, scores = self._retriever.retrieve(self._tokens([query]), k=1, show_progress=False)
+        return self._ids[int(found[0][0])] if float(scores[0][0]) > 0 else None

@@ -28,10 +28,10 @@ from typing import Any
 import yaml
 
 from matching import Engine, load_knowledge
-from matching.evaluation import Case, evaluate, load_cases
+from matching.evaluation import HALVES, Case, evaluate, load_cases, split_half
 
-from ..evalsets import DEV_SET
-from .baselines import Fts5Bm25, WRatioBaseline
+from ..evalsets import DEV_SET, REAL_DEV_SET
+from .baselines import Fts5Bm25, SnowballBm25, WRatioBaseline
 from .synthetic import synthetic_knowledge, synthetic_queries
 
 __all__ = ["GOALS", "BenchConfig", "percentile", "run_bench"]
@@ -40,6 +40,12 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLDEN_DIR = ROOT / "tests" / "cases"
 GOALS = {
     "fts5_margin": 0.25,
+    # On real-world messages (real-dev.yaml): in-scope top-1, margin over FTS5, out-of-scope
+    # rejected, in-scope answered with nothing at all.
+    "real_top1": 0.90,
+    "real_fts5_margin": 0.10,
+    "real_rejected": 0.90,
+    "real_false_no_match": 0.05,
     "wratio_margin": 0.20,
     "p99_real_ms": 5.0,
     "p99_10000_ms": 50.0,
@@ -58,6 +64,8 @@ class BenchConfig:
     dev_set: Path = DEV_SET
     # A second labelled set, harder (paraphrases, typos); None to skip.
     golden_dir: Path | None = GOLDEN_DIR
+    # Real-world messages, scored whole and by deterministic halves; None to skip.
+    real_dev: Path | None = REAL_DEV_SET
     sizes: tuple[int, ...] = (1000, 10000)
     queries: int = 150
     # Wall-clock budget for the whole run: the largest catalogues get fewer timed messages
@@ -119,6 +127,24 @@ def _accuracy(
     for baseline in baselines:
         top1[baseline.name], rejected[baseline.name] = _baseline_scores(baseline.top, cases)
     return top1, rejected
+
+
+def real_dev_accuracy(engine: Engine, cases: Sequence[Case], baselines: Sequence[Any]) -> dict[str, Any]:
+    """Engine and baselines on real-world messages, in the same run: the whole file and its
+    tuning / held-out halves (see `matching.evaluation.half_of`)."""
+    out: dict[str, Any] = {}
+    for part in ("all", *HALVES):
+        chosen = list(cases) if part == "all" else split_half(cases, part)
+        report = evaluate(engine, chosen).to_json()
+        top1, rejected = _accuracy(engine, chosen, baselines)
+        out[part] = {
+            "cases": len(chosen),
+            "in_scope": report["in_scope"],
+            "top1": top1,
+            "out_of_scope_rejected": rejected,
+            "false_no_match_rate": report["false_no_match_rate"],
+        }
+    return out
 
 
 def _latency(engine: Engine, queries: Sequence[str], deadline: float) -> dict[str, Any]:
@@ -193,10 +219,15 @@ def run_bench(config: BenchConfig | None = None) -> dict[str, Any]:
     knowledge = load_knowledge(config.knowledge_dir)
     engine = Engine.from_knowledge(knowledge)
     golden = load_golden(config.golden_dir) if config.golden_dir is not None else []
+    real_cases = load_cases(config.real_dev) if config.real_dev is not None else []
     with Fts5Bm25(knowledge.entries) as fts:
         baselines = (fts, WRatioBaseline(knowledge.entries))
         accuracy, out_of_scope = _accuracy(engine, cases, baselines)
         golden_accuracy, golden_out = _accuracy(engine, golden, baselines) if golden else ({}, {})
+        real_baselines: tuple[Any, ...] = (fts,)
+        if SnowballBm25.available():
+            real_baselines += (SnowballBm25(knowledge.entries),)
+        real = real_dev_accuracy(engine, real_cases, real_baselines) if real_cases else {}
 
     latency: dict[str, dict[str, Any]] = {"real": _latency(engine, queries, deadline)}
     index_s: dict[str, float] = {}
@@ -226,6 +257,7 @@ def run_bench(config: BenchConfig | None = None) -> dict[str, Any]:
             "in_scope": sum(bool(c.expect) for c in cases),
             "out_of_scope": sum(not c.expect for c in cases),
         },
+        "real_dev": {"path": str(config.real_dev), **real} if real else {},
         "golden": {
             "cases": len(golden),
             "in_scope": sum(bool(c.expect) for c in golden),
@@ -261,6 +293,15 @@ def goals_met(result: dict[str, Any]) -> dict[str, bool]:
         "startup": result["startup_s"] <= GOALS["startup_s"],
         "peak_rss": result["peak_rss_mb"] <= GOALS["peak_rss_mb"],
     }
+    real = result.get("real_dev") or {}
+    if "all" in real:
+        whole = real["all"]
+        met["real_top1"] = whole["top1"]["engine"] >= GOALS["real_top1"] - 1e-9
+        met["real_vs_fts5"] = (
+            whole["top1"]["engine"] >= whole["top1"]["fts5_bm25"] + GOALS["real_fts5_margin"] - 1e-9
+        )
+        met["real_rejected"] = whole["out_of_scope_rejected"]["engine"] >= GOALS["real_rejected"] - 1e-9
+        met["real_false_no_match"] = whole["false_no_match_rate"] <= GOALS["real_false_no_match"] + 1e-9
     if "10000" in lat:
         met["p99_10000"] = lat["10000"]["p99"] <= GOALS["p99_10000_ms"]
     return met

@@ -85,6 +85,44 @@ def _mark(ok: bool | None) -> str:
     return "" if ok is None else (" ✓" if ok else " ✗")
 
 
+_LABELS = {
+    "engine": "moteur Aiguilleur",
+    "fts5_bm25": "SQLite FTS5 BM25",
+    "bm25s_snowball_fr": "bm25s + Snowball (fr)",
+    "rapidfuzz_wratio": "rapidfuzz WRatio",
+}
+
+
+def _real_dev_lines(result: dict[str, Any]) -> list[str]:
+    """Top-1 on real-world messages (whole file and halves), engine and baselines side by side."""
+    real = result.get("real_dev") or {}
+    if "all" not in real:
+        return []
+    parts = [p for p in ("all", "tuning", "held-out") if p in real]
+    names = {"all": "tout", "tuning": "réglage", "held-out": "contrôle"}
+    lines = [
+        "",
+        f"Messages réels ({real['path']}) : top-1 dans le périmètre, par moitié (hachage de chaque message)",
+        f"  {'méthode':<22}"
+        + "".join(f"{names[p] + ' (' + str(real[p]['in_scope']) + ')':>16}" for p in parts),
+    ]
+    for key in real["all"]["top1"]:
+        lines.append(
+            f"  {_LABELS.get(key, key):<22}" + "".join(f"{real[p]['top1'][key]:>16.3f}" for p in parts)
+        )
+    if "bm25s_snowball_fr" not in real["all"]["top1"]:
+        lines.append("  (bm25s non installé : pip install bm25s)")
+    met = result["goals_met"]
+    whole = real["all"]
+    lines.append(
+        f"  moteur : hors périmètre rejeté {whole['out_of_scope_rejected']['engine']:.3f}"
+        f"{_mark(met.get('real_rejected'))}, sans réponse dans le périmètre "
+        f"{whole['false_no_match_rate']:.3f}{_mark(met.get('real_false_no_match'))}, écart FTS5 "
+        f"{whole['top1']['engine'] - whole['top1']['fts5_bm25']:+.3f}{_mark(met.get('real_vs_fts5'))}"
+    )
+    return lines
+
+
 def format_table(result: dict[str, Any]) -> str:
     """The human-readable table (French), the one pasted in the README."""
     acc, lat, met = result["accuracy"], result["latency_ms"], result["goals_met"]
@@ -119,6 +157,7 @@ def format_table(result: dict[str, Any]) -> str:
         "  tous les cas du jeu de dev (hors périmètre compté juste si sans réponse) : "
         + ", ".join(f"{k} {v:.3f}" for k, v in overall.items())
     )
+    lines += _real_dev_lines(result)
     for size, top1 in result.get("engine_top1_with_synthetic", {}).items():
         lines.append(
             f"  moteur avec {int(size):,} entrées (dont synthétiques) : top-1 dev {top1:.3f}".replace(

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from matching.evaluation import evaluate, load_cases
+from matching.evaluation import HALVES, evaluate, load_cases, split_half
 
 from ..evalsets import DEV_SET
 from .base import CliError, Command
@@ -28,14 +28,23 @@ from .params import Existing
     help="fichier YAML (défaut : jeu de développement)",
 )
 @click.option("--json", "as_json", is_flag=True, help="sortie JSON")
+@click.option(
+    "--half",
+    type=click.Choice(HALVES),
+    default=None,
+    help="seulement une moitié du jeu (tirée d'un hachage de chaque question) : "
+    "« tuning » pour régler, « held-out » pour vérifier que le réglage se généralise",
+)
 @knowledge_option
-def command(file: Path | None, as_json: bool, knowledge_dir: Path | None) -> int:
+def command(file: Path | None, as_json: bool, half: str | None, knowledge_dir: Path | None) -> int:
     """Scores the engine on a labelled set and lists the misses."""
     path = file or default_set()
     try:
         cases = load_cases(path)
     except Exception as exc:  # YAML or schema problem in a user-supplied file
         raise CliError(f"{path} : jeu de questions illisible ({exc.__class__.__name__})") from exc
+    if half is not None:
+        cases = split_half(cases, half)
     report = evaluate(load_engine(knowledge_dir), cases).to_json()
     if as_json:
         print_json(report)
@@ -56,7 +65,7 @@ def summary(path: Path, count: int, report: dict[str, Any]) -> list[str]:
     lines = [
         f"Jeu : {path} ({count} questions)",
         f"Dans le périmètre : {report['in_scope']} — top-1 {report['top1']:.3f}, top-3 {report['top3']:.3f}, "
-        f"MRR {report['mrr']:.3f}",
+        f"MRR {report['mrr']:.3f}, sans réponse {report['false_no_match_rate']:.3f}",
         f"Hors périmètre : {report['out_of_scope']} — « pas de réponse » précision "
         f"{report['no_match_precision']:.3f}, rappel {report['no_match_recall']:.3f}",
         f"Lieux : {report['territory_cases']} cas — exactitude {report['territory_accuracy']:.3f}",
