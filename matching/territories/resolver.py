@@ -58,7 +58,7 @@ class PlaceResolver:
     def load(cls, knowledge_dir: Path) -> PlaceResolver:
         """Load the tables from `knowledge_dir/territoires/` and warm the lookup indexes."""
         tables = Tables.load(knowledge_dir)
-        _ = tables.name_first_words, tables.epci_short_keys, tables.prefix_index, tables.area_sounds
+        _ = tables.name_first_words, tables.epci_short_first, tables.prefix_index, tables.area_sounds
         return cls(tables)
 
     # -- lookups by code -----------------------------------------------------------------
@@ -160,9 +160,28 @@ class PlaceResolver:
         for kind in ("epci", "departement", "region"):
             for mention in mentions:
                 if mention.kind == kind:
-                    territory = self._area_territory(kind, mention.codes[0])
+                    territory = self._centre(mention) or self._area_territory(kind, mention.codes[0])
                     return PlaceResolution(territory, (), spans)
         return PlaceResolution()
+
+    def _centre(self, mention: Mention) -> Territory | None:
+        """The commune an EPCI is named after ("Brest métropole", "le Grand Poitiers"), when it
+        belongs to the EPCI and holds a fifth of its people or more: the user names both, and
+        the commune (its EPCI set) carries everything the EPCI would, plus the commune's own
+        arrondissement, programmes and nearest services; the routing (département, région) is
+        the same. A small namesake ("Grand Chambord") leaves the EPCI."""
+        if mention.kind != "epci" or not mention.name:
+            return None
+        epci = self.tables.epcis.get(mention.codes[0])
+        words = mention.name.removeprefix("le ").removeprefix("grand ").split(" ")
+        if epci is None or not epci.population:
+            return None
+        for size in range(len(words), 0, -1):  # "Quimper Bretagne Occidentale": Quimper
+            for code in self.tables.commune_codes(" ".join(words[:size])):
+                row = self.tables.commune(code)
+                if row is not None and row.epci == epci.code and 5 * row.population >= epci.population:
+                    return self._commune_territory(row)
+        return None
 
     # -- territory objects -------------------------------------------------------------
 

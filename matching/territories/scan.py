@@ -8,41 +8,29 @@ combines the mentions found. See resolver.py for the overall rules.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from . import epcis
 from . import lexicon as lx
+from .mention import MAX_WORK, Kind, Mention
 from .tables import Tables
 from .text import ARTICLES, Token, sound_key
 
-Kind = Literal["commune", "departement", "region", "epci", "postal"]
 CueKind = Literal["commune", "area"] | None
 
 MAX_NAME_WORDS = 9  # longest commune, département or région name, in words
 # Spelling-slip lookups per message: real messages need one or two; a long text in Title Case
 # would otherwise cost tens of milliseconds.
 MAX_FUZZY_LOOKUPS = 8
-# Exact-name lookups per message (each costs a few dictionary probes): a long real message
-# needs a few hundred; the budget keeps any text, however built, bounded.
-MAX_WORK = 1500
 # A town of this size is named by everyone who writes about it (see Scan._evidence).
 NOTABLE_POPULATION = 10_000
+__all__ = ["DEP_NUMBER", "MAX_FUZZY_LOOKUPS", "MAX_WORK", "Mention", "Scan", "fuzzy_codes"]
 DEP_NUMBER = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2a|2b|97[1-6])$")
 _CORSICA_INSEE = re.compile(r"^2[ab]\d{3}$")
 _SENTENCE_BREAK = re.compile(r"[.!?;:\n]")
-
-
-@dataclass
-class Mention:
-    kind: Kind
-    codes: tuple[str, ...]
-    start: int  # first token of the name
-    end: int  # token after the name
-    span: tuple[int, int]  # characters, cue included
-    fuzzy: bool = False
 
 
 def fuzzy_codes(tables: Tables, key: str, *, lowercase: bool) -> list[str]:
@@ -71,6 +59,13 @@ def fuzzy_codes(tables: Tables, key: str, *, lowercase: bool) -> list[str]:
         return []
     closest = min(best.values())
     return [c for k, d in best.items() if d == closest for c in tables.commune_codes(k)]
+
+
+def _longest(exact: Mention | None, named: Mention | None) -> Mention | None:
+    """The longer of two readings starting at one word; a commune's or an area's on a tie."""
+    if named is None or (exact is not None and exact.end >= named.end):
+        return exact
+    return named
 
 
 class Scan:
@@ -190,7 +185,7 @@ class Scan:
             if self.blocked[i] or self.keys[i].isdigit():
                 i += 1
                 continue
-            mention = self._epci_at(i) or self._exact_at(i)
+            mention = epcis.with_form_at(self, i) or _longest(self._exact_at(i), epcis.named_at(self, i))
             if mention is not None and mention.kind != "epci" and self._joined(mention.end - 1):
                 found = self._cut_compound(i, mention)
                 if not found:
@@ -410,55 +405,6 @@ class Scan:
         """The département number right after a name ("Vienne (38)", "Saint-Denis 93")."""
         if end < len(self.keys) and DEP_NUMBER.match(self.keys[end]):
             return self.keys[end].upper()
-        return None
-
-    def _epci_at(self, i: int) -> Mention | None:
-        """ "communauté de communes du Pays de X", "CA du Grand Y", "métropole de Lyon"."""
-        t = self.t
-        suffixed = self._epci_suffixed_at(i)
-        if suffixed is not None:
-            return suffixed
-        form_end = 0
-        for size in (3, 2, 1):
-            if " ".join(self.keys[i : i + size]) in lx.EPCI_CUES:
-                form_end = i + size
-                break
-        if not form_end:
-            return None
-        if self.keys[i] in ("cc", "ca", "cu") and not self.tokens[i].raw.isupper():
-            return None
-        start = form_end
-        for size in (2, 1):
-            if " ".join(self.keys[start : start + size]) in lx.LINKS:
-                start += size
-                break
-        n = min(len(self.keys), start + 10)
-        for end in range(n, start, -1):
-            key = " ".join(self.keys[start:end])
-            codes = t.epci_short_keys.get(key) or t.epci_keys.get(" ".join(self.keys[i:end]))
-            if codes:
-                return Mention("epci", tuple(codes), i, end, self._span(i, end))
-        for end in range(n, start, -1):
-            key = " ".join(self.keys[start:end])
-            if len(key) < 5 or self.fuzzy_budget <= 0:
-                break
-            self.fuzzy_budget -= 1
-            found = process.extractOne(key, t.epci_short_keys.keys(), scorer=fuzz.ratio, score_cutoff=90)
-            if found is not None:
-                return Mention("epci", tuple(t.epci_short_keys[found[0]]), i, end, self._span(i, end))
-        return None
-
-    def _epci_suffixed_at(self, i: int) -> Mention | None:
-        """ "Guingamp-Paimpol Agglomération", "Toulouse Métropole": a short name then a legal form."""
-        n = len(self.keys)
-        for end in range(min(n - 1, i + 8), i, -1):
-            codes = self.t.epci_short_keys.get(" ".join(self.keys[i:end]))
-            if not codes:
-                continue
-            for size in (3, 2, 1):
-                if end + size <= n and " ".join(self.keys[end : end + size]) in lx.EPCI_SUFFIXES:
-                    _, cue_start = self._cue(i)
-                    return Mention("epci", tuple(codes), i, end + size, self._span(cue_start, end + size))
         return None
 
     def _joined(self, i: int) -> bool:

@@ -260,6 +260,15 @@ class Tables:
         return dict(out)
 
     @cached_property
+    def epci_short_first(self) -> dict[str, int]:
+        """Longest EPCI short name (in words) per first word, to bound the named-EPCI scan."""
+        out: dict[str, int] = {}
+        for key in self.epci_short_keys:
+            words = key.split(" ")
+            out[words[0]] = max(out.get(words[0], 0), len(words))
+        return out
+
+    @cached_property
     def epci_first_words(self) -> dict[str, int]:
         """Longest full EPCI name (in words) per first word, to bound the n-gram scan."""
         out: dict[str, int] = {}
