@@ -24,6 +24,7 @@ def _problems(directory: Path) -> list[str]:
 
 
 def test_ids_must_be_slugs(tmp_path: Path) -> None:
+    """Ids are lower-case slugs (they appear in links and in `related`)."""
     k = _copy(tmp_path)
     path = k / "catalogue" / "mini.yaml"
     path.write_text(
@@ -49,6 +50,7 @@ def test_yes_no_words_are_not_silently_turned_into_booleans(tmp_path: Path) -> N
 
 
 def test_missing_contacts_file_is_reported(tmp_path: Path) -> None:
+    """contacts.yaml is required: without it no answer could name whom to contact."""
     k = _copy(tmp_path)
     (k / "contacts.yaml").unlink()
     assert _problems(k) == [f"{k / 'contacts.yaml'}: fichier manquant"]
@@ -64,6 +66,7 @@ def test_non_utf8_file_is_reported_with_the_line_not_crashed(tmp_path: Path) -> 
 
 
 def test_valid_knowledge_keeps_catalogue_order(tmp_path: Path) -> None:
+    """Entries keep file order, which breaks score ties deterministically."""
     knowledge = load_knowledge(_copy(tmp_path))
     assert [e.id for e in knowledge.entries] == ["apec-mentorat", "anct-crte"]
 
