@@ -6,14 +6,18 @@ and `running_bot`, the real application talking to the fake through `httpx.MockT
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
+import pytest
 from pydantic import SecretStr
+from shared import shared_engine
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
@@ -27,6 +31,30 @@ from bot.telegram.services import SERVICES_KEY, Services
 from matching import Engine
 
 T = TypeVar("T")
+
+
+@cache
+def clear_need() -> tuple[str, str]:
+    """A catalogue example the engine answers with a clear match and no place: (text, entry id)."""
+    for entry in shared_engine().entries:
+        for example in entry.examples:
+            answer = shared_engine().ask(example)
+            if answer.status == "match" and answer.territory is None and not answer.territory_candidates:
+                assert answer.top is not None
+                return example, answer.top.id
+    pytest.skip("no example of the catalogue gives a clear match")
+
+
+class Clock:
+    """A settable clock, so retention is tested without waiting a year."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
 MAX_RECORDED_CALLS = 200_000
 # Any URL: with the mock transport nothing is resolved or connected.
 MOCK_BASE_URL = "https://api.telegram.invalid/bot"

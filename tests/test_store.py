@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from fakebot import Clock
 
 from bot.store import SCHEMA_VERSION, Store, Vote, load_or_create_salt
 from bot.store.core import CARD_QUESTION_DAYS
@@ -16,16 +17,6 @@ from matching.answer import Ref
 
 USER = 987654321
 OTHER = 123456789
-
-
-class Clock:
-    """A settable clock, so retention is tested without waiting a year."""
-
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 def _territory() -> Territory:

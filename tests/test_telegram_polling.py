@@ -11,12 +11,11 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import Awaitable, Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fakebot import Call, RecordingBotApi, RunningBot, running_bot
+from fakebot import Call, RecordingBotApi, RunningBot, clear_need, running_bot
 from shared import shared_engine as engine
 
 from bot.dialogue import MAX_ACTION_BYTES
@@ -33,18 +32,6 @@ ADMIN = 4242
 GROUP = -100777
 PROBE = 999
 NO_MATCH = "<b>Recette</b> du gâteau <script>alert(1)</script> & chocolat ?"
-
-
-@cache
-def clear_need() -> tuple[str, str]:
-    """A catalogue example the engine answers with a clear match: (text, entry id)."""
-    for entry in engine().entries:
-        for example in entry.examples:
-            answer = engine().ask(example)
-            if answer.status == "match" and answer.territory is None and not answer.territory_candidates:
-                assert answer.top is not None
-                return example, answer.top.id
-    pytest.skip("no example of the catalogue gives a clear match")
 
 
 Scenario = Callable[[RunningBot], Awaitable[None]]

@@ -6,12 +6,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fakebot import Call, RunningBot, running_bot
+from fakebot import Call, RunningBot, clear_need, running_bot
 from shared import shared_engine as engine
 
 from bot.telegram.app import ADMIN_COMMANDS, COMMANDS
@@ -24,16 +23,6 @@ OTHER = 2002
 ADMIN = 4242
 GROUP = -100777
 PROBE = 999
-
-
-@cache
-def clear_need() -> str:
-    for entry in engine().entries:
-        for example in entry.examples:
-            answer = engine().ask(example)
-            if answer.status == "match" and answer.territory is None and not answer.territory_candidates:
-                return example
-    pytest.skip("no example of the catalogue gives a clear match")
 
 
 def play(scenario: Any, **settings: Any) -> None:
@@ -103,7 +92,7 @@ def test_admins_get_their_own_command_menu() -> None:
 def test_in_a_group_only_the_asker_votes_and_no_private_question_is_attached() -> None:
     """Another member's 👍/👎 on a card shown to someone else stores nothing, and their own
     private last question is never attached to it; the asker's vote keeps the asker's question."""
-    text = clear_need()
+    text = clear_need()[0]
     username = "aiguilleur_test_bot"
 
     async def scenario(bot: RunningBot) -> None:
@@ -123,7 +112,7 @@ def test_in_a_group_only_the_asker_votes_and_no_private_question_is_attached() -
 
 def test_replies_in_a_forum_topic_go_to_that_topic() -> None:
     """A message in a forum topic is answered in the same topic, not in General."""
-    text = clear_need()
+    text = clear_need()[0]
     topic = {"message_thread_id": 77, "is_topic_message": True}
 
     async def scenario(bot: RunningBot) -> None:
@@ -144,7 +133,7 @@ def test_replies_in_a_forum_topic_go_to_that_topic() -> None:
 def test_debug_logs_of_a_session_hold_no_user_data_and_no_token(caplog: pytest.LogCaptureFixture) -> None:
     """With DEBUG logging (what `-v` sets), python-telegram-bot's whole-update lines are kept
     out and ours name kinds of data only."""
-    text = clear_need()
+    text = clear_need()[0]
     secret_words = ("Zéphyrine", "8675309", "zorglub")
 
     async def scenario(bot: RunningBot) -> None:

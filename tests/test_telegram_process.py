@@ -8,6 +8,7 @@ import json
 import signal
 import socket
 import sqlite3
+import stat
 import time
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,7 @@ import httpx
 import pytest
 from botprocess import ThreadedFakeBotApi, env_for, start_bot, stop_bot
 from botprocess import fake as fake  # noqa: F401 - the fixture
-from fakebot import Call
-from shared import shared_engine as engine
+from fakebot import Call, clear_need
 
 from bot.telegram.fakeupdates import message_update
 
@@ -31,15 +31,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def clear_need() -> str:
-    for entry in engine().entries:
-        for example in entry.examples:
-            answer = engine().ask(example)
-            if answer.status == "match" and answer.territory is None and not answer.territory_candidates:
-                return example
-    pytest.skip("no example of the catalogue gives a clear match")
 
 
 def assert_private(err: str, fake: ThreadedFakeBotApi) -> None:
@@ -70,7 +61,7 @@ def test_a_verbose_polling_session_logs_no_user_data_and_no_secret(
     proc = start_bot(env, tmp_path, "-v")
     try:
         fake.run(fake.api.wait_for("setMyCommands", within=30), timeout=35)
-        for text in (f"{clear_need()} {QUESTION}", QUESTION, "/territoire Guingamp", "/stats", "/oubli"):
+        for text in (f"{clear_need()[0]} {QUESTION}", QUESTION, "/territoire Guingamp", "/stats", "/oubli"):
             fake.call(lambda t=text: fake.api.message(t, user_id=USER_ID, first_name=NAME))  # type: ignore[misc]
         [*_, erase] = wait_sent(fake, USER_ID, count=5)
         fake.call(lambda: fake.api.callback("o:oui", fake.api.sent_message(erase), user_id=USER_ID))
@@ -80,6 +71,14 @@ def test_a_verbose_polling_session_logs_no_user_data_and_no_secret(
     assert code == 0, err
     assert " DEBUG " in err or "INFO" in err
     assert_private(err, fake)
+    # The files on disk: private, no raw id or name, and nothing of the erased user's questions.
+    files = sorted((tmp_path / "data").glob("aiguilleur.db*"))
+    assert {f.name for f in files} >= {"aiguilleur.db", "aiguilleur.db.salt"}
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+        data = path.read_bytes()
+        for private in (NAME.encode(), str(USER_ID).encode(), b"zorglub"):
+            assert private not in data, (path.name, private)
 
 
 def test_a_verbose_webhook_session_logs_no_user_data_and_loses_nothing_on_sigterm(
@@ -136,7 +135,7 @@ def test_kill_9_mid_burst_loses_no_update_and_no_vote(fake: ThreadedFakeBotApi, 
     proc = start_bot(env, tmp_path)
     try:
         fake.run(fake.api.wait_for("setMyCommands", within=30), timeout=35)
-        need = clear_need()
+        need = clear_need()[0]
         for v in range(voters):
             fake.call(lambda v=v: fake.api.message(need, user_id=5000 + v))  # type: ignore[misc]
         cards = [wait_sent(fake, 5000 + v)[0] for v in range(voters)]

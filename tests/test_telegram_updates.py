@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 
 import pytest
-from fakebot import RecordingBotApi, running_bot
+from fakebot import Clock, RecordingBotApi, running_bot
 from shared import shared_engine as engine
 
 from bot.store import Store
@@ -61,14 +61,6 @@ def test_a_poison_update_keeps_its_id_so_the_offset_moves_on() -> None:
     assert update.update_id == 41
     assert update.effective_message is None
     assert parse_update({"update_id": "x"}, None) is None
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 1, 15, 12, 0, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 def test_the_retention_purge_is_a_daily_job_that_runs_without_traffic() -> None:

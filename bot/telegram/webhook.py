@@ -164,30 +164,17 @@ async def serve_webhook(
 def run_webhook(
     application: Application,  # type: ignore[type-arg]
     *,
-    url: str,
-    secret: str,
-    listen: str,
-    port: int,
-    path: str,
     stop_signals: Sequence[signal.Signals] = (signal.SIGINT, signal.SIGTERM),
-    allowed_updates: Sequence[str] | None = None,
+    **options: Any,
 ) -> None:
-    """Blocking entry point of `aiguilleur run --webhook` (like PTB's `run_webhook`)."""
+    """Blocking entry point of `aiguilleur run --webhook` (like PTB's `run_webhook`); `options`
+    are those of `serve_webhook`."""
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in stop_signals:
             loop.add_signal_handler(sig, stop.set)
-        await serve_webhook(
-            application,
-            url=url,
-            secret=secret,
-            listen=listen,
-            port=port,
-            path=path,
-            stop=stop,
-            allowed_updates=allowed_updates,
-        )
+        await serve_webhook(application, stop=stop, **options)
 
     asyncio.run(main())
