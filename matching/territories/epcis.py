@@ -50,7 +50,7 @@ def with_form_at(scan: Scan, i: int) -> Mention | None:
         key = " ".join(keys[start:end])
         codes = t.epci_short_keys.get(key) or t.epci_keys.get(" ".join(keys[i:end]))
         if codes:
-            return Mention("epci", tuple(codes), i, end, scan._span(i, end), name=key)
+            return Mention("epci", tuple(codes), i, end, scan._span(i, end), name=key, sender=True)
     for end in range(n, start, -1):
         key = " ".join(keys[start:end])
         if len(key) < 5 or scan.fuzzy_budget <= 0:

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from ..answer import Ref, Territory
 from .programmes import programme_statuses
-from .scan import DEP_NUMBER, Mention, Scan, fuzzy_codes
+from .scan import DEP_NUMBER, NOTABLE_POPULATION, Mention, Scan, fuzzy_codes
+from .sender import mark_senders
 from .tables import Collectivity, Commune, Tables
 from .text import tokenize
 
@@ -128,41 +129,100 @@ class PlaceResolver:
         mentions = scan.names()
         mentions += scan.numbers(mentions)
         mentions.sort(key=lambda m: m.start)
+        mark_senders(scan, mentions)
         found = self._decide(mentions) if mentions else PlaceResolution()
         return replace(found, work=scan.work, fuzzy_lookups=scan.fuzzy_lookups)
 
     def _decide(self, mentions: list[Mention]) -> PlaceResolution:
+        """Combine the mentions: the sender's place first, then the first commune (narrowed by
+        postal codes, départements and régions named), then EPCI, département, région."""
         spans = _merge(m.span for m in mentions)
-        tables = self.tables
         deps = {c for m in mentions if m.kind == "departement" for c in m.codes}
         regions = {c for m in mentions if m.kind == "region" for c in m.codes}
         postal = [m for m in mentions if m.kind == "postal"]
         named = [m for m in mentions if m.kind == "commune"]
+        lead = next((m for m in mentions if m.sender), None)
+        if lead is not None and lead.kind in ("epci", "departement", "region"):
+            # "l'agence d'attractivité du Finistère … un job dating à Paris": the sender's area,
+            # unless a commune named lies inside it (then that commune, more precise).
+            inside = [m for m in (*named, *postal) if any(self._within(c, lead) for c in m.codes)]
+            if not inside:
+                return PlaceResolution(self._mention_territory(lead), (), spans)
+            named, postal = [m for m in named if m in inside], [m for m in postal if m in inside]
+        elif lead is not None:
+            named = [lead, *(m for m in named if m is not lead)] if lead.kind == "commune" else named
+            postal = [lead, *(m for m in postal if m is not lead)] if lead.kind == "postal" else postal
         main = named[0] if named else (postal[0] if postal else None)
         if main is not None:
-            codes = list(main.codes)
-            for other in postal:
-                if other is not main:
-                    codes = _narrow(codes, other.codes.__contains__)
-            if deps:
-                codes = _narrow(codes, lambda c: (row := tables.commune(c)) is not None and row.dep in deps)
-            if regions:
-                codes = _narrow(codes, lambda c: self._region_of_commune(c) in regions)
-            ranked = self._ranked(codes)
-            if len(ranked) == 1:
-                return PlaceResolution(ranked[0], (), spans)
-            chosen = self._dominant(ranked, main) if main.kind == "commune" else None
-            if chosen is not None:
-                return PlaceResolution(chosen, tuple(ranked[:MAX_CANDIDATES]), spans)
-            dep_codes = {t.departement.code for t in ranked if t.departement}
-            area = self._departement_territory(dep_codes.pop()) if len(dep_codes) == 1 and postal else None
-            return PlaceResolution(area, tuple(ranked[:MAX_CANDIDATES]), spans)
+            return self._commune_reading(main, postal, deps, regions, mentions, spans)
         for kind in ("epci", "departement", "region"):
             for mention in mentions:
                 if mention.kind == kind:
-                    territory = self._centre(mention) or self._area_territory(kind, mention.codes[0])
-                    return PlaceResolution(territory, (), spans)
+                    return PlaceResolution(self._mention_territory(mention), (), spans)
         return PlaceResolution()
+
+    def _commune_reading(
+        self,
+        main: Mention,
+        postal: list[Mention],
+        deps: set[str],
+        regions: set[str],
+        mentions: list[Mention],
+        spans: tuple[tuple[int, int], ...],
+    ) -> PlaceResolution:
+        tables = self.tables
+        codes = list(main.codes)
+        for other in postal:
+            if other is not main:
+                codes = _narrow(codes, other.codes.__contains__)
+        if deps:
+            codes = _narrow(codes, lambda c: (row := tables.commune(c)) is not None and row.dep in deps)
+        if regions:
+            codes = _narrow(codes, lambda c: self._region_of_commune(c) in regions)
+        area = self._inconsistent_area(main, codes, deps, regions, mentions)
+        if area is not None:
+            return PlaceResolution(self._mention_territory(area), (), spans)
+        ranked = self._ranked(codes)
+        if len(ranked) == 1:
+            return PlaceResolution(ranked[0], (), spans)
+        chosen = self._dominant(ranked, main) if main.kind == "commune" else None
+        if chosen is not None:
+            return PlaceResolution(chosen, tuple(ranked[:MAX_CANDIDATES]), spans)
+        dep_codes = {t.departement.code for t in ranked if t.departement}
+        only = self._departement_territory(dep_codes.pop()) if len(dep_codes) == 1 and postal else None
+        return PlaceResolution(only, tuple(ranked[:MAX_CANDIDATES]), spans)
+
+    def _inconsistent_area(
+        self, main: Mention, codes: list[str], deps: set[str], regions: set[str], mentions: list[Mention]
+    ) -> Mention | None:
+        """The area named when the commune read lies elsewhere and is no town everyone names
+        ("l'Alpe du Grand Serre … en Isère" is not Le Grand-Serre, Drôme): the user's explicit
+        département or région is the safer reading. A sender's commune or a notable town
+        ("on est à Brest … comme en Normandie") keeps its reading."""
+        if main.kind != "commune" or main.sender or not (deps or regions):
+            return None
+        rows = [row for c in codes if (row := self.tables.commune(c))]
+        if any(row.dep in deps or self._region_of_commune(row.code) in regions for row in rows):
+            return None
+        if any(row.seat or row.population >= NOTABLE_POPULATION for row in rows):
+            return None
+        return next((m for m in mentions if m.kind == "departement"), None) or next(
+            (m for m in mentions if m.kind == "region"), None
+        )
+
+    def _within(self, code: str, area: Mention) -> bool:
+        """Whether commune `code` lies in the département, région or EPCI of `area`."""
+        row = self.tables.commune(code)
+        if row is None:
+            return False
+        if area.kind == "epci":
+            return row.epci in area.codes
+        if area.kind == "departement":
+            return row.dep in area.codes
+        return self._region_of_commune(code) in area.codes
+
+    def _mention_territory(self, mention: Mention) -> Territory | None:
+        return self._centre(mention) or self._area_territory(mention.kind, mention.codes[0])
 
     def _centre(self, mention: Mention) -> Territory | None:
         """The commune an EPCI is named after ("Brest métropole", "le Grand Poitiers"), when it

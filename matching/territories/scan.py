@@ -27,7 +27,15 @@ MAX_NAME_WORDS = 9  # longest commune, département or région name, in words
 MAX_FUZZY_LOOKUPS = 8
 # A town of this size is named by everyone who writes about it (see Scan._evidence).
 NOTABLE_POPULATION = 10_000
-__all__ = ["DEP_NUMBER", "MAX_FUZZY_LOOKUPS", "MAX_WORK", "Mention", "Scan", "fuzzy_codes"]
+__all__ = [
+    "DEP_NUMBER",
+    "MAX_FUZZY_LOOKUPS",
+    "MAX_WORK",
+    "NOTABLE_POPULATION",
+    "Mention",
+    "Scan",
+    "fuzzy_codes",
+]
 DEP_NUMBER = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2a|2b|97[1-6])$")
 _CORSICA_INSEE = re.compile(r"^2[ab]\d{3}$")
 _SENTENCE_BREAK = re.compile(r"[.!?;:\n]")
