@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 
+from bot.bench.aids import write_catalogue
 from bot.bench.baselines import Fts5Bm25, SnowballBm25, WRatioBaseline, entry_text, match_expression
-from bot.bench.runner import BenchConfig, percentile, run_bench
+from bot.bench.runner import BenchConfig, percentile
 from bot.bench.synthetic import synthetic_entries, synthetic_knowledge, synthetic_queries
 from bot.cli import main
 from bot.commands.bench import format_table
 from matching import CatalogueFile, Engine, Entry, load_knowledge
+from matching.aides_territoires import PlaceNames
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -113,22 +115,62 @@ def test_percentile_is_nearest_rank() -> None:
 
 
 @pytest.fixture(scope="module")
-def bench_result() -> dict[str, Any]:
-    return run_bench(BenchConfig(sizes=(40, 80), queries=30, startup_runs=1, accuracy_at=(40,)))
+def bench_run() -> tuple[int, str]:
+    """One `aiguilleur bench --json` run, tiny: one imported catalogue of 40 entries, one repeat."""
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["bench", "--json", "--sizes", "40", "--queries", "5", "--repeats", "1"])
+    return code, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def bench_result(bench_run: tuple[int, str]) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(bench_run[1].splitlines()[-1])
+    return result
+
+
+def test_bench_json_is_one_compact_line_printed_last(bench_run: tuple[int, str]) -> None:
+    """`bench --json`: a consumer reading the last line of stdout gets the whole object."""
+    code, out = bench_run
+    assert code == 0
+    last = out.rstrip("\n").splitlines()[-1]
+    assert last.startswith("{")
+    assert last.endswith("}")
+    assert json.loads(last)["scale"]
+    assert ": " not in last[:50]
+    assert ", " not in last[:50]
 
 
 def test_bench_result_has_the_documented_keys(bench_result: dict[str, Any]) -> None:
-    assert set(bench_result) >= {"accuracy", "latency_ms", "startup_s", "peak_rss_mb"}
+    assert set(bench_result) >= {"accuracy", "latency_ms", "startup_s", "peak_rss_mb", "scale", "goals_met"}
     assert set(bench_result["accuracy"]) == {"engine", "fts5_bm25", "rapidfuzz_wratio"}
-    assert set(bench_result["latency_ms"]) == {"real", "40", "80"}
+    assert set(bench_result["latency_ms"]) == {"real", "40"}
     for row in bench_result["latency_ms"].values():
         assert {"p50", "p99"} <= set(row)
         assert 0 < row["p50"] <= row["p99"]
     assert all(0.0 <= v <= 1.0 for v in bench_result["accuracy"].values())
     assert bench_result["startup_s"] > 0
     assert bench_result["peak_rss_mb"] > 0
-    assert set(bench_result["engine_top1_with_synthetic"]) == {"40"}
-    json.dumps(bench_result)
+    assert set(bench_result["engine_top1_with_synthetic"]) == {"1000"}
+
+
+def test_bench_scale_reports_cpu_and_wall_medians_per_catalogue(bench_result: dict[str, Any]) -> None:
+    """`scale`: per catalogue, start-up, peak RSS, p50/p99 and validate, CPU time and wall time."""
+    scale = bench_result["scale"]
+    assert set(scale) == {"real", "40"}
+    for row in scale.values():
+        for key in ("startup_s", "rss_mb", "p50_ms", "p99_ms", "validate_s"):
+            assert row[key] > 0, key
+        for key in ("startup_wall_s", "p50_wall_ms", "p99_wall_ms", "validate_wall_s"):
+            assert row[key] > 0, key
+        assert row["p50_ms"] <= row["p99_ms"]
+        assert row["repeats"] == 1
+        assert row["territories"] is True
+    assert scale["40"]["entries"] == 40
+    assert scale["40"]["yaml_mb"] > 0
 
 
 def test_bench_table_is_french_and_shows_every_catalogue(bench_result: dict[str, Any]) -> None:
@@ -136,22 +178,33 @@ def test_bench_table_is_french_and_shows_every_catalogue(bench_result: dict[str,
     assert "Précision top-1" in table
     assert "SQLite FTS5 BM25" in table
     assert "rapidfuzz WRatio" in table
-    assert "catalogue réel" in table
-    assert "synthétique 80" in table
-    assert "Démarrage" in table
-    assert "Mémoire" in table
+    assert "réel (" in table
+    assert "importé 40" in table
+    assert "démarrage" in table
+    assert "mémoire" in table
+    assert "validate" in table
 
 
-def test_default_bench_measures_one_and_ten_thousand_entries() -> None:
-    assert BenchConfig().sizes == (1000, 10000)
+def test_default_bench_measures_one_five_and_ten_thousand_entries() -> None:
+    assert BenchConfig().sizes == (1000, 5000, 10000)
 
 
-def test_bench_command_json_prints_one_object(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["bench", "--json", "--sizes", "30", "--queries", "25"])
-    out, _ = capsys.readouterr()
-    data = json.loads(out)
-    assert code == 0
-    assert set(data["latency_ms"]) == {"real", "30"}
+def test_imported_catalogue_is_written_as_the_import_writes_it(tmp_path: Path) -> None:
+    """The scale benchmark's catalogues: Aides-Territoires YAML the loader accepts, ≈ 2 KB an aid,
+    the served directory's own entries kept, the same bytes for the same seed."""
+    source = load_knowledge(DATA / "mini")
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert write_catalogue(source.directory, first, 60, places=PlaceNames()) == 60
+    write_catalogue(source.directory, second, 60, places=PlaceNames())
+    imported = first / "catalogue" / "aides-territoires.yaml"
+    assert imported.read_bytes() == (second / "catalogue" / "aides-territoires.yaml").read_bytes()
+    assert "Import du 2026-11-26" in imported.read_text(encoding="utf-8")
+    knowledge = load_knowledge(first)
+    assert len(knowledge.entries) == 60
+    assert {e.id for e in source.entries} < {e.id for e in knowledge.entries}
+    assert sum(e.kind == "aide" for e in knowledge.entries) >= 60 - len(source.entries)
+    per_aid = imported.stat().st_size / (60 - len(source.entries))
+    assert 1500 < per_aid < 3000
 
 
 def test_bench_command_rejects_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:

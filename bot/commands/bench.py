@@ -1,8 +1,11 @@
-"""`aiguilleur bench`: the engine against FTS5 BM25 and rapidfuzz WRatio, latency at 1,000 and
-10,000 entries, start-up and memory, as one table (or one JSON object with `--json`)."""
+"""`aiguilleur bench`: the engine against FTS5 BM25 and rapidfuzz WRatio, then the engine at scale
+(real YAML catalogues of 1,000, 5,000, 10,000 imported aids, 50,000 with `--with-50000`): start-up,
+peak RSS, latency and `validate` of fresh processes, as one table (or, with `--json`, one line of
+compact JSON, last on stdout)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -11,32 +14,41 @@ import click
 
 from matching import KnowledgeError
 
-from ..bench.runner import GOALS, BenchConfig, run_bench
+from ..bench.runner import GOALS, LARGE, SIZES, BenchConfig, run_bench
 from .base import CliError, Command
-from .common import knowledge, knowledge_error, knowledge_option, load_engine, print_json
+from .common import knowledge, knowledge_error, knowledge_option, load_engine
 from .params import Existing, Integer, IntList
 
 
 @click.command(
     "bench",
     cls=Command,
-    help="Précision top-1 face à FTS5 BM25 et rapidfuzz WRatio sur le jeu de développement, "
-    "latence sur le catalogue réel et sur des catalogues synthétiques, démarrage et mémoire.",
+    help="Précision top-1 face à FTS5 BM25 et rapidfuzz WRatio sur le jeu de développement, puis "
+    "démarrage, mémoire, latence et validation sur le catalogue réel et sur des catalogues YAML "
+    "d'aides importées (processus séparés, médianes, temps CPU et temps réel).",
 )
-@click.option("--json", "as_json", is_flag=True, help="sortie JSON (un seul objet)")
+@click.option("--json", "as_json", is_flag=True, help="sortie JSON (une ligne, la dernière)")
 @click.option(
     "--sizes",
     type=IntList(),
-    default="1000,10000",
+    default=",".join(map(str, SIZES)),
     metavar="N,N",
-    help="tailles des catalogues synthétiques (défaut : 1000,10000)",
+    help=f"tailles des catalogues importés mesurés (défaut : {','.join(map(str, SIZES))})",
+)
+@click.option("--with-50000", "large", is_flag=True, help=f"mesure aussi {LARGE} entrées (long)")
+@click.option(
+    "--repeats",
+    type=Integer(1, 20),
+    default=3,
+    metavar="N",
+    help="processus frais par mesure, dont on garde la médiane (défaut : 3)",
 )
 @click.option(
     "--queries",
     type=Integer(),
-    default=150,
+    default=100,
     metavar="N",
-    help="nombre de questions chronométrées par catalogue (défaut : 150)",
+    help="questions synthétiques chronométrées en plus des jeux de dev (défaut : 100)",
 )
 @click.option(
     "--dev-set",
@@ -47,15 +59,22 @@ from .params import Existing, Integer, IntList
 )
 @knowledge_option
 def command(
-    as_json: bool, sizes: tuple[int, ...], queries: int, dev_set: Path | None, knowledge_dir: Path | None
+    as_json: bool,
+    sizes: tuple[int, ...],
+    large: bool,
+    repeats: int,
+    queries: int,
+    dev_set: Path | None,
+    knowledge_dir: Path | None,
 ) -> int:
     """Runs the benchmark and prints its table (or JSON); progress goes to stderr."""
     chosen = knowledge(knowledge_dir)
     load_engine(chosen)  # bad knowledge is one Error line before any measurement starts
     config = BenchConfig(
         knowledge_dir=chosen.path,
-        sizes=sizes,
-        queries=max(queries, 1),
+        sizes=tuple(sorted({*sizes, *((LARGE,) if large else ())})),
+        repeats=repeats,
+        queries=queries,
         progress=None if as_json else lambda msg: click.echo(msg, err=True),
     )
     if dev_set is not None:
@@ -75,7 +94,8 @@ def command(
     except KnowledgeError as exc:
         raise knowledge_error(chosen.path, exc) from exc
     if as_json:
-        print_json(result)
+        # One line, compact, last on stdout: a consumer reads the last line and gets the object.
+        click.echo(json.dumps(result, ensure_ascii=False, separators=(",", ":")))
     else:
         click.echo(format_table(result))
     return 0
@@ -125,7 +145,7 @@ def _real_dev_lines(result: dict[str, Any]) -> list[str]:
 
 def format_table(result: dict[str, Any]) -> str:
     """The human-readable table (French), the one pasted in the README."""
-    acc, lat, met = result["accuracy"], result["latency_ms"], result["goals_met"]
+    acc, met = result["accuracy"], result["goals_met"]
     golden = result.get("golden") or {}
     dev = result["dev_set"]
     head = f"  {'méthode':<22}{'top-1 dev':>10}{'hors périm.':>12}"
@@ -164,26 +184,49 @@ def format_table(result: dict[str, Any]) -> str:
                 ",", " "
             )
         )
-    lines += ["", f"Latence de engine.ask (ms)   {'p50':>7} {'p99':>7} {'questions':>10} {'indexation':>11}"]
-    for key, row in lat.items():
-        label = (
-            f"catalogue réel ({result['entries']['real']})"
-            if key == "real"
-            else f"synthétique {int(key):,}".replace(",", " ")
-        )
-        index = "—" if key == "real" else f"{result['index_s'][key]:.2f} s"
-        goal = met.get("p99_real") if key == "real" else met.get("p99_10000") if key == "10000" else None
+    lines += ["", *scale_table(result)]
+    return "\n".join(lines)
+
+
+_GOAL_KEYS = {
+    "startup_s": {"real": "startup_real", "5000": "startup_5000", "10000": "startup_10000"},
+    "rss_mb": {"5000": "rss_5000"},
+    "p99_ms": {"real": "p99_real", "5000": "p99_5000", "10000": "p99_10000", "50000": "p99_50000"},
+    "validate_s": {"5000": "validate_5000"},
+}
+
+
+def _cell(row: dict[str, Any], key: str, met: dict[str, bool], name: str, width: int, digits: int = 2) -> str:
+    """'CPU (wall)' for a figure, with its goal's mark when it has one."""
+    flag = _GOAL_KEYS.get(name, {}).get(key)
+    wall = name.replace("_s", "_wall_s") if name.endswith("_s") else name.replace("_ms", "_wall_ms")
+    text = f"{row[name]:.{digits}f} ({row[wall]:.{digits}f}){_mark(met.get(flag) if flag else None)}"
+    return f"{text:>{width}}"
+
+
+def scale_table(result: dict[str, Any]) -> list[str]:
+    """Start-up, memory, latency and validation per catalogue: CPU time (wall time in brackets)."""
+    met, scale = result["goals_met"], result["scale"]
+    lines = [
+        "Passage à l'échelle (processus séparés, médianes ; temps CPU, temps réel entre parenthèses)",
+        f"  {'catalogue':<22}{'démarrage (s)':>18}{'mémoire':>9}{'p50 (ms)':>16}{'p99 (ms)':>18}{'validate (s)':>20}",
+    ]
+    for key, row in scale.items():
+        label = f"réel ({row['entries']})" if key == "real" else f"importé {int(key):,}".replace(",", " ")
+        rss_flag = _GOAL_KEYS["rss_mb"].get(key)
+        rss = f"{row['rss_mb']:.0f} Mo{_mark(met.get(rss_flag) if rss_flag else None)}"
         lines.append(
-            f"  {label:<27}{row['p50']:>7.2f} {row['p99']:>7.2f} {row['n']:>10} {index:>11}{_mark(goal)}"
+            f"  {label:<22}{_cell(row, key, met, 'startup_s', 18)}{rss:>9}"
+            f"{_cell(row, key, met, 'p50_ms', 16)}{_cell(row, key, met, 'p99_ms', 18)}"
+            f"{_cell(row, key, met, 'validate_s', 20, 1)}"
         )
     lines += [
-        "",
-        f"Démarrage (Engine.load, connaissances et territoires) : {result['startup_s']:.2f} s "
-        f"(objectif ≤ {GOALS['startup_s']:.0f} s){_mark(met['startup'])} ; import : {result['import_s']:.2f} s",
-        f"Mémoire maximale d'un processus qui sert : {result['peak_rss_mb']:.0f} Mo "
-        f"(objectif ≤ {GOALS['peak_rss_mb']:.0f} Mo){_mark(met['peak_rss'])} ; "
-        f"processus du banc (catalogues synthétiques compris) : {result['bench_peak_rss_mb']:.0f} Mo",
-        f"Objectifs p99 : ≤ {GOALS['p99_real_ms']:.0f} ms sur le catalogue réel, ≤ {GOALS['p99_10000_ms']:.0f} ms à 10 000 entrées. "
-        f"Durée du banc : {result['elapsed_s']:.0f} s ({result['machine']['cpus']} cœurs, Python {result['machine']['python']}).",
+        f"Objectifs : 5 000 entrées démarrage ≤ {GOALS['startup_s']:g} s, mémoire ≤ {GOALS['peak_rss_mb']:g} Mo, "
+        f"p99 ≤ {GOALS['p99_5000_ms']:g} ms, validate ≤ {GOALS['validate_5000_s']:g} s ; 10 000 : démarrage "
+        f"≤ {GOALS['startup_10000_s']:g} s, p99 ≤ {GOALS['p99_10000_ms']:g} ms ; 50 000 : p99 ≤ "
+        f"{GOALS['p99_50000_ms']:g} ms ; catalogue réel : démarrage ≤ {GOALS['startup_real_s']:g} s, "
+        f"p99 ≤ {GOALS['p99_real_ms']:g} ms.",
+        f"{sum(result['queries'].values())} questions chronométrées par processus ; durée du banc : "
+        f"{result['elapsed_s']:.0f} s ({result['machine']['cpus']} cœurs, Python {result['machine']['python']}).",
     ]
-    return "\n".join(lines)
+    return lines
