@@ -155,18 +155,61 @@ def test_directory_named_like_a_yaml_file_is_reported(tmp_path: Path) -> None:
     assert _refused(k) == [f"{k / 'catalogue' / 'dossier.yaml'}: est un dossier, pas un fichier"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(content=st.binary(max_size=300) | st.text(alphabet="[]{}&*!:-,|>'\"#\n abc0%@`\t?", max_size=200))
-def test_any_file_content_gives_knowledge_or_a_knowledge_error(tmp_path: Path, content: bytes | str) -> None:
-    """Whatever a vocabulary file contains, loading never fails with another exception."""
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    content=st.binary(max_size=300) | st.text(alphabet="[]{}&*!:-,|>'\"#\n abc0%@`\t?<=~", max_size=200),
+    place=st.sampled_from(["vocabulaire.yaml", "contacts.yaml", "catalogue/mini.yaml", "catalogue/x.yaml"]),
+)
+def test_any_file_content_gives_knowledge_or_a_knowledge_error(
+    tmp_path: Path, content: bytes | str, place: str
+) -> None:
+    """Whatever a knowledge file contains, loading never fails with another exception."""
     k = tmp_path / "fuzz"
-    if not k.exists():
-        shutil.copytree(DATA / "mini", k)
+    shutil.rmtree(k, ignore_errors=True)
+    shutil.copytree(DATA / "mini", k)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    (k / "vocabulaire.yaml").write_bytes(data)
+    (k / place).write_bytes(data)
     problems: tuple[object, ...] = ()
     try:
         load_knowledge(k)
     except KnowledgeError as exc:
         problems = exc.problems
     assert all(str(k) in str(p) for p in problems)
+
+
+EDITS = st.sampled_from(["delete", "duplicate", "indent", "dedent", "quote", "dash", "colon", "tab"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.integers(min_value=0, max_value=60), EDITS), min_size=1, max_size=3))
+def test_hand_editing_slips_give_knowledge_or_a_knowledge_error(
+    tmp_path: Path, edits: list[tuple[int, str]]
+) -> None:
+    """Typical slips on a real catalogue file (lines deleted, duplicated, re-indented, stray
+    quotes, dashes, colons, tabs) give a KnowledgeError with a line, never another exception."""
+    k = tmp_path / "slips"
+    shutil.rmtree(k, ignore_errors=True)
+    shutil.copytree(DATA / "mini", k)
+    path = k / "catalogue" / "mini.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for number, edit in edits:
+        i = number % len(lines)
+        line = lines[i]
+        lines[i : i + 1] = {
+            "delete": [],
+            "duplicate": [line, line],
+            "indent": ["  " + line],
+            "dedent": [line[2:]],
+            "quote": [line.replace(": ", ': "', 1)],
+            "dash": ["  - " + line.lstrip()],
+            "colon": [line + ": x"],
+            "tab": ["\t" + line],
+        }[edit]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    problems: tuple[object, ...] = ()
+    try:
+        load_knowledge(k)
+    except KnowledgeError as exc:
+        problems = exc.problems
+    assert all(getattr(p, "path", "").startswith(str(k)) for p in problems)
+    assert all(getattr(p, "line", None) for p in problems if getattr(p, "path", "") == str(path))
