@@ -35,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("run", "lancer le bot Telegram (polling, ou --webhook)"),
     "bench-bot": ("bench_bot", "débit du bot Telegram de bout en bout, comparé à un bot écho (objectif ≥ 0,5×)"),
     "bench": ("bench", "comparer le moteur à deux méthodes simples et mesurer sa vitesse"),
-    "import": ("importer", "importer des aides publiques (Aides-territoires)"),
+    "import": ("importer", "importer des données : aides publiques, tables officielles de l'ANCT"),
     "schema": ("schema_cmd", "écrire le schéma JSON des fichiers de connaissances (pour les éditeurs)"),
     "report": (
         "report",

@@ -115,7 +115,7 @@ def directory_contacts(
     entry_id: str = "",
 ) -> tuple[Contact, ...]:
     """`Contact`s for ranked directory rows, with the directory's source and date."""
-    source = f"{info.label} ({info.period})" if info else "ANCT, annuaire des délégués territoriaux"
+    source = info.cited if info else "ANCT, annuaire des délégués territoriaux"
     out: list[Contact] = []
     counts: dict[str, int] = {}
     for contact in contacts:
@@ -165,7 +165,7 @@ def site_contact(
         email=site.email or None,
         address=site.full_address or None,
         note=site.comment or None,
-        source=f"{info.label}" if info else "ANCT, liste des structures France services",
+        source=info.cited if info else "ANCT, liste des structures France services",
         updated=info.as_of.isoformat() if info else None,
         distance_km=round(distance, 1),
         hours=site.hours,

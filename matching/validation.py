@@ -70,6 +70,16 @@ def _places(directory: Path, problems: list[Problem], *, required: bool) -> Plac
     return None
 
 
+def _anct_tables(directory: Path) -> list[Problem]:
+    """The official ANCT tables against their manifest (see matching.anct.tables)."""
+    from .anct.tables import check_tables
+
+    try:
+        return check_tables(directory)
+    except Exception as exc:  # noqa: BLE001 - a corrupt table must be a problem, not a traceback
+        return [_unexpected(directory / "anct", exc)]
+
+
 def load_engine(
     directory: Path | None = None, *, today: dt.date | None = None, require_territories: bool = False
 ) -> Engine:
@@ -79,6 +89,7 @@ def load_engine(
     directory = Path(directory) if directory is not None else default_knowledge_dir()
     problems: list[Problem] = []
     places = _places(directory, problems, required=require_territories)
+    problems.extend(_anct_tables(directory))
     tables = getattr(places, "tables", None)
     rules = KnowledgeRules(today or dt.date.today(), tables)
     knowledge: Knowledge | None = None

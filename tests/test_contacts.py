@@ -42,7 +42,7 @@ def test_every_departement_has_a_local_contact_with_phone_address_and_source(
     contacts = engine.contacts_for("anct-ingenierie-sur-mesure", _chef_lieu(engine, code))
     actionable = [c for c in contacts if c.phone and c.address]
     assert actionable, f"aucun contact joignable pour le département {code}"
-    assert actionable[0].source == "ANCT, annuaire des délégués territoriaux (20 mai 2025)"
+    assert actionable[0].source == "ANCT, annuaire des délégués territoriaux du 20 mai 2025"
 
 
 def test_a_contact_without_phone_in_the_source_keeps_its_address_and_says_so(engine: Engine) -> None:
@@ -114,7 +114,7 @@ def test_rendered_contact_shows_address_phone_mailbox_and_date(engine: Engine) -
     assert "Tél. : 02 96 62 47 00" in text
     assert "Courriel : ddtm@cotes-darmor.gouv.fr" in text
     assert (
-        "Source : ANCT, annuaire des délégués territoriaux (20 mai 2025) — mis à jour le 17/10/2023" in text
+        "Source : ANCT, annuaire des délégués territoriaux du 20 mai 2025 — mis à jour le 17/10/2023" in text
     )
 
 

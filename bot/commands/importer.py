@@ -1,21 +1,36 @@
-"""`aiguilleur import aides-territoires FILE.json`: writes the aids open to collectivities into
-their own knowledge file, which is validated with the rest of the knowledge before it is kept."""
+"""`aiguilleur import …`: external data into the knowledge directory, validated before it is kept.
+
+- `aides-territoires FILE.json`: the aids open to collectivities, in their own catalogue file;
+- `contacts-anct`, `france-services`, `liste-programme pvd|acv`: the official ANCT tables, read
+  in the formats the ANCT and data.gouv.fr publish, so an admin refreshes them without code.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 
 import click
 
 from matching import KnowledgeError, load_knowledge
 from matching.aides_territoires import SOURCE_URL, ImportResult, convert, load_place_names, render_yaml
+from matching.anct.manifest import ANCT_DIR, read_manifest
+from matching.anct.records import TableFormatError
+from matching.anct.tables import (
+    Importer,
+    bundled,
+    import_directory,
+    import_france_services,
+    import_programme_list,
+    safe_import,
+)
 
 from .base import CliError, Group
 from .common import announce, knowledge, knowledge_option, writable
-from .params import Date, Existing
+from .params import Date, Existing, OneOf
 
 DEFAULT_FILE = Path("catalogue") / "aides-territoires.yaml"
 
@@ -134,3 +149,100 @@ def _write_checked(output: Path, text: str) -> None:
             "le fichier importé rend les connaissances invalides (rien n'a été changé) :\n"
             + "\n".join(str(p) for p in exc.problems)
         ) from exc
+
+
+# -- official ANCT tables ---------------------------------------------------------------------
+
+_MONTH_OR_DAY = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+def _data_date(value: str) -> str:
+    """AAAA-MM-JJ or AAAA-MM (a list dated by month), checked as a real date."""
+    try:
+        dt.date.fromisoformat(value if len(value) == 10 else value + "-01")
+    except ValueError:
+        raise CliError(
+            f"--date : date invalide « {value} », format attendu AAAA-MM-JJ ou AAAA-MM", code=2
+        ) from None
+    if not _MONTH_OR_DAY.match(value):
+        raise CliError(f"--date : date invalide « {value} », format attendu AAAA-MM-JJ ou AAAA-MM", code=2)
+    return value
+
+
+def _refresh(
+    table_id: str, importer: Importer, file: Path, date: str, origin: str | None, option: Path | None
+) -> int:
+    """Imports an official export into its table, validated; the previous table is kept on failure."""
+    chosen = knowledge(option)
+    directory = writable(chosen, "import")
+    announce(chosen)
+    try:
+        manifest = read_manifest(directory)
+    except ValueError:
+        manifest = None
+    template = (manifest.get(table_id) if manifest else None) or bundled(table_id)
+    info = template.model_copy(
+        update={"date": _data_date(date), "origin": origin or f"{file.name} (importé)"}
+    )
+    try:
+        report = safe_import(importer, file.read_bytes(), directory, info)
+    except TableFormatError as exc:
+        raise CliError(f"{file} : {exc}") from exc
+    for line in report.lines():
+        click.echo(line)
+    click.echo(
+        f"Écrit : {(directory / ANCT_DIR / report.table.file).resolve()}. Rechargez le bot avec /reload."
+    )
+    return 0
+
+
+_DATE_HELP = "date des données, AAAA-MM-JJ (ou AAAA-MM pour une liste datée au mois) : elle est citée dans les réponses"
+_ORIGIN_HELP = "jeu de données et version, cités dans tables.yaml (défaut : le nom du fichier)"
+
+
+@command.command(
+    "contacts-anct",
+    short_help="annuaire des interlocuteurs locaux de l'ANCT (CSV)",
+    help="Relit l'export CSV de l'annuaire des délégués territoriaux de l'ANCT (carte anct-carto, data.gouv.fr) "
+    "et remplace la table des contacts locaux. Seules les organisations et les boîtes de service sont gardées.",
+)
+@click.argument("file", metavar="FICHIER", type=Existing("fichier"))
+@click.option("--date", "date", required=True, metavar="AAAA-MM-JJ", help=_DATE_HELP)
+@click.option("--origine", "origin", default=None, metavar="TEXTE", help=_ORIGIN_HELP)
+@knowledge_option
+def contacts_anct(file: Path, date: str, origin: str | None, knowledge_dir: Path | None) -> int:
+    """Refreshes knowledge/anct/contacts_locaux.csv."""
+    return _refresh("contacts-locaux", import_directory, file, date, origin, knowledge_dir)
+
+
+@command.command(
+    "france-services",
+    short_help="liste des structures France services (CSV de data.gouv.fr)",
+    help="Relit la « liste des structures France services » publiée sur data.gouv.fr (CSV, « , » ou « ; ») "
+    "et remplace la table des sites (adresse, position, téléphone, horaires, type).",
+)
+@click.argument("file", metavar="FICHIER", type=Existing("fichier"))
+@click.option("--date", "date", required=True, metavar="AAAA-MM-JJ", help=_DATE_HELP)
+@click.option("--origine", "origin", default=None, metavar="TEXTE", help=_ORIGIN_HELP)
+@knowledge_option
+def france_services(file: Path, date: str, origin: str | None, knowledge_dir: Path | None) -> int:
+    """Refreshes knowledge/anct/france_services.csv.gz."""
+    return _refresh("france-services", import_france_services, file, date, origin, knowledge_dir)
+
+
+@command.command(
+    "liste-programme",
+    short_help="liste officielle des communes d'un programme (pvd, acv)",
+    help="Remplace les communes d'un programme (pvd : Petites villes de demain, acv : Action cœur de ville) "
+    "par une liste officielle datée : toute colonne de code INSEE est reconnue, les lignes écartées sont listées.",
+)
+@click.argument("programme", metavar="PROGRAMME", type=OneOf(("pvd", "acv"), "programme"))
+@click.argument("file", metavar="FICHIER", type=Existing("fichier"))
+@click.option("--date", "date", required=True, metavar="AAAA-MM", help=_DATE_HELP)
+@click.option("--origine", "origin", default=None, metavar="TEXTE", help=_ORIGIN_HELP)
+@knowledge_option
+def liste_programme(
+    programme: str, file: Path, date: str, origin: str | None, knowledge_dir: Path | None
+) -> int:
+    """Refreshes the programme's rows of knowledge/territoires/programmes.csv."""
+    return _refresh(programme, import_programme_list, file, date, origin, knowledge_dir)

@@ -1,6 +1,8 @@
 """`aiguilleur report`: what the admins should look at next, in Markdown (default) or CSV.
 
 - entries not reviewed for over `--months` months (facts age: programmes close, contacts move);
+- official data tables (ANCT directory, France services, programme lists) whose data is older
+  than `--months` months, with their source, so the admin knows which export to re-import;
 - examples that no longer rank their entry first (`Engine.example_problems`, the regression list);
 - from the bot's store, when the database file exists: the most frequent unanswered questions
   and the 👍 / 👎 per entry. The store is opened only if the file is already there, so a report
@@ -19,6 +21,7 @@ from pathlib import Path
 import click
 
 from matching import Engine
+from matching.anct import TableInfo, stale_tables
 
 from .base import CliError, Command
 from .common import knowledge_option, load_engine, settings
@@ -27,6 +30,15 @@ from .params import Date, Integer
 DB_ENV = "AIGUILLEUR_DB"
 DEFAULT_DB = "aiguilleur.db"
 CSV_HEADER = ("section", "entree", "texte", "nombre", "detail", "emplacement")
+# The command that refreshes each official table (see `aiguilleur import --help`).
+_REIMPORT = {
+    "contacts-locaux": "aiguilleur import contacts-anct",
+    "france-services": "aiguilleur import france-services",
+    "pvd": "aiguilleur import liste-programme pvd",
+    "acv": "aiguilleur import liste-programme acv",
+    "positions-communes": "python scripts/build_anct_tables.py",
+    "arrondissements": "python scripts/build_anct_tables.py",
+}
 
 
 @click.command(
@@ -79,6 +91,7 @@ class Report:
     months: int
     days: int
     stale: list[tuple[str, str, dt.date, str]] = field(default_factory=list)  # id, title, reviewed, where
+    tables: list[TableInfo] = field(default_factory=list)  # official tables older than `months`
     examples: list[tuple[str, str, str]] = field(default_factory=list)  # id, message, where
     db: Path | None = None
     unanswered: list[tuple[str, int]] = field(default_factory=list)
@@ -105,6 +118,7 @@ def build(engine: Engine, *, today: dt.date, months: int, days: int, db: Path | 
     for entry in engine.entries:
         if entry.reviewed < limit:
             report.stale.append((entry.id, entry.title, entry.reviewed, _where(engine, entry.id)))
+    report.tables = stale_tables(engine.knowledge.directory, today, months)
     for problem in engine.example_problems():
         entry_id = problem.field.split(".examples", 1)[0]
         where = f"{problem.path}:{problem.line}" if problem.line else problem.path
@@ -142,6 +156,15 @@ def to_markdown(report: Report) -> str:
     if report.stale:
         out += ["| entrée | titre | relue le | fichier |", "| --- | --- | --- | --- |"]
         out += [f"| {i} | {_cell(t)} | {d.isoformat()} | {w} |" for i, t, d, w in report.stale]
+    else:
+        out.append("Aucune.")
+    out += ["", f"## Tables de données de plus de {report.months} mois ({len(report.tables)})", ""]
+    if report.tables:
+        out += ["| table | données du | source | à réimporter avec |", "| --- | --- | --- | --- |"]
+        out += [
+            f"| {_cell(t.title)} | {t.period} | {_cell(t.origin)} | {_REIMPORT.get(t.id, '—')} |"
+            for t in report.tables
+        ]
     else:
         out.append("Aucune.")
     out += ["", f"## Exemples qui ne mènent plus à leur entrée ({len(report.examples)})", ""]
@@ -185,6 +208,8 @@ def to_csv(report: Report) -> str:
     writer.writerow(CSV_HEADER)
     for i, title, reviewed, where in report.stale:
         writer.writerow(("non_relue", i, title, (report.today - reviewed).days, reviewed.isoformat(), where))
+    for t in report.tables:
+        writer.writerow(("table_ancienne", t.id, t.title, (report.today - t.as_of).days, t.date, t.file))
     for i, message, where in report.examples:
         writer.writerow(("exemple", i, message, "", "", where))
     for question, n in report.unanswered:

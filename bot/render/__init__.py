@@ -5,6 +5,7 @@ One set of functions, two markups, so the terminal chat and the bot say the same
 
 from .card import KIND_LABELS, entry_card, render
 from .contacts import contact_lines, hours_today, programme_lines, territory_line
+from .facts import dated_lines, fact_dates
 from .markup import HTML, PLAIN, Markup
 from .split import TELEGRAM_LIMIT, split_message
 
@@ -15,7 +16,9 @@ __all__ = [
     "TELEGRAM_LIMIT",
     "Markup",
     "contact_lines",
+    "dated_lines",
     "entry_card",
+    "fact_dates",
     "hours_today",
     "programme_lines",
     "render",

@@ -6,6 +6,7 @@ from matching import Entry
 
 from ..dialogue import Reply
 from .contacts import contact_lines, programme_lines, territory_line
+from .facts import dated_lines
 from .markup import Markup
 
 KIND_LABELS = {"apec_offer": "Offre Apec", "anct_programme": "Programme ANCT", "aide": "Aide publique"}
@@ -22,6 +23,7 @@ def entry_card(entry: Entry, reply: Reply, m: Markup) -> str:
         lines.append(f"{m.b('À voir aussi :')} " + m.esc(" ; ".join(e.title for e in reply.related)))
     if entry.url:
         lines.append(m.link("En savoir plus", entry.url))
+    lines.extend(dated_lines(entry, m))
     if reply.territory is not None:
         place = territory_line(reply.territory, m)
         lines.append(f"{m.b('Territoire :')} {place}")

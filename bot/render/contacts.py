@@ -32,7 +32,8 @@ def programme_lines(territory: Territory, about: Iterable[str] = ()) -> list[str
     lines = []
     for status in sorted(territory.programme_lists, key=lambda s: not s.member):
         if status.member:
-            lines.append(f"{territory.name} fait partie de {status.title} ({status.source}).")
+            de = "d'" if status.title[:1].lower() in "aeiouyéè" else "de "
+            lines.append(f"{territory.name} fait partie {de}{status.title} ({status.source}).")
         elif status.programme in wanted:
             lines.append(
                 f"{territory.name} est absente de la {status.source} pour {status.title} "

@@ -42,7 +42,10 @@ class TableInfo(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     file: str = Field(min_length=3)
     title: str = Field(min_length=3)
-    label: str = Field(min_length=3, description="What answers cite, e.g. « ANCT, liste du 1er août 2024 ».")
+    label: str = Field(
+        min_length=3,
+        description="Cited followed by the date: « ANCT, liste des France services » « du 1er août 2024 ».",
+    )
     publisher: str = Field(min_length=2)
     origin: str = Field(min_length=3, description="Dataset, file and version the table was built from.")
     url: str | None = None
@@ -58,6 +61,11 @@ class TableInfo(BaseModel):
         """The date of the data; a month-only date counts as the month's first day."""
         text = self.date if len(self.date) == 10 else self.date + "-01"
         return dt.date.fromisoformat(text)
+
+    @property
+    def cited(self) -> str:
+        """What answers cite: « ANCT, liste des France services du 1er août 2024 »."""
+        return f"{self.label} {self.dated}"
 
     @property
     def dated(self) -> str:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from ..loader import Problem
+from ..problems import Problem
 from ..territories.programmes import (
     PROGRAMME_IDS,
     Membership,
@@ -34,11 +35,13 @@ __all__ = [
     "AnctTables",
     "ImportReport",
     "build_all",
+    "bundled",
     "check_tables",
     "import_directory",
     "import_france_services",
     "import_programme_list",
     "record",
+    "safe_import",
     "stale_tables",
 ]
 
@@ -123,7 +126,7 @@ def import_programme_list(data: bytes | str, knowledge_dir: Path, info: TableInf
             data,
             info.programme,
             known_codes=_known_communes(knowledge_dir),
-            source=info.label,
+            source=info.cited,
             date=info.date,
         )
     except ProgrammeImportError as exc:
@@ -137,6 +140,35 @@ def import_programme_list(data: bytes | str, knowledge_dir: Path, info: TableInf
     record(knowledge_dir, info)
     notes = tuple(f"ligne {r.line} : {r.reason}" for r in result.rejected)
     return ImportReport(info, notes)
+
+
+Importer = Callable[[bytes | str, Path, TableInfo], ImportReport]
+
+
+def safe_import(importer: Importer, data: bytes | str, knowledge_dir: Path, info: TableInfo) -> ImportReport:
+    """Runs an import, then validates the tables; on any failure the previous files are put
+    back, so an admin's refresh never leaves a half-written or invalid table behind."""
+    base = knowledge_dir / ANCT_DIR
+    paths = [base / MANIFEST_FILE, base / DIRECTORY_FILE, base / FRANCE_SERVICES_FILE, base / PROGRAMMES_FILE]
+    saved = {p: p.read_bytes() if p.exists() else None for p in paths}
+
+    def restore() -> None:
+        for path, data_before in saved.items():
+            if data_before is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(data_before)
+
+    try:
+        report = importer(data, knowledge_dir, info)
+    except Exception:
+        restore()
+        raise
+    problems = check_tables(knowledge_dir)
+    if problems:
+        restore()
+        raise TableFormatError("table refusée, rien n'a été changé :\n" + "\n".join(str(p) for p in problems))
+    return report
 
 
 # The official exports of the bundled tables (see knowledge/anct/SOURCE.md).
@@ -162,7 +194,7 @@ BUNDLED: tuple[tuple[str, TableInfo], ...] = (
             id="pvd",
             file=PROGRAMMES_FILE,
             title="Communes Petites villes de demain",
-            label="liste ANCT de janvier 2021",
+            label="liste ANCT",
             publisher="Agence nationale de la cohésion des territoires (ANCT)",
             origin="anct-carto/pvd, data_init/pvd_carte-interactive_20200122.csv, commit e89a2ff",
             url="https://github.com/anct-carto/pvd",
@@ -178,7 +210,7 @@ BUNDLED: tuple[tuple[str, TableInfo], ...] = (
             id="acv",
             file=PROGRAMMES_FILE,
             title="Communes Action cœur de ville",
-            label="liste ANCT d'avril 2024",
+            label="liste ANCT",
             publisher="Agence nationale de la cohésion des territoires (ANCT)",
             origin="anct-carto/action_coeur_de_ville, data/coeurdeville.js, commit 6903e5d",
             url="https://github.com/anct-carto/action_coeur_de_ville",
@@ -194,7 +226,7 @@ BUNDLED: tuple[tuple[str, TableInfo], ...] = (
             id="france-services",
             file=FRANCE_SERVICES_FILE,
             title="Structures France services",
-            label="ANCT, liste des France services du 1er août 2024",
+            label="ANCT, liste des France services",
             publisher="Agence nationale de la cohésion des territoires (ANCT)",
             origin="anct-carto/france_services, data/liste-fs-20240801.csv, commit e1016fd "
             "(jeu « liste des structures France services » de data.gouv.fr)",
@@ -205,6 +237,11 @@ BUNDLED: tuple[tuple[str, TableInfo], ...] = (
         ),
     ),
 )
+
+
+def bundled(table_id: str) -> TableInfo:
+    """The manifest record of a bundled table, as a template for a refresh."""
+    return next(info for _filename, info in BUNDLED if info.id == table_id)
 
 
 def build_all(donnees: Path, knowledge_dir: Path, first_names: frozenset[str]) -> list[str]:

@@ -218,7 +218,7 @@ def load_programme_lists(knowledge_dir: Path) -> tuple[ProgrammeList, ...]:
     if manifest is None:
         return ()
     return tuple(
-        ProgrammeList(t.programme, PROGRAMME_TITLES.get(t.programme, t.title), t.label, t.date)
+        ProgrammeList(t.programme, PROGRAMME_TITLES.get(t.programme, t.title), t.cited, t.date)
         for t in manifest.tables
         if t.programme
     )
