@@ -96,7 +96,9 @@ def test_a_territorial_vacancy_goes_through_the_centre_de_gestion(engine: Engine
     """Corrections §2.13; no claim that any collectivity may publish on apec.fr."""
     entry = engine.entry("apec-diffusion-offres")
     assert entry is not None
-    assert "centre de gestion de votre département, qui la publie sur emploi-territorial.fr" in entry.next_steps
+    assert (
+        "centre de gestion de votre département, qui la publie sur emploi-territorial.fr" in entry.next_steps
+    )
     assert "y compris une collectivité" not in entry.description
 
 
