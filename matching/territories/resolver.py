@@ -59,7 +59,13 @@ class PlaceResolver:
     def load(cls, knowledge_dir: Path) -> PlaceResolver:
         """Load the tables from `knowledge_dir/territoires/` and warm the lookup indexes."""
         tables = Tables.load(knowledge_dir)
-        _ = tables.name_first_words, tables.epci_short_first, tables.prefix_index, tables.area_sounds
+        _ = (
+            tables.name_first_words,
+            tables.epci_short_first,
+            tables.demonym_first,
+            tables.prefix_index,
+            tables.area_sounds,
+        )
         return cls(tables)
 
     # -- lookups by code -----------------------------------------------------------------

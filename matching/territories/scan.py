@@ -202,7 +202,7 @@ class Scan:
                 out.extend(found)
                 i = found[-1].end
                 continue
-            mention = mention or self._fuzzy_at(i)
+            mention = mention or self._demonym_at(i) or self._fuzzy_at(i)
             if mention is None:
                 i += 1
                 continue
@@ -413,6 +413,19 @@ class Scan:
         """The département number right after a name ("Vienne (38)", "Saint-Denis 93")."""
         if end < len(self.keys) and DEP_NUMBER.match(self.keys[end]):
             return self.keys[end].upper()
+        return None
+
+    def _demonym_at(self, i: int) -> Mention | None:
+        """ "le bocage vendéen", "Pays bigouden": a département adjective or a well-known pays."""
+        longest = self.t.demonym_first.get(self.keys[i], 0)
+        for size in range(min(longest, self.stop[i] - i), 0, -1):
+            if self.work >= MAX_WORK:
+                return None
+            self.work += 1
+            code = self.t.demonyms.get(" ".join(self.keys[i : i + size]))
+            if code is not None and not self._joined(i + size - 1):
+                _, cue_start = self._cue(i)
+                return Mention("departement", (code,), i, i + size, self._span(cue_start, i + size))
         return None
 
     def _joined(self, i: int) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .demonyms import demonym_index
 from .programmes import ProgrammeList, load_programme_lists
 from .text import name_key, sound_key
 
@@ -30,6 +31,7 @@ ALIAS_HEADER = ("cle", "nom", "commune")
 POSTAL_HEADER = ("code_postal", "communes")
 COLLECTIVITY_HEADER = ("code", "nom", "article", "chef_lieu", "representant", "organisation", "source")
 USUAL_HEADER = ("nom", "code")
+DEMONYM_HEADER = ("nom", "code", "sorte", "source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +159,8 @@ class Tables:
     # Usual short names from noms_usuels.csv: key -> commune codes or département / COM codes.
     usual_names: dict[str, list[str]] = field(default_factory=dict)
     collectivities: dict[str, Collectivity] = field(default_factory=dict)
+    # Département adjectives and well-known pays (gentiles_et_pays.csv): folded form -> code.
+    demonyms: dict[str, str] = field(default_factory=dict)
     programme_lists: tuple[ProgrammeList, ...] = ()
 
     @classmethod
@@ -203,6 +207,9 @@ class Tables:
         tables = cls(communes, deps, regions, epcis, postal, keys, dict(aliases), sounds, words)
         tables.usual_names = dict(usual)
         tables.collectivities = collectivities
+        tables.demonyms = demonym_index(
+            reader.csv("gentiles_et_pays.csv", DEMONYM_HEADER, required=False, codes=deps)
+        )
         if reader.exists("programmes.csv"):
             tables.programmes = load_programme_index(reader.path("programmes.csv"))
             tables.programme_lists = load_programme_lists(knowledge_dir)
@@ -258,6 +265,15 @@ class Tables:
                 if epci.code not in out[short]:
                     out[short].append(epci.code)
         return dict(out)
+
+    @cached_property
+    def demonym_first(self) -> dict[str, int]:
+        """Longest demonym or pays name (in words) per first word."""
+        out: dict[str, int] = {}
+        for key in self.demonyms:
+            words = key.split(" ")
+            out[words[0]] = max(out.get(words[0], 0), len(words))
+        return out
 
     @cached_property
     def epci_short_first(self) -> dict[str, int]:
