@@ -180,15 +180,17 @@ async def purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await services_of(context).purge()
 
 
-async def _caught_up(application: Application, services: Services) -> None:  # type: ignore[type-arg]
+async def _caught_up(application: Application, services: Services) -> bool:  # type: ignore[type-arg]
     """Waits until every fetched update was handled and its store writes are done, so the next
-    getUpdates confirms only processed updates (see `polling.GuardedBot`)."""
+    getUpdates confirms only processed updates (see `polling.GuardedBot`); False once polling
+    stops."""
     try:
         await asyncio.wait_for(application.update_queue.join(), ACK_TIMEOUT)
     except TimeoutError:
         log.warning("Updates still being handled after %.0f s: fetching more anyway.", ACK_TIMEOUT)
     if not await services.db.drain(ACK_TIMEOUT):
         log.warning("Store writes still pending: confirming the updates anyway.")
+    return application.updater is not None and application.updater.running
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]

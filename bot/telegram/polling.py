@@ -29,7 +29,7 @@ __all__ = ["GuardedBot", "parse_update"]
 
 log = logging.getLogger(__name__)
 
-BeforeFetch = Callable[[], Awaitable[None]]
+BeforeFetch = Callable[[], Awaitable[bool]]
 
 
 def parse_update(data: object, bot: ExtBot[Any] | None) -> Update | None:
@@ -65,7 +65,8 @@ class GuardedBot(ExtBot[Any]):
             self._before_fetch: BeforeFetch | None = None
 
     def set_before_fetch(self, callback: BeforeFetch | None) -> None:
-        """`callback` runs before each `getUpdates` (the application waits for its backlog)."""
+        """`callback` runs before each `getUpdates` (the application waits for its backlog);
+        False means polling stopped meanwhile: a long poll is then not started."""
         with self._unfrozen():
             self._before_fetch = callback
 
@@ -82,8 +83,9 @@ class GuardedBot(ExtBot[Any]):
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
         api_kwargs: JSONDict | None = None,
     ) -> tuple[Update, ...]:
-        if self._before_fetch is not None:
-            await self._before_fetch()
+        wait = timeout.total_seconds() if isinstance(timeout, dt.timedelta) else (timeout or 0)
+        if self._before_fetch is not None and not await self._before_fetch() and wait:
+            return ()  # stopping: PTB no longer awaits this call, its final confirmation comes next
         data: JSONDict = {
             "timeout": timeout,
             "offset": offset,
@@ -95,7 +97,6 @@ class GuardedBot(ExtBot[Any]):
             base = self._request[0].read_timeout or 0
         else:
             base = read_timeout or 0
-        wait = timeout.total_seconds() if isinstance(timeout, dt.timedelta) else (timeout or 0)
         result = await self._post(
             "getUpdates",
             data,
