@@ -140,6 +140,7 @@ class _Builder:
         self.documents = 0
         self.root: Any = None
         self._text_lines: list[str] | None = None
+        self.last_quoted: Any = None  # the last quoted scalar written on several lines
 
     def problem(self, line: int | None, loc: Loc, message: str) -> Problem:
         return Problem(self.path, line, field_name(loc), message)
@@ -164,9 +165,11 @@ class _Builder:
             if kind is _SCALAR:
                 line = event.start_mark.line + 1
                 value = event.value
-                if event.tag is not None or (
-                    event.implicit[0] and (value[:1] in plain_starts or event.end_mark.line >= line)
-                ):
+                if event.end_mark.line >= line:  # on several lines
+                    if event.style == '"' or event.style == "'":
+                        self.last_quoted = event
+                    value = self.scalar(event, line)
+                elif event.tag is not None or (event.implicit[0] and value[:1] in plain_starts):
                     value = self.scalar(event, line)
                 if event.anchor is None and stack:
                     top = stack[-1]
@@ -355,6 +358,14 @@ def parse_yaml(text: str, path: str) -> Document:
         pass
     except yaml.MarkedYAMLError as exc:
         line, message = syntax_message(exc, text)
+        quoted = builder.last_quoted
+        if line is not None and quoted is not None and quoted.end_mark.line + 1 == line:
+            # A quote left open swallows the lines below it until the next quote character.
+            line, message = (
+                quoted.start_mark.line + 1,
+                f"guillemet ouvert ici et refermé seulement ligne {line} : ",
+            )
+            message += "guillemet fermant oublié ?"
         builder.problems.append(Problem(path, line, "", f"YAML invalide : {message}"))
     except yaml.YAMLError as exc:
         builder.problems.append(Problem(path, None, "", f"YAML invalide : {exc}"))

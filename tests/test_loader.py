@@ -193,3 +193,15 @@ def test_numbers_where_text_is_expected_ask_for_quotes(tmp_path: Path) -> None:
         f"{path}:15: apec_delegations[0].regions[0]: texte attendu : mettez la valeur entre guillemets "
         "(YAML lit 22070 ou 01053 comme un nombre)"
     ]
+
+
+def test_quote_closed_only_lines_below_is_reported_where_it_opens(tmp_path: Path) -> None:
+    """A quote left open swallows the lines below up to the next quote: the admin is sent to
+    the opening quote, told where YAML found its end."""
+    k = _copy(tmp_path)
+    path = k / "catalogue" / "mini.yaml"
+    _edit(path, "title: Développer", 'title: "Développer')
+    _edit(path, "next_steps: Contactez la délégation", 'next_steps: "Contactez" la délégation')
+    assert _problems(k) == [
+        f"{path}:4: YAML invalide : guillemet ouvert ici et refermé seulement ligne 16 : guillemet fermant oublié ?"
+    ]
