@@ -85,9 +85,12 @@ class Analyzer:
 
     # -- pipeline ---------------------------------------------------------------------------
 
-    def terms(self, text: str, *, correct: bool = False) -> list[Term]:
-        """Analysed terms of a text, in order, stop words removed."""
+    def terms(self, text: str, *, correct: bool = False, drop: frozenset[int] = frozenset()) -> list[Term]:
+        """Analysed terms of a text, in order, stop words removed; `drop` lists positions of
+        words (in `surface_words` order) to leave out, e.g. courtesy formulas."""
         pairs = surface_words(text) if correct else [(w, w) for w in words(text)]
+        if drop:
+            pairs = [pair for k, pair in enumerate(pairs) if k not in drop]
         if correct:
             pairs = [(self.correct(w), surface) for w, surface in pairs]
         expanded: list[tuple[str, str]] = []

@@ -46,6 +46,7 @@ class ConversationReader:
             "acknowledgement": conversation.acknowledgement,
             "goodbye": conversation.goodbye,
             "identity": conversation.identity,
+            "filler": conversation.filler,
         }
         for kind, values in kinds.items():
             for value in values:
@@ -76,6 +77,23 @@ class ConversationReader:
                 i += 1
         social = next((k for k in _PRIORITY if k in found), None)
         return Reading(social=social, identity="identity" in found, has_content=content)
+
+    def courtesy(self, tokens: Sequence[str]) -> frozenset[int]:
+        """Positions of the words of greetings, thanks, acknowledgements, goodbyes and letter
+        formulas: words that say nothing of the need ("je me permets de vous écrire" is not a
+        need to write). Identity words are kept: "agent" may start "agent d'entretien"."""
+        drop: set[int] = set()
+        i = 0
+        while i < len(tokens):
+            for key, kind in self._by_first.get(tokens[i], ()):
+                if tuple(tokens[i : i + len(key)]) == key:
+                    if kind != "identity":
+                        drop.update(range(i, i + len(key)))
+                    i += len(key)
+                    break
+            else:
+                i += 1
+        return frozenset(drop)
 
     def split(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each piece of the message, cut before each separator ("… et aussi …");

@@ -18,7 +18,7 @@ from .concepts import ConceptMatcher, parse_answer
 from .contacts import ContactRouter
 from .conversation import ConversationReader
 from .loader import Knowledge, Problem, load_knowledge
-from .normalise import strip_invisible, words
+from .normalise import strip_invisible, surface_words, words
 from .schema import Entry
 from .scoring import Adjustment, Index, Scored, Work, entry_fields
 
@@ -165,11 +165,12 @@ class Engine:
         return self.places.resolve(text[:MAX_QUERY_CHARS])
 
     def need_terms(self, text: str, spans: Sequence[tuple[int, int]] = ()) -> list[Term]:
-        """Analysed terms of the need, with the place's words removed."""
+        """Analysed terms of the need, without the place's words and courtesy formulas."""
         text = text[:MAX_QUERY_CHARS]
         for start, end in sorted(spans, reverse=True):
             text = text[:start] + " " + text[end:]
-        return self.analyzer.terms(text, correct=True)
+        drop = self.conversation.courtesy([w for w, _ in surface_words(text)])
+        return self.analyzer.terms(text, correct=True, drop=drop)
 
     def ask(
         self,

@@ -129,6 +129,11 @@ class Conversation(_Strict):
         description="Mots qui disent qui écrit ou d'où (« je suis le maire », « mairie de », « ici la comcom ») "
         "sans exprimer de besoin.",
     )
+    filler: list[str] = Field(
+        default_factory=list,
+        description="Formules de courrier sans besoin (« je me permets de vous écrire », « merci d'avance ») : "
+        "retirées du message avant la recherche, comme les salutations et remerciements.",
+    )
     separators: list[str] = Field(
         default_factory=list,
         description="Expressions qui ouvrent un second besoin dans le même message (« et aussi », « par ailleurs »).",

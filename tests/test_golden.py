@@ -34,6 +34,10 @@ def test_golden_case(engine: Engine, case: dict[str, Any]) -> None:
     if "commune" in case:
         assert answer.territory is not None, "aucun lieu"
         assert (answer.territory.level, answer.territory.code) == ("commune", case["commune"])
+    if "departement" in case:
+        assert answer.territory is not None, "aucun lieu"
+        assert answer.territory.departement is not None
+        assert answer.territory.departement.code == case["departement"]
     if "needs" in case:
         assert [n.results[0].id for n in answer.needs] == case["needs"], answer.to_json()["needs"]
     if case["expect"]:
