@@ -19,7 +19,7 @@ from .answer import Contact, Ref, Territory
 from .articles import de_departement, de_name, departement_code
 from .local_contacts import directory_contacts, rank_local, site_contact
 from .normalise import fold
-from .schema import ContactsFile, Entry
+from .schema import ContactsFile, Entry, RoleTemplate
 
 if TYPE_CHECKING:
     from .loader import Knowledge
@@ -324,62 +324,57 @@ class ContactRouter:
         template = self.contacts.conseil_regional
         region: Ref | None = territory.region if territory else None
         ids = (entry_id,) if entry_id else ()
-        fse = self.contacts.fse_plus
-        fse_contact = (
-            Contact(
-                id="fse-plus",
-                organisation=(
-                    f"Services de l'État chargés de l'emploi — {region.name}"
-                    if region and region.code in _OVERSEAS_REGIONS
-                    else fse.organisation.format(region=region.name if region else "de votre région")
+        scope = f"région {region.name}" if region else "dépend de votre commune"
+        if region is not None and region.code == "06" and self.contacts.mayotte_funds is not None:
+            return (
+                _from_template(
+                    self.contacts.mayotte_funds, "fonds-europeens-mayotte", "Mayotte", region, ids
                 ),
-                role=fse.role,
-                scope=f"région {region.name}" if region else "dépend de votre commune",
-                territory=region,
-                url=fse.url,
-                note=fse.note,
-                source=fse.source,
-                for_entries=ids,
             )
-            if fse is not None
-            else None
-        )
         if region is None:
-            council = Contact(
-                id="conseil-regional",
+            council = _from_template(
+                template,
+                "conseil-regional",
+                scope,
+                None,
+                ids,
                 organisation="Conseil régional de votre région",
-                role=template.role,
-                scope="dépend de votre commune",
-                url=template.url,
-                note=template.note,
-                source=template.source,
-                for_entries=ids,
             )
-        elif region.code == "06" and self.contacts.mayotte_funds is not None:
-            mayotte = self.contacts.mayotte_funds
-            council = Contact(
-                id="fonds-europeens-mayotte",
-                organisation=mayotte.organisation,
-                role=mayotte.role,
-                scope="Mayotte",
-                territory=region,
-                url=mayotte.url,
-                note=mayotte.note,
-                source=mayotte.source,
-                for_entries=ids,
-            )
-            return (council,)
         else:
-            council = Contact(
-                id=f"conseil-regional-{region.code}",
-                organisation=_REGION_COLLECTIVITIES.get(region.code)
-                or template.organisation.format(region=region.name, de_region=de_region(region.name)),
-                role=template.role,
-                scope=f"région {region.name}",
-                territory=region,
-                url=template.url,
-                note=template.note,
-                source=template.source,
-                for_entries=ids,
+            organisation = _REGION_COLLECTIVITIES.get(region.code) or template.organisation.format(
+                region=region.name, de_region=de_region(region.name)
             )
-        return (council, fse_contact) if fse_contact else (council,)
+            council = _from_template(
+                template, f"conseil-regional-{region.code}", scope, region, ids, organisation=organisation
+            )
+        fse = self.contacts.fse_plus
+        if fse is None:
+            return (council,)
+        if region is not None and region.code in _OVERSEAS_REGIONS:
+            fse_name = f"Services de l'État chargés de l'emploi — {region.name}"
+        else:
+            fse_name = fse.organisation.format(region=region.name if region else "de votre région")
+        return (council, _from_template(fse, "fse-plus", scope, region, ids, organisation=fse_name))
+
+
+def _from_template(
+    template: RoleTemplate,
+    contact_id: str,
+    scope: str,
+    territory: Ref | None,
+    ids: tuple[str, ...],
+    *,
+    organisation: str | None = None,
+) -> Contact:
+    """A contact from a role template of contacts.yaml, with its source."""
+    return Contact(
+        id=contact_id,
+        organisation=organisation or template.organisation,
+        role=template.role,
+        scope=scope,
+        territory=territory,
+        url=template.url,
+        note=template.note,
+        source=template.source,
+        for_entries=ids,
+    )

@@ -17,7 +17,16 @@ from pathlib import Path
 
 from ..articles import de_departement, departement_name
 from ..normalise import fold
-from .records import clean_email, clean_phone, find_columns, iso_date, read_rows, read_table, write_table
+from .records import (
+    cells,
+    clean_email,
+    clean_phone,
+    find_columns,
+    iso_date,
+    read_rows,
+    read_table,
+    write_table,
+)
 
 __all__ = ["DIRECTORY_HEADER", "Directory", "LocalContact", "parse_directory"]
 
@@ -172,10 +181,7 @@ def parse_directory(
     col = find_columns(header, _COLUMNS, ("departement", "structure", "telephone"))
     contacts: list[LocalContact] = []
     notes: list[str] = []
-
-    def cell(row: Sequence[str], name: str) -> str:
-        index = col.get(name)
-        return row[index].strip() if index is not None and index < len(row) else ""
+    cell = cells(col)
 
     for number, row in enumerate(rows, start=2):
         dep = cell(row, "departement").upper()

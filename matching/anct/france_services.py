@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .records import clean_email, clean_phone, find_columns, read_rows, read_table, write_table
+from .records import cells, clean_email, clean_phone, find_columns, read_rows, read_table, write_table
 
 __all__ = ["DAYS", "FS_HEADER", "FranceServices", "Site", "distance_km", "parse_france_services"]
 
@@ -137,10 +137,7 @@ def parse_france_services(
     col = find_columns(header, _COLUMNS, ("lib_fs", "insee_com", "latitude", "longitude"))
     sites: list[Site] = []
     notes: list[str] = []
-
-    def cell(row: Sequence[str], name: str) -> str:
-        index = col.get(name)
-        return row[index].strip() if index is not None and index < len(row) else ""
+    cell = cells(col)
 
     for number, row in enumerate(rows, start=2):
         lat, lon = _float(cell(row, "latitude")), _float(cell(row, "longitude"))

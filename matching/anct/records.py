@@ -14,7 +14,7 @@ import datetime as dt
 import gzip
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ..normalise import fold
@@ -22,6 +22,7 @@ from ..territories.programmes import decode
 
 __all__ = [
     "TableFormatError",
+    "cells",
     "clean_email",
     "clean_phone",
     "find_columns",
@@ -75,6 +76,16 @@ def find_columns(
             f"colonne(s) absente(s) : {', '.join(missing)} ; colonnes lues : {', '.join(header) or '(aucune)'}"
         )
     return found
+
+
+def cells(columns: dict[str, int]) -> Callable[[Sequence[str], str], str]:
+    """A reader of a row's cell by field name (stripped; "" when the column is absent)."""
+
+    def cell(row: Sequence[str], name: str) -> str:
+        index = columns.get(name)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    return cell
 
 
 _PHONE_DIGITS = re.compile(r"^(?:0\d{9}|[1-9]\d{3})$")
