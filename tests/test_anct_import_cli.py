@@ -1,0 +1,134 @@
+"""`aiguilleur import contacts-anct | france-services | liste-programme`: an admin refreshes an
+official table from the published file, without code; a bad file changes nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from matching.anct import check_tables
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "anct"
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "knowledge", tmp_path / "k")
+    return tmp_path / "k"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_import_of_the_directory_says_what_it_kept_and_dropped(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys,
+        "import",
+        "contacts-anct",
+        str(DATA / "contacts.csv"),
+        "--date",
+        "2026-11-30",
+        "--knowledge-dir",
+        str(knowledge),
+    )
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        "Annuaire des interlocuteurs locaux de l'ANCT : 3 ligne(s), données du 30 novembre 2026",
+        "  ligne 3 : téléphone illisible écarté",
+    ]
+
+
+def test_an_imported_directory_is_used_and_cited_with_its_date(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(
+        capsys,
+        "import",
+        "contacts-anct",
+        str(DATA / "contacts.csv"),
+        "--date",
+        "2026-11-30",
+        "--knowledge-dir",
+        str(knowledge),
+    )
+    code, out, _ = run(
+        capsys, "ask", "ingénierie pour un projet à Avignon", "--knowledge-dir", str(knowledge)
+    )
+    assert code == 0
+    assert "Source : ANCT, annuaire des délégués territoriaux du 30 novembre 2026" in out
+
+
+def test_a_programme_list_dated_by_month_replaces_the_previous_one(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lst = knowledge / "pvd.csv"
+    lst.write_text("code_insee;nom\n22070;Guingamp\n", encoding="utf-8")
+    code, out, _ = run(
+        capsys,
+        "import",
+        "liste-programme",
+        "pvd",
+        str(lst),
+        "--date",
+        "2026-10",
+        "--knowledge-dir",
+        str(knowledge),
+    )
+    assert (code, out.splitlines()[0]) == (
+        0,
+        "Communes Petites villes de demain : 1 ligne(s), données d'octobre 2026",
+    )
+    rows = [
+        r
+        for r in (knowledge / "territoires" / "programmes.csv").read_text(encoding="utf-8").splitlines()
+        if "villes-de-demain" in r
+    ]
+    assert rows == ["22070,anct-petites-villes-de-demain,liste ANCT d'octobre 2026,2026-10"]
+
+
+def test_a_file_without_the_needed_columns_changes_nothing(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = (knowledge / "anct" / "france_services.csv.gz").read_bytes()
+    bad = knowledge / "bad.csv"
+    bad.write_text("nom;ville\nX;Y\n", encoding="utf-8")
+    code, out, err = run(
+        capsys,
+        "import",
+        "france-services",
+        str(bad),
+        "--date",
+        "2026-11-01",
+        "--knowledge-dir",
+        str(knowledge),
+    )
+    assert code == 1
+    assert "colonne(s) absente(s) : insee_com, latitude, longitude ; colonnes lues : nom, ville" in out + err
+    assert (knowledge / "anct" / "france_services.csv.gz").read_bytes() == before
+    assert check_tables(knowledge) == []
+
+
+def test_a_date_in_french_format_is_refused_with_the_expected_format(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys,
+        "import",
+        "contacts-anct",
+        str(DATA / "contacts.csv"),
+        "--date",
+        "30/11/2026",
+        "--knowledge-dir",
+        str(knowledge),
+    )
+    assert code == 2
+    assert "format attendu AAAA-MM-JJ ou AAAA-MM" in out + err
