@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.evalsets import DEV_SET
+from bot.evalsets import DEV_SET, REAL_DEV_SET
 from matching.answer import Territory
 from matching.territories import PlaceResolver
 
@@ -46,6 +46,16 @@ def resolver() -> PlaceResolver:
 def test_no_wrong_confident_place_on_golden_cases(resolver: PlaceResolver) -> None:
     """Over every golden case and the dev set, no message gets a place it does not name."""
     cases = _cases()
+    assert len(cases) > 150
+    wrong = [(c["q"], t.code) for c in cases if _wrong(c, t := resolver.resolve(c["q"]).territory) and t]
+    assert wrong == []
+
+
+def test_no_wrong_place_on_the_real_world_dev_set(resolver: PlaceResolver) -> None:
+    """Over the real-world dev set, a message whose place is labelled never gets another place
+    (no place at all is a miss, not a wrong place), and a message without a labelled place (the
+    labels name every unambiguous place) gets none."""
+    cases = yaml.safe_load(REAL_DEV_SET.read_text(encoding="utf-8"))
     assert len(cases) > 150
     wrong = [(c["q"], t.code) for c in cases if _wrong(c, t := resolver.resolve(c["q"]).territory) and t]
     assert wrong == []

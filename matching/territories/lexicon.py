@@ -94,6 +94,15 @@ BLOCKED_PHRASES = _keys(
     "en cours", "en charge", "en fait", "en vue", "en plus", "en tant que", "en lien", "sur place",
     "sur mesure", "au niveau", "au sein", "au plus", "au moins", "au cas", "au bout",
     "sens unique", "sens interdit", "double sens", "bon sens", "tour de rôle", "tours de rôle",
+    "fonds vert",
+)  # fmt: skip
+
+# Need words that end a telegraphic request ("selection pvd somme", "job dating cadres tours"):
+# a notable town's or a département's name right after one, ending the message or a clause,
+# is the place even in lower case (no determiner, no noun it could qualify).
+NEED_TAIL = _keys(
+    "pvd", "acv", "crte", "ti", "vta", "qpv", "cnfs", "ami", "amo", "cadres", "recrutement", "recrut",
+    "emploi", "manager", "commerce", "mentorat", "parrainage", "tiers lieu", "gpec",
 )  # fmt: skip
 
 # Capitalised words that name institutions or programmes, not places, even mid-sentence.
@@ -154,6 +163,16 @@ PLACE_NOUNS = _keys(
     "secteur", "bassin", "territoire", "quartier", "quartiers", "habitants", "élus", "maire", "préfecture",
     "sous préfecture", "région", "zone", "pays", "périphérie", "environs", "coeur", "bourg", "banlieue",
 )  # fmt: skip
+
+# Nouns of places inside a commune ("le quartier des Fontanilles", "la cité des Tilleuls"): the
+# name after them is theirs, so a spelling slip is never read there as a commune's name.
+# With an article ("quartier des", "zone du") the name is the locality's; "les quartiers de
+# Marseille" keeps Marseille. After a street noun, any name is the street's ("rue de Paris").
+LOCALITY_NOUNS = _keys(
+    "quartier", "quartiers", "cité", "cités", "résidence", "lotissement", "zone", "parc", "lieu-dit",
+    "lieu dit", "hameau", "faubourg", "îlot",
+)  # fmt: skip
+STREET_NOUNS = _keys("rue", "avenue", "boulevard", "bd", "allée", "impasse", "chemin", "quai", "square")
 
 # Words before a number that announce an amount, not a postal code ("budget de 35000").
 AMOUNT_WORDS = _keys(

@@ -39,6 +39,7 @@ __all__ = [
 DEP_NUMBER = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2a|2b|97[1-6])$")
 _CORSICA_INSEE = re.compile(r"^2[ab]\d{3}$")
 _SENTENCE_BREAK = re.compile(r"[.!?;:\n]")
+_CLAUSE_END = re.compile(r"[.!?;:,\n]")
 
 
 def fuzzy_codes(tables: Tables, key: str, *, lowercase: bool) -> list[str]:
@@ -266,7 +267,7 @@ class Scan:
         """
         cue, cue_start = self._cue(i)
         words = [k for k in self.keys[i:end] if k not in lx.NAME_GLUE]
-        if not words:
+        if not words or self._after_locality_noun(i):
             return False, i
         first = next(j for j in range(i, end) if self.keys[j] not in lx.NAME_GLUE)
         cap = self.capital(first)
@@ -287,14 +288,18 @@ class Scan:
                 return True, cue_start
             # "dans le nord", "la Manche", but not "au nord de la ville"
             followed = end < len(self.keys) and self.keys[end] in ("de", "du", "des", "d")
-            return bool((cue == "area" or cap) and not followed), cue_start
+            marked = cue == "area" or cap or self._need_tail(i, end)
+            return bool(marked and not followed), cue_start
         if not common:
             if cue or cap or kind != "commune":
                 return True, cue_start
-            return population >= 5000 and len(word) >= 5, cue_start
+            long_word = population >= 5000 and len(word) >= 5
+            return long_word or (notable and self._need_tail(i, end)), cue_start
         if notable and not institution:
             if cue == "commune" or (cap and not (initial and self._of_follows(end))):
                 return True, cue_start
+            if self._need_tail(i, end):
+                return True, cue_start  # "recrut manager centre ville grasse"
             if word in lx.FREQUENT_WORDS:
                 return False, cue_start  # "un gilet orange", "ça n'a pas de sens"
             return not self._determiner_before(i), cue_start
@@ -304,6 +309,18 @@ class Scan:
         if cap and not initial and not institution and population >= 2000:
             return True, cue_start
         return cue == "commune" and kind == "commune" and not institution and population >= 20_000, cue_start
+
+    def _need_tail(self, i: int, end: int) -> bool:
+        """One word ending the message or a clause right after a need word or phrase
+        ("selection pvd somme, …", "manager centre ville grasse"): the place of a telegraphic
+        request, with no determiner before it and no noun it could qualify."""
+        if end - i != 1 or i == 0 or self._break_before(i):
+            return False
+        after = self.text[self.tokens[i].end : self.tokens[end].start] if end < len(self.tokens) else ""
+        if end < len(self.tokens) and not _CLAUSE_END.search(after):
+            return False
+        before = self.keys[i - 1]
+        return before in lx.NEED_TAIL or self.blocked[i - 1]
 
     def _of_follows(self, end: int) -> bool:
         """ "Tours de table", "Sens de la marche": the word starts a noun phrase."""
@@ -452,6 +469,8 @@ class Scan:
             return None  # "A BREST" is "à Brest", never "Abrest"
         if not (cue or (cap and (compound or not self._break_before(i)))):
             return None
+        if self._after_locality_noun(i):
+            return None  # "le quartier des Fontanilles" is not Fontenilles
         if only_end is not None:
             ends = [only_end]
         else:
@@ -480,6 +499,18 @@ class Scan:
             if codes:
                 return Mention("commune", tuple(codes), i, end, self._span(cue_start, end), fuzzy=True)
         return None
+
+    def _after_locality_noun(self, i: int) -> bool:
+        """Whether token i starts the name of a street or of a named locality inside a commune
+        ("rue des Lilas", "le quartier des Fontanilles"), not a commune's."""
+        j = i
+        while j > 0 and self.keys[j - 1] in lx.NAME_GLUE and not self._break_before(j):
+            j -= 1
+        if j == 0 or j == i:
+            return False
+        noun = self.keys[j - 1]
+        article = any(k in ("des", "du", "la", "le", "les", "l") for k in self.keys[j:i])
+        return noun in lx.STREET_NOUNS or (noun in lx.LOCALITY_NOUNS and article)
 
     def _unit(self, i: int, end: int) -> bool:
         """Whether tokens i..end may be one misspelt name: not cutting a hyphenated compound,
