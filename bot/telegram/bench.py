@@ -192,7 +192,7 @@ class _ProcessFake:
         package_root = str(Path(__file__).resolve().parent.parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH", "")]))
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.telegram.fakeserver", "--max-seconds", "900"],
+            [sys.executable, "-m", "bot.telegram.fakehttp", "--max-seconds", "900"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
