@@ -43,11 +43,11 @@ def test_committed_schemas_are_up_to_date(capsys: pytest.CaptureFixture[str]) ->
     assert out.startswith("OK : schémas à jour")
 
 
-def test_schema_command_writes_the_three_schemas(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_schema_command_writes_the_four_schemas(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "schema", "--output-dir", str(tmp_path))
     assert code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(MODELS)
-    assert out.count("Écrit : ") == 3
+    assert out.count("Écrit : ") == 4
     catalogue = json.loads((tmp_path / "catalogue.schema.json").read_text(encoding="utf-8"))
     assert catalogue["required"] == ["entries"]
     entry = catalogue["$defs"]["Entry"]
@@ -68,11 +68,13 @@ def test_every_knowledge_yaml_points_its_editor_at_the_right_schema() -> None:
         "catalogue": "catalogue.schema.json",
         "vocabulaire.yaml": "vocabulary.schema.json",
         "contacts.yaml": "contacts.schema.json",
+        "orientations.yaml": "orientations.schema.json",
     }
     files = [
         *sorted((KNOWLEDGE / "catalogue").glob("*.yaml")),
         KNOWLEDGE / "vocabulaire.yaml",
         KNOWLEDGE / "contacts.yaml",
+        KNOWLEDGE / "orientations.yaml",
     ]
     for path in files:
         first = path.read_text(encoding="utf-8").splitlines()[0]

@@ -198,3 +198,28 @@ def test_an_out_of_scope_need_with_a_known_door_gets_the_orientation(engine: Eng
     assert answer.orientation is not None
     assert "centre de gestion" in answer.orientation.organisation.lower()
     assert answer.orientation.source
+
+
+def test_an_unknown_concept_is_reported_with_file_and_line(tmp_path: Path, knowledge_dir: Path) -> None:
+    """Rule (validate): an entry or orientation naming a concept vocabulaire.yaml does not define
+    is refused, with the file and line of the reference."""
+    import shutil
+
+    from matching import KnowledgeError, load_knowledge
+
+    copy = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir, copy)
+    catalogue = copy / "catalogue" / "apec.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(text.replace("answers: [mentorat,", "answers: [mentorrat,", 1), encoding="utf-8")
+    orientations = copy / "orientations.yaml"
+    orientations.write_text(
+        orientations.read_text(encoding="utf-8").replace("- [acces-soins]", "- [acces-aux-soins]"),
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(copy)
+    messages = [str(p) for p in caught.value.problems]
+    line = next(n for n, row in enumerate(catalogue.read_text("utf-8").splitlines(), 1) if "mentorrat" in row)
+    assert f"{catalogue}:{line}: apec-mentorat.answers[0]: concept inconnu « mentorrat »" in messages
+    assert any(m.startswith(f"{orientations}:") and "« acces-aux-soins »" in m for m in messages), messages

@@ -12,6 +12,7 @@ import click
 from pydantic import BaseModel
 
 from matching import CatalogueFile, ContactsFile, Vocabulary
+from matching.schema import OrientationsFile
 
 from .base import CliError, Command
 from .common import announce, knowledge, writable
@@ -21,13 +22,14 @@ MODELS: dict[str, type[BaseModel]] = {
     "catalogue.schema.json": CatalogueFile,
     "vocabulary.schema.json": Vocabulary,
     "contacts.schema.json": ContactsFile,
+    "orientations.schema.json": OrientationsFile,
 }
 
 
 @click.command(
     "schema",
     cls=Command,
-    help="Écrit catalogue.schema.json, vocabulary.schema.json et contacts.schema.json.",
+    help="Écrit catalogue.schema.json, vocabulary.schema.json, contacts.schema.json et orientations.schema.json.",
 )
 @click.option(
     "--output-dir",
