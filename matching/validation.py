@@ -57,7 +57,7 @@ def _places(directory: Path, problems: list[Problem], *, required: bool) -> Plac
                 )
             )
         return None
-    if any(p.path.startswith(str(base)) for p in tree_problems(directory)):
+    if _blocked(directory, base):
         return None  # the loader reports those files; do not open them
     from .territories import PlaceResolver
 
@@ -70,9 +70,18 @@ def _places(directory: Path, problems: list[Problem], *, required: bool) -> Plac
     return None
 
 
+def _blocked(directory: Path, base: Path) -> bool:
+    """Whether `base` holds a file no reader may open (a FIFO would hang its reader; the
+    loader reports it)."""
+    return any(Path(p.path).is_relative_to(base) for p in tree_problems(directory))
+
+
 def _anct_tables(directory: Path) -> list[Problem]:
     """The official ANCT tables against their manifest (see matching.anct.tables)."""
     from .anct.tables import check_tables
+
+    if _blocked(directory, directory / "anct"):
+        return []
 
     try:
         return check_tables(directory)

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching import KnowledgeError, load_knowledge
+from matching import KnowledgeError, default_knowledge_dir, load_knowledge
+from matching.validation import load_engine
 
 DATA = Path(__file__).resolve().parent / "data"
 HOSTILE = DATA / "hostile"
@@ -213,3 +214,33 @@ def test_hand_editing_slips_give_knowledge_or_a_knowledge_error(
         problems = exc.problems
     assert all(getattr(p, "path", "").startswith(str(k)) for p in problems)
     assert all(getattr(p, "line", None) for p in problems if getattr(p, "path", "") == str(path))
+
+
+def _whole(tmp_path: Path) -> Path:
+    shutil.copytree(default_knowledge_dir(), tmp_path / "whole")
+    return tmp_path / "whole"
+
+
+def test_alias_bomb_in_the_anct_manifest_is_refused(tmp_path: Path) -> None:
+    """The ANCT tables' manifest is read by the same safe reader as the catalogue."""
+    k = _whole(tmp_path)
+    manifest = k / "anct" / "tables.yaml"
+    shutil.copy(HOSTILE / "alias_bomb.yaml", manifest)
+    with pytest.raises(KnowledgeError) as exc:
+        load_engine(k)
+    [problem] = exc.value.problems
+    assert problem.path == str(manifest)
+    assert "alias qui se multiplient" in problem.message
+
+
+def test_fifo_among_the_anct_tables_is_refused_without_opening_it(tmp_path: Path) -> None:
+    """A table replaced by a FIFO is refused before any reader opens it (it would hang)."""
+    k = _whole(tmp_path)
+    table = k / "anct" / "contacts_locaux.csv"
+    table.unlink()
+    os.mkfifo(table)
+    with pytest.raises(KnowledgeError) as exc:
+        load_engine(k)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{table}: n'est pas un fichier ordinaire mais un tube nommé (FIFO) : refusé"
+    ]

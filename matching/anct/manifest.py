@@ -14,6 +14,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..problems import KnowledgeError
+from ..yamlsafe import read_yaml
+
 __all__ = ["MANIFEST_FILE", "Manifest", "TableInfo", "french_date", "read_manifest", "write_manifest"]
 
 ANCT_DIR = "anct"
@@ -110,10 +113,11 @@ def read_manifest(knowledge_dir: Path) -> Manifest | None:
     if not path.exists():
         return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # The safe reader: bounded aliases and size, duplicate keys refused, file:line.
+        data = read_yaml(path, knowledge_dir).data
         return Manifest.model_validate(data)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path} : fichier illisible ({exc})") from exc
+    except KnowledgeError as exc:
+        raise ValueError("; ".join(str(p) for p in exc.problems)) from exc
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
