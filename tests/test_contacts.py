@@ -165,3 +165,11 @@ def test_every_departement_takes_its_official_article(code: str) -> None:
     assert re.match(r"^(de |d'|du |de la |des |de l')", form)
     if code in FORMS:
         assert form == FORMS[code]
+
+
+def test_a_sous_prefecture_named_after_a_town_keeps_its_name(engine: Engine) -> None:
+    """ "Saint-Dié-des-Vosges" ends with the département's name but is a town: untouched, and
+    the sous-préfecture is found for a commune of its arrondissement."""
+    territory = engine.ask("ingénierie pour un projet à Saint-Dié-des-Vosges").territory
+    names = [c.organisation for c in engine.contacts_for("anct-ingenierie-sur-mesure", territory)]
+    assert "Sous-Préfecture de Saint-Dié-des-Vosges" in names

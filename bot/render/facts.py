@@ -22,8 +22,9 @@ def _d(day: dt.date) -> str:
 
 
 def fact_dates(fact: Fact) -> str:
-    """ "au 14/05/2025", "jusqu'au 31/12/2026", "du 31/05/2021 au 31/05/2024", or ""."""
-    if fact.as_of and fact.until:
+    """ "au 14/05/2025", "jusqu'au 31/12/2026", "du 31/05/2021 au 31/05/2024", or "".
+    A deadline shows its end date only (when the source said it is in the fact's text)."""
+    if fact.as_of and fact.until and fact.kind != "deadline":
         return f"du {_d(fact.as_of)} au {_d(fact.until)}"
     if fact.until:
         return f"jusqu'au {_d(fact.until)}"

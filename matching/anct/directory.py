@@ -86,7 +86,7 @@ def official_name(structure: str, departement: str) -> str:
     Vaucluse" -> "Préfecture de Vaucluse"; a DDT named without its département gets it."""
     name = departement_name(departement)
     key = fold(structure)
-    if name is None or " region " in f" {key} ":
+    if name is None or " region " in f" {key} " or key.startswith("sous prefecture"):
         return structure
     tail = fold(name)
     if key in (
@@ -102,11 +102,10 @@ def official_name(structure: str, departement: str) -> str:
     if not starts:
         return structure
     head = structure[: starts[0]].rstrip()
-    for article in ("de la", "de l'", "de l’", "des", "du", "de", "d'", "d’", "l'", "la"):
-        if head.lower().endswith(" " + article) or head.lower().endswith(" " + article.rstrip("'’")):
-            head = head[: len(head) - len(article)].rstrip()
-            break
-    return f"{head} {de_departement(departement, name)}"
+    for article in ("de la", "de l'", "de l’", "des", "du", "de", "d'", "d’"):
+        if head.lower().endswith(" " + article):
+            return f"{head[: len(head) - len(article)].rstrip()} {de_departement(departement, name)}"
+    return structure  # the name is not introduced by an article: a town ("Saint-Dié-des-Vosges")
 
 
 def structure_kind(structure: str) -> str:
