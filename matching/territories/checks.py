@@ -143,7 +143,7 @@ class TableReader:
         column = header.index("commune") if "commune" in header else header.index("code")
         out: list[list[str]] = []
         for number, row in enumerate(rows[1:], start=2):
-            if not row or not any(cell.strip() for cell in row):
+            if not row or not "".join(row).strip():
                 continue
             if len(row) < len(header):
                 raise self.fail(name, f"ligne incomplète : {len(header)} colonnes attendues", number)

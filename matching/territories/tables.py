@@ -261,7 +261,9 @@ class Tables:
         """EPCI names without their legal form, matched only after "communauté de …"."""
         out: dict[str, list[str]] = defaultdict(list)
         for epci in self.epcis.values():
-            for short in epci_short_names(name_key(_PARENS.sub("", epci.name))):
+            # The stored key is the folded name; a trailing "(COPAMO)" is dropped from the name first.
+            key = name_key(_PARENS.sub("", epci.name)) if "(" in epci.name else epci.key
+            for short in epci_short_names(key):
                 if epci.code not in out[short]:
                     out[short].append(epci.code)
         return dict(out)
@@ -306,12 +308,12 @@ class Tables:
             self.region_keys,
             self.epci_keys,
         ):
+            get = out.get
             for key in index:
-                words = key.split(" ")
-                if len(words) > out.get(words[0], 0):
-                    out[words[0]] = len(words)
-                if words[0] in ("le", "la", "les", "l") and len(words) > 1:
-                    out[words[0]] = max(out[words[0]], len(words))
+                first = key.partition(" ")[0]
+                size = key.count(" ") + 1
+                if size > get(first, 0):
+                    out[first] = size
         return out
 
     def commune_codes(self, key: str) -> list[str]:
