@@ -266,7 +266,7 @@ def test_chat_answers_remembers_the_commune_and_quits(
     )
     code, out, _ = run(capsys, "chat")
     assert code == 0
-    assert out.startswith("Bonjour")
+    assert out.startswith("> on doit recruter"), "piped: each line read is echoed, no banner"
     assert "Offre Apec" in out
     assert "dans quelle commune" in out
     assert "Catalogue — page 1/" in out

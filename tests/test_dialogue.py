@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.dialogue import MAX_ACTION_BYTES, Dialogue, Session
@@ -146,3 +148,121 @@ def test_themes_offer_the_whole_catalogue_too(dialogue: Dialogue) -> None:
     reply = dialogue.themes_reply()
     assert reply.choices[-1].action == "c:0"
     assert len(reply.choices) <= 12
+
+
+# -- conversation state ---------------------------------------------------------------------------
+
+
+def test_conversation_state_survives_a_json_round_trip(dialogue: Dialogue) -> None:
+    """The state saved in the store (JSON) gives back the same conversation."""
+    import json
+
+    session = Session()
+    dialogue.on_text(session, "recruter un chef de projet à Saint-Denis")
+    restored = Session.from_dict(json.loads(json.dumps(session.to_dict())))
+    assert restored == session
+    assert [c.code for c in restored.candidates] == [c.code for c in session.candidates]
+    follow = dialogue.on_text(restored, "celui du 93")
+    assert "Seine-Saint-Denis" in texts(follow)
+
+
+def test_an_unreadable_stored_state_gives_a_fresh_conversation() -> None:
+    """A stored state from another version or damaged is ignored, never an error."""
+    for data in [None, {}, {"version": 99}, {"version": 1, "needs": [{"nope": 1}]}, ["x"]]:
+        assert Session.from_dict(data) == Session()
+
+
+def test_the_stored_state_holds_no_telegram_id_and_only_the_needs_words(dialogue: Dialogue) -> None:
+    """What is kept: the place, the need's text, entry ids and choices — nothing else."""
+    session = Session()
+    dialogue.on_text(session, "recruter un manager de centre-ville à Guingamp")
+    data = session.to_dict()
+    assert set(data) == {
+        "version",
+        "territory",
+        "awaiting_place",
+        "last_query",
+        "needs",
+        "candidates",
+        "choices",
+    }
+    assert data["needs"][0]["entry"] == "apec-recrutement-chef-projet"
+
+
+# -- choices ----------------------------------------------------------------------------------------
+
+
+def test_a_typed_number_outside_the_choices_is_never_a_need(dialogue: Dialogue) -> None:
+    """ "9" after a list of four places asks for a number in range; "2" with no list is no need."""
+    session = Session()
+    dialogue.on_text(session, "recruter un chef de projet à Saint-Denis")
+    outcome = dialogue.on_text(session, "9")
+    assert outcome.status is None
+    assert "entre 1 et" in texts(outcome)
+    fresh = dialogue.on_text(Session(), "2")
+    assert fresh.status is None
+    assert "card" not in [r.kind for r in fresh.replies]
+
+
+def test_one_numbered_list_per_turn(dialogue: Dialogue) -> None:
+    """A card and a list of homonyms: the number refers to the places, the only numbered list."""
+    session = Session()
+    outcome = dialogue.on_text(session, "recruter un chef de projet à Saint-Denis")
+    assert [c.action for c in outcome.numbered] == [c.action for c in outcome.replies[-1].choices]
+    chosen = dialogue.on_text(session, "2")
+    assert session.territory is not None
+    assert session.territory.code == outcome.replies[-1].choices[1].action[2:]
+    assert texts(chosen).count("C'est noté") == 1
+
+
+# -- cards ------------------------------------------------------------------------------------------
+
+
+def test_every_card_stays_under_120_words_wherever_the_user_is(dialogue: Dialogue, engine: Engine) -> None:
+    """Each entry, asked with its own example in a few places, gets a card a person reads at a glance."""
+    from bot.render.card import CARD_WORDS, word_count
+
+    for entry in engine.entries:
+        for place in ("Guingamp", "Fort-de-France", "Ajaccio", "Saint-Flour", "Mamoudzou", ""):
+            outcome = dialogue.on_text(Session(), f"{entry.examples[0]} {'à ' + place if place else ''}")
+            for reply in outcome.replies:
+                if reply.kind == "card":
+                    words = word_count(render(reply, PLAIN))
+                    assert words <= CARD_WORDS, (entry.id, place, words)
+
+
+def test_a_place_is_named_once_in_its_line() -> None:
+    """Fort-de-France is in Martinique (département and région): "Martinique" is said once."""
+    from bot.render import territory_line
+
+    here = Engine.load().resolve_place("Fort-de-France").territory
+    assert here is not None
+    assert territory_line(here, PLAIN) == "Fort-de-France (972) — Martinique"
+
+
+# -- follow-up phrases (knowledge/relances.yaml) ---------------------------------------------------
+
+
+def test_a_broken_follow_up_file_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    """A misspelt key in relances.yaml is reported with its line, in French."""
+    from matching import KnowledgeError
+    from matching.followups import FOLLOWUPS_FILE, load_followups
+
+    (tmp_path / FOLLOWUPS_FILE).write_text(
+        "contact:\n  - qui contacter\nfacts:\n  montant: [combien]\n", encoding="utf-8"
+    )
+    with pytest.raises(KnowledgeError) as caught:
+        load_followups(tmp_path)
+    [problem] = caught.value.problems
+    assert problem.line == 4
+    assert "champ inconnu" in problem.message
+
+
+def test_the_bundled_follow_up_phrases_load(knowledge_dir: Path) -> None:
+    """The shipped relances.yaml is valid and recognises a contact question."""
+    from matching.followups import FollowUpReader, load_followups
+
+    reader = FollowUpReader(load_followups(knowledge_dir))
+    found = reader.read("c'est qui le contact ?")
+    assert found is not None
+    assert found.kind == "contact"

@@ -38,7 +38,7 @@ def test_a_card_with_a_5000_character_title_splits_into_valid_parts() -> None:
     entry = (
         engine()
         .entries[0]
-        .model_copy(update={"title": "Titre très long & précis " * 200, "summary": "Résumé <court> " * 300})
+        .model_copy(update={"title": "Titre très long & précis " * 400, "summary": "Résumé <court> " * 300})
     )
     text = render(Reply("card", entry=entry), HTML)
     assert len(text) > 2 * TELEGRAM_LIMIT

@@ -1,42 +1,212 @@
-"""Rendering of answer cards and other dialogue replies."""
+"""Rendering of answer cards and the other dialogue replies.
+
+A card is what a person wants to read first: the offer, why it fits (their own words), the next
+step and whom to contact, in about a hundred words. Background (descriptions, sourced facts,
+the relays of a contact, related programmes) is shown on demand: "En savoir plus", or a
+question such as "c'est combien ?" or "qui contacter ?".
+"""
 
 from __future__ import annotations
 
-from matching import Entry
+import datetime as dt
+
+from matching import Contact, Entry, Fact, Territory
 
 from ..dialogue import Reply
 from .contacts import contact_lines, programme_lines, territory_line
-from .facts import dated_lines
-from .markup import Markup
+from .facts import dated_lines, fact_dates
+from .markup import PLAIN, Markup
 
+__all__ = [
+    "CARD_WORDS",
+    "KIND_LABELS",
+    "card_contacts",
+    "word_count",
+    "details",
+    "entry_card",
+    "fact_line",
+    "render",
+]
+
+# A card a person reads at a glance; what does not fit is behind "En savoir plus".
+CARD_WORDS = 120
+MAX_REASONS = 3
+CARD_CONTACTS = 2
+LEVELS = 10
 KIND_LABELS = {"apec_offer": "Offre Apec", "anct_programme": "Programme ANCT", "aide": "Aide publique"}
 
 
-def entry_card(entry: Entry, reply: Reply, m: Markup) -> str:
-    """The answer card: what, why, next step, related programme, whom to contact."""
+def word_count(text: str) -> int:
+    """Words a person reads: tokens with a letter or a digit (not "—", "•", "«" or ":")."""
+    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def fact_line(fact: Fact, m: Markup) -> str:
+    """One sourced fact with its dates: "• … (du 31/05/2021 au 31/05/2024 ; source : …)"."""
+    when = fact_dates(fact)
+    about = f"{when} ; source : {fact.source.label}" if when else f"source : {fact.source.label}"
+    line = f"• {m.esc(fact.text)} " + m.i(f"({about})")
+    if fact.source.url:
+        line += " " + m.link("voir la source", fact.source.url)
+    return line
+
+
+def _place(reply: Reply, m: Markup) -> str:
+    return territory_line(reply.territory, m) if reply.territory is not None else ""
+
+
+def _programmes(entry: Entry, reply: Reply, m: Markup) -> list[str]:
+    """The commune's dated programme lists: every membership and the absences that matter to
+    the entry and its related programmes."""
+    if reply.territory is None:
+        return []
+    return [m.esc(line) for line in programme_lines(reply.territory, (entry.id, *entry.related))]
+
+
+def _first_sentence(text: str) -> str:
+    """The text up to its first full stop followed by a capital (no cut inside "etc.")."""
+    for i, ch in enumerate(text):
+        if ch in ".;" and text[i + 1 : i + 2] == " " and text[i + 2 : i + 3].isupper():
+            return text[: i + 1] if ch == "." else text[:i] + "."
+    return text
+
+
+def _before_colon(text: str) -> str:
+    """ "A : b, c." → "A." (the enumeration after a colon is detail)."""
+    return text.split(" : ", 1)[0].rstrip(",;") + "." if " : " in text else text
+
+
+def card_contacts(contacts: tuple[Contact, ...]) -> tuple[Contact, ...]:
+    """The contacts an answer card names: one per organisation, at most CARD_CONTACTS (the
+    router gives the most relevant first); every contact comes with "qui contacter ?"."""
+    kept: list[Contact] = []
+    for c in contacts:
+        if all(k.organisation != c.organisation for k in kept) and len(kept) < CARD_CONTACTS:
+            kept.append(c)
+    return tuple(kept)
+
+
+def _brief_contact(c: Contact, m: Markup, *, role: bool) -> str:
+    line = f"• {m.b(c.organisation)}"
+    if role:
+        line += m.esc(f" — {c.role}")
+    if c.phone:
+        line += m.esc(f" — tél. {c.phone}")
+    return line
+
+
+def _short_place(entry: Entry, territory: Territory, m: Markup) -> list[str]:
+    """ "Territoire : Guingamp (22) — Petites villes de demain (liste ANCT de janvier 2021)":
+    the place with the dated lists of the entry and its related programmes it is on, then the
+    entry's own list when the commune is absent from it."""
+    about = (entry.id, *entry.related)
+    on = [f"{p.title} ({p.source})" for p in territory.programme_lists if p.member and p.programme in about]
+    line = f"{m.b('Territoire :')} {m.esc(' — '.join([territory.label(), '; '.join(on)]) if on else territory.label())}"
+    off = territory.model_copy(
+        update={
+            "programme_lists": tuple(
+                p for p in territory.programme_lists if p.programme == entry.id and not p.member
+            )
+        }
+    )
+    return [line, *(m.esc(x) for x in programme_lines(off, (entry.id,)))]
+
+
+def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
+    """The card at a level of brevity: 0 is whole; 1 keeps the next step's first sentence;
+    2 also keeps two reasons; 3 also keeps the summary's first sentence; 4 names the place
+    without its département and région (the contacts name them); 5 leaves the site to
+    "En savoir plus"; 6 keeps one reason and names contacts without their role; 7 keeps the
+    summary up to its colon; 8 the next step up to its colon; 9 leaves the summary to
+    "En savoir plus" (the title states the offer)."""
     kind = KIND_LABELS.get(entry.kind, entry.kind)
-    lines = [f"{m.b(kind + ' : ' + entry.title)}", m.esc(entry.summary)]
-    if reply.reasons:
-        lines.append(f"{m.b('Pourquoi :')} " + m.esc(", ".join(f"« {r} »" for r in reply.reasons)))
+    summary = _first_sentence(entry.summary) if level >= 3 else entry.summary
+    if level >= 7:
+        summary = _before_colon(summary)
+    lines = [m.b(f"{kind} : {entry.title}")]
+    if level < 9:
+        lines.append(m.esc(summary))
+    reasons = reply.reasons[: 1 if level >= 6 else 2 if level >= 2 else MAX_REASONS]
+    if reasons:
+        lines.append(f"{m.b('Pourquoi :')} " + m.esc(", ".join(f"« {r} »" for r in reasons)))
+    lines.extend(dated_lines(entry, m))
+    step = _first_sentence(entry.next_steps) if level >= 1 else entry.next_steps
+    if level >= 8:
+        step = _before_colon(step)
+    lines.append(f"{m.b('Prochaine étape :')} {m.esc(step)}")
+    if reply.territory is not None and level >= 4:
+        lines.extend(_short_place(entry, reply.territory, m))
+    elif reply.territory is not None:
+        lines.append(f"{m.b('Territoire :')} {_place(reply, m)}")
+        lines.extend(_programmes(entry, reply, m))
+    if reply.contacts:
+        lines.append(m.b("À contacter :"))
+        lines.extend(_brief_contact(c, m, role=level < 6) for c in card_contacts(reply.contacts))
+    if entry.url and level < 5:
+        lines.append(m.link("Site", entry.url))
+    return lines
+
+
+def entry_card(entry: Entry, reply: Reply, m: Markup) -> str:
+    """The answer card: the offer, why, the next step, whom to contact, within CARD_WORDS
+    words (counted on the plain text) when shortening the long parts allows it."""
+    for level in range(LEVELS):
+        if word_count("\n".join(_card_lines(entry, reply, PLAIN, level))) <= CARD_WORDS:
+            break
+    return "\n".join(_card_lines(entry, reply, m, level))
+
+
+def details(entry: Entry, reply: Reply, m: Markup) -> str:
+    """The entry in full, for "En savoir plus": description, facts, related, contacts and relays."""
+    kind = KIND_LABELS.get(entry.kind, entry.kind)
+    lines = [m.b(f"{kind} : {entry.title}"), m.esc(entry.description)]
+    if reply.facts:
+        lines.append(m.b("Repères sourcés :"))
+        lines.extend(fact_line(f, m) for f in reply.facts)
     lines.append(f"{m.b('Prochaine étape :')} {m.esc(entry.next_steps)}")
+    if entry.deadline is not None:
+        lines.append(f"{m.b('Date limite :')} {_date(entry.deadline)}")
     if reply.related:
         lines.append(f"{m.b('À voir aussi :')} " + m.esc(" ; ".join(e.title for e in reply.related)))
-    if entry.url:
-        lines.append(m.link("En savoir plus", entry.url))
-    lines.extend(dated_lines(entry, m))
     if reply.territory is not None:
-        place = territory_line(reply.territory, m)
-        lines.append(f"{m.b('Territoire :')} {place}")
-        lines.extend(m.esc(p) for p in programme_lines(reply.territory, (entry.id, *entry.related)))
+        lines.append(f"{m.b('Territoire :')} {_place(reply, m)}")
+        lines.extend(_programmes(entry, reply, m))
     if reply.contacts:
         lines.append(m.b("À contacter :"))
         lines.extend(contact_lines(reply.contacts, m))
+    sources = " ; ".join(s.label for s in entry.sources)
+    lines.append(m.i(f"Sources : {sources} (fiche relue le {_date(entry.reviewed)})"))
+    if entry.url:
+        lines.append(m.link("Site", entry.url))
+    return "\n".join(lines)
+
+
+def _contacts_block(reply: Reply, m: Markup) -> str:
+    lines = [m.esc(reply.text)] if reply.text else []
+    if reply.facts:
+        lines.extend(fact_line(f, m) for f in reply.facts)
+    if reply.contacts:
+        # Facts end with whom to ask (briefly); a contact question gets every detail.
+        if reply.kind == "facts":
+            if reply.facts:
+                lines.append(m.b("Pour confirmer ou aller plus loin :"))
+            lines.extend(_brief_contact(c, m, role=True) for c in card_contacts(reply.contacts))
+        else:
+            lines.extend(contact_lines(reply.contacts, m))
     return "\n".join(lines)
 
 
 def render(reply: Reply, m: Markup) -> str:
     """Text of one reply (choices are rendered by the caller: numbers or buttons)."""
+    if reply.kind in ("contacts", "facts"):
+        return _contacts_block(reply, m)
+    if reply.entry is not None and reply.kind == "details":
+        return details(reply.entry, reply, m)
     if reply.entry is not None:
         body = entry_card(reply.entry, reply, m)
-        return f"{m.esc(reply.text)}\n\n{body}" if reply.text else body
+        return f"{m.b(reply.text)}\n{body}" if reply.text else body
     return m.esc(reply.text)

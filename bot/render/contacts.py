@@ -14,14 +14,18 @@ DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
 def territory_line(territory: Territory, m: Markup) -> str:
-    """ "Guingamp (22) — Côtes-d'Armor, Bretagne"."""
+    """ "Guingamp (22) — Côtes-d'Armor, Bretagne"; a name said once ("Fort-de-France (972) —
+    Martinique", not "Martinique, Martinique")."""
     parts = [territory.label()]
     if territory.level == "commune" and territory.departement:
         parts.append(territory.departement.name)
     if territory.level in ("commune", "departement", "epci") and territory.region:
         parts.append(territory.region.name)
-    line = m.esc(" — ".join([parts[0], ", ".join(parts[1:])]) if len(parts) > 1 else parts[0])
-    return line
+    head, rest = parts[0], []
+    for part in parts[1:]:
+        if part not in rest and part != territory.name:
+            rest.append(part)
+    return m.esc(f"{head} — {', '.join(rest)}" if rest else head)
 
 
 def programme_lines(territory: Territory, about: Iterable[str] = ()) -> list[str]:

@@ -1,0 +1,146 @@
+"""Follow-ups on the last answer: contacts, sourced facts, details, other pistes, a new place.
+
+"c'est qui le contact ?", "c'est combien ?", "en savoir plus", "autre chose", "et pour Brest ?"
+refer to the answer just given; when the rest of the message states a clear need of its own
+("qui contacter pour un VTA ?"), that need is read instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from matching import Answer
+from matching.followups import FollowUp
+
+from .base import ASK_PLACE, DIALOGUE_TOP, DialogueBase, need_of
+from .model import Choice, Outcome, Reply, action, label
+from .replies import contacts_reply, facts_reply
+from .state import Session
+
+__all__ = ["FOLLOW_UP", "NEW_NEED_TERMS", "FollowUps"]
+
+# A follow-up phrase next to this many need terms of its own is a new need ("qui contacter
+# pour un VTA ?"); fewer ("quelles conditions pour le jeune ?") still asks about the last answer.
+NEW_NEED_TERMS = 2
+# The status logged for a message answered from the conversation (contacts, facts, details…).
+FOLLOW_UP = "followup"
+
+
+class FollowUps(DialogueBase):
+    """The follow-up part of the dialogue."""
+
+    def _follow_up(self, session: Session, text: str, followup: FollowUp) -> Outcome | None:
+        """Answers a follow-up on the last answer; None when the message is rather a new need."""
+        place = self.engine.resolve_place(text)
+        if followup.kind == "new_place":
+            if place.territory is not None or place.candidates:
+                return self._new_place(session, place)
+            return None
+        fresh = self._rest_need(session, followup.rest)
+        if fresh is not None:
+            if followup.kind != "facts":
+                return None  # "qui contacter pour un VTA ?": the card of that need has its contacts
+            entry = self.engine.entry(fresh.results[0].id)
+            assert entry is not None
+            session.needs = [need_of(text, fresh)]
+            session.last_query = text
+            session.territory = territory = fresh.territory or session.territory
+            return Outcome(
+                (facts_reply(entry, followup.facets, self._contacts(entry, territory), territory),),
+                status="match",
+                top=entry.id,
+            )
+        entries = [e for n in session.needs if n.entry and (e := self.engine.entry(n.entry)) is not None]
+        if not entries and self._has_need_terms(followup.rest):
+            return None  # "question sans réponse numéro 5": words of its own and nothing to refer to
+        if place.territory is not None:
+            session.territory = place.territory
+        territory = session.territory
+        if not entries:
+            return replace(self._follow_up_without_answer(session, followup), status=FOLLOW_UP)
+        top = entries[0].id
+        if followup.kind == "other":
+            return replace(self._alternatives(session), status=FOLLOW_UP, top=top)
+        if followup.kind == "more":
+            return Outcome((self._details(entries[0], territory),), status=FOLLOW_UP, top=top)
+        replies: list[Reply] = []
+        for entry in entries:
+            contacts = self._contacts(entry, territory)
+            if followup.kind == "facts":
+                replies.append(facts_reply(entry, followup.facets, contacts, territory))
+            else:
+                replies.append(contacts_reply(entry, contacts, territory))
+        if territory is None and followup.kind == "contact":
+            session.awaiting_place = True
+            session.last_query = session.needs[0].query
+            replies.append(Reply("ask_place", ASK_PLACE))
+        return Outcome(tuple(replies), status=FOLLOW_UP, top=top)
+
+    def _has_need_terms(self, rest: str) -> bool:
+        place = self.engine.resolve_place(rest)
+        return bool(rest) and bool(self.engine.need_terms(rest, place.spans))
+
+    def _rest_need(self, session: Session, rest: str) -> Answer | None:
+        """The clear new need a follow-up carries besides its phrase, if any."""
+        if not rest:
+            return None
+        place = self.engine.resolve_place(rest)
+        if len(self.engine.need_terms(rest, place.spans)) < NEW_NEED_TERMS:
+            return None
+        answer = self.engine.ask(rest, top=DIALOGUE_TOP, territory=session.territory, place=place)
+        if answer.status != "match" or answer.top is None:
+            return None
+        if any(n.entry == answer.top.id for n in session.needs):
+            return None
+        return answer
+
+    def _follow_up_without_answer(self, session: Session, followup: FollowUp) -> Outcome:
+        if followup.kind == "other":
+            return Outcome((self.browser.themes_reply(),))
+        if followup.kind == "contact" and session.territory is not None:
+            router = self.engine.router
+            contacts = (router.apec(session.territory), router.anct(session.territory))
+            return Outcome(
+                (
+                    Reply(
+                        "contacts",
+                        f"Vos contacts ({session.territory.label()}) ; décrivez votre besoin pour savoir lequel solliciter :",
+                        contacts=contacts,
+                        territory=session.territory,
+                    ),
+                )
+            )
+        return Outcome(
+            (
+                Reply(
+                    "info",
+                    "De quelle offre parlez-vous ? Décrivez votre besoin en une phrase, avec votre commune : "
+                    "je vous donnerai l'offre, ses conditions et le bon contact.",
+                ),
+            )
+        )
+
+    def _alternatives(self, session: Session) -> Outcome:
+        """After "autre chose" or "non c'est pas ça": the other pistes of the last answer, then the themes."""
+        last = session.last
+        if last is not None:
+            pistes = [e for a in last.alternatives if (e := self.engine.entry(a)) is not None]
+            if pistes:
+                choices = tuple(Choice(label(e.title), action("e", e.id)) for e in pistes)
+                return Outcome(
+                    (
+                        Reply(
+                            "alternatives",
+                            "D'autres pistes pour votre besoin :",
+                            choices=(*choices, Choice("Parcourir par thème", action("t"))),
+                        ),
+                    )
+                )
+            return Outcome(
+                (
+                    self.browser.themes_reply(
+                        "Je n'ai pas d'autre piste pour ce besoin. Choisissez un thème :"
+                    ),
+                )
+            )
+        return Outcome((self.browser.themes_reply(),))

@@ -1,0 +1,171 @@
+"""Follow-ups: what a message written after an answer asks about that answer.
+
+"c'est qui le contact ?", "c'est combien ?", "jusqu'à quand ?", "non c'est pas ça", "et pour
+Brest ?" only make sense against the previous answer, so they are recognised before the message
+is scored as a need. The phrases live in `knowledge/relances.yaml`, edited by admins and validated
+by the `FollowUpPhrases` model; this reader matches them on folded words, longest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .loader import french_message
+from .normalise import words
+from .problems import KnowledgeError, Problem
+from .schema import FactKind
+from .yamlsafe import Lines, field_name, line_for, read_yaml
+
+__all__ = [
+    "FOLLOWUPS_FILE",
+    "FollowUp",
+    "FollowUpKind",
+    "FollowUpPhrases",
+    "FollowUpReader",
+    "load_followups",
+]
+
+FOLLOWUPS_FILE = "relances.yaml"
+
+FollowUpKind = Literal["contact", "facts", "more", "other", "new_place"]
+# When a message carries several kinds, the one answered first (facts and contacts are precise
+# questions; "autre chose" and "en savoir plus" are vaguer; "et pour" only opens a place).
+_PRIORITY: tuple[FollowUpKind, ...] = ("facts", "contact", "other", "more", "new_place")
+_FACT_KINDS: tuple[FactKind, ...] = (
+    "amount",
+    "eligibility",
+    "audience",
+    "deadline",
+    "duration",
+    "procedure",
+    "status",
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FactPhrases(_Strict):
+    """Phrases asking for one kind of fact of the last answer's entry."""
+
+    amount: list[str] = Field(default_factory=list, description="Montant : « combien », « quel montant »…")
+    eligibility: list[str] = Field(
+        default_factory=list, description="Conditions : « conditions », « eligible »…"
+    )
+    audience: list[str] = Field(default_factory=list, description="Pour qui : « pour qui », « qui peut »…")
+    deadline: list[str] = Field(default_factory=list, description="Date limite : « jusqu'a quand »…")
+    duration: list[str] = Field(default_factory=list, description="Durée : « combien de temps », « duree »…")
+    procedure: list[str] = Field(default_factory=list, description="Démarche : « comment faire »…")
+    status: list[str] = Field(default_factory=list, description="Actualité : « toujours en cours »…")
+
+
+class FollowUpPhrases(_Strict):
+    """The file `relances.yaml`: phrases, written without accents, that refer to the last answer."""
+
+    contact: list[str] = Field(
+        default_factory=list, description="Demande du contact : « c'est qui le contact », « un numero »…"
+    )
+    facts: FactPhrases = Field(default_factory=FactPhrases)
+    more: list[str] = Field(default_factory=list, description="Plus de détails : « en savoir plus »…")
+    other: list[str] = Field(
+        default_factory=list, description="Autre piste : « c'est pas ca », « autre chose »…"
+    )
+    new_place: list[str] = Field(
+        default_factory=list, description="Même besoin, autre lieu : « et pour », « pareil a »…"
+    )
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What a message asks about the previous answer; `rest` is the message without the
+    follow-up phrases (a place, or a new need the caller may still read)."""
+
+    kind: FollowUpKind
+    facets: tuple[FactKind, ...] = ()
+    rest: str = ""
+
+
+class FollowUpReader:
+    """Finds follow-up phrases in a message (whole words, accents and case ignored)."""
+
+    def __init__(self, phrases: FollowUpPhrases) -> None:
+        table: dict[tuple[str, ...], tuple[FollowUpKind, FactKind | None]] = {}
+        simple: dict[FollowUpKind, list[str]] = {
+            "contact": phrases.contact,
+            "more": phrases.more,
+            "other": phrases.other,
+            "new_place": phrases.new_place,
+        }
+        for fact in _FACT_KINDS:
+            for value in getattr(phrases.facts, fact):
+                key = tuple(words(value))
+                if key:
+                    table.setdefault(key, ("facts", fact))
+        for kind, values in simple.items():
+            for value in values:
+                key = tuple(words(value))
+                if key:
+                    table.setdefault(key, (kind, None))
+        by_first: dict[str, list[tuple[tuple[str, ...], tuple[FollowUpKind, FactKind | None]]]] = {}
+        for key in sorted(table, key=len, reverse=True):
+            by_first.setdefault(key[0], []).append((key, table[key]))
+        self._by_first = by_first
+
+    def read(self, text: str) -> FollowUp | None:
+        """The follow-up the message carries, or None when it has no follow-up phrase."""
+        tokens = words(text)
+        kinds: set[FollowUpKind] = set()
+        facets: list[FactKind] = []
+        rest: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for key, (kind, facet) in self._by_first.get(tokens[i], ()):
+                if tuple(tokens[i : i + len(key)]) == key:
+                    kinds.add(kind)
+                    if facet is not None and facet not in facets:
+                        facets.append(facet)
+                    i += len(key)
+                    break
+            else:
+                rest.append(tokens[i])
+                i += 1
+        if not kinds:
+            return None
+        kind = next(k for k in _PRIORITY if k in kinds)
+        return FollowUp(kind=kind, facets=tuple(facets), rest=" ".join(rest))
+
+    @property
+    def empty(self) -> bool:
+        return not self._by_first
+
+
+def load_followups(directory: Path) -> FollowUpPhrases:
+    """Reads `relances.yaml` from a knowledge directory (absent: no follow-up phrases);
+    raises KnowledgeError with file:line for a broken file."""
+    path = directory / FOLLOWUPS_FILE
+    if not path.exists():
+        return FollowUpPhrases()
+    document = read_yaml(path, directory)
+    try:
+        return FollowUpPhrases.model_validate(document.data if document.data is not None else {})
+    except ValidationError as exc:
+        raise KnowledgeError(_problems(exc, path, document.lines)) from exc
+
+
+def _problems(exc: ValidationError, path: Path, lines: Lines) -> list[Problem]:
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+        problems.append(Problem(str(path), line_for(loc, lines), field_name(loc), french_message(err)))
+    return problems
+
+
+def fact_kinds() -> Sequence[FactKind]:
+    """Every fact kind, in the order facts are shown."""
+    return _FACT_KINDS
