@@ -32,7 +32,7 @@ __all__ = [
 CARD_WORDS = 120
 MAX_REASONS = 3
 CARD_CONTACTS = 2
-LEVELS = 10
+LEVELS = 14
 KIND_LABELS = {"apec_offer": "Offre Apec", "anct_programme": "Programme ANCT", "aide": "Aide publique"}
 
 
@@ -80,6 +80,17 @@ def _before_colon(text: str) -> str:
     return text.split(" : ", 1)[0].rstrip(",;") + "." if " : " in text else text
 
 
+def _main_clause(text: str) -> str:
+    """ "Do this (detail), which…" → "Do this (detail)." (a comma inside brackets is kept)."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            return text[:i].rstrip() + "."
+    return text
+
+
 def card_contacts(contacts: tuple[Contact, ...]) -> tuple[Contact, ...]:
     """The contacts an answer card names: one per organisation, at most CARD_CONTACTS (the
     router gives the most relevant first); every contact comes with "qui contacter ?"."""
@@ -120,9 +131,11 @@ def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
     """The card at a level of brevity: 0 is whole; 1 keeps the next step's first sentence;
     2 also keeps two reasons; 3 also keeps the summary's first sentence; 4 names the place
     without its département and région (the contacts name them); 5 leaves the site to
-    "En savoir plus"; 6 keeps one reason and names contacts without their role; 7 keeps the
-    summary up to its colon; 8 the next step up to its colon; 9 leaves the summary to
-    "En savoir plus" (the title states the offer)."""
+    "En savoir plus"; 6 keeps one reason; 7 keeps the summary up to its colon; 8 the next step
+    up to its colon; 9 leaves the summary to "En savoir plus" (the title states the offer);
+    10 names the contacts without their role; 11 keeps the next step up to its first comma;
+    12 keeps the first time-bound fact (the others come with "jusqu'à quand ?"); 13 keeps that
+    fact up to its semicolon (its dates stay in its label)."""
     kind = KIND_LABELS.get(entry.kind, entry.kind)
     summary = _first_sentence(entry.summary) if level >= 3 else entry.summary
     if level >= 7:
@@ -133,10 +146,17 @@ def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
     reasons = reply.reasons[: 1 if level >= 6 else 2 if level >= 2 else MAX_REASONS]
     if reasons:
         lines.append(f"{m.b('Pourquoi :')} " + m.esc(", ".join(f"« {r} »" for r in reasons)))
-    lines.extend(dated_lines(entry, m))
+    dated = dated_lines(entry, m)
+    if level >= 12 and len(dated) > 2:
+        dated = [dated[0], dated[-1]]
+    if level >= 13:
+        dated = [line.split(" ; ", 1)[0] + ("." if " ; " in line else "") for line in dated]
+    lines.extend(dated)
     step = _first_sentence(entry.next_steps) if level >= 1 else entry.next_steps
     if level >= 8:
         step = _before_colon(step)
+    if level >= 11:
+        step = _main_clause(step)
     lines.append(f"{m.b('Prochaine étape :')} {m.esc(step)}")
     if reply.territory is not None and level >= 4:
         lines.extend(_short_place(entry, reply.territory, m))
@@ -145,7 +165,7 @@ def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
         lines.extend(_programmes(entry, reply, m))
     if reply.contacts:
         lines.append(m.b("À contacter :"))
-        lines.extend(_brief_contact(c, m, role=level < 6) for c in card_contacts(reply.contacts))
+        lines.extend(_brief_contact(c, m, role=level < 10) for c in card_contacts(reply.contacts))
     if entry.url and level < 5:
         lines.append(m.link("Site", entry.url))
     return lines
