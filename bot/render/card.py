@@ -32,7 +32,7 @@ __all__ = [
 CARD_WORDS = 120
 MAX_REASONS = 3
 CARD_CONTACTS = 2
-LEVELS = 14
+LEVELS = 15
 KIND_LABELS = {"apec_offer": "Offre Apec", "anct_programme": "Programme ANCT", "aide": "Aide publique"}
 
 
@@ -127,6 +127,27 @@ def _short_place(entry: Entry, territory: Territory, m: Markup) -> list[str]:
     return [line, *(m.esc(x) for x in programme_lines(off, (entry.id,)))]
 
 
+def _contact_sources(contacts: tuple[Contact, ...], m: Markup, *, dated: bool) -> list[str]:
+    """Where the phones shown come from (its label carries its date) and, unless the card is
+    short of words, when the entry was updated; one line per source."""
+    seen: list[str] = []
+    for c in contacts:
+        if c.source and c.phone:
+            line = f"Source : {c.source}"
+            if dated:
+                line += f" — mis à jour le {_iso_date(c.updated)}" if c.updated else " — date non indiquée"
+            if line not in seen:
+                seen.append(line)
+    return [m.i(line) for line in seen]
+
+
+def _iso_date(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+    except ValueError:
+        return value
+
+
 def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
     """The card at a level of brevity: 0 is whole; 1 keeps the next step's first sentence;
     2 also keeps two reasons; 3 also keeps the summary's first sentence; 4 names the place
@@ -135,7 +156,8 @@ def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
     up to its colon; 9 leaves the summary to "En savoir plus" (the title states the offer);
     10 names the contacts without their role; 11 keeps the next step up to its first comma;
     12 keeps the first time-bound fact (the others come with "jusqu'à quand ?"); 13 keeps that
-    fact up to its semicolon (its dates stay in its label)."""
+    fact up to its semicolon (its dates stay in its label); 14 cites the contacts' source by its
+    dated label only."""
     kind = KIND_LABELS.get(entry.kind, entry.kind)
     summary = _first_sentence(entry.summary) if level >= 3 else entry.summary
     if level >= 7:
@@ -165,7 +187,9 @@ def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
         lines.extend(_programmes(entry, reply, m))
     if reply.contacts:
         lines.append(m.b("À contacter :"))
-        lines.extend(_brief_contact(c, m, role=level < 10) for c in card_contacts(reply.contacts))
+        shown = card_contacts(reply.contacts)
+        lines.extend(_brief_contact(c, m, role=level < 10) for c in shown)
+        lines.extend(_contact_sources(shown, m, dated=level < 14))
     if entry.url and level < 5:
         lines.append(m.link("Site", entry.url))
     return lines
