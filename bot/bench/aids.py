@@ -13,6 +13,7 @@ Same seed, same files, byte for byte.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import shutil
 from pathlib import Path
@@ -49,16 +50,18 @@ SENTENCES = (
     "La sélection tient compte de la sobriété foncière, de la biodiversité et de l'adaptation au climat.",
     "Le comité de programmation se réunit chaque trimestre ; les dossiers complets sont instruits en {years} mois.",
     "Les {public} du territoire {place} sont prioritaires pour {obj}.",
+    "Partenaires : {name}, {place}, {other} et le réseau {more}.",
+    "Les communes de {place}, {other} et {more} ont déjà bénéficié du dispositif.",
 )
 _SYLLABLES = ("ker", "lan", "vil", "mont", "bel", "sau", "ro", "cha", "ti", "gue", "por", "nac", "val", "dor")
 
 
 def _name(rng: random.Random) -> str:
-    """A local programme or place name from a pool of ≈ 20,000, Zipf-distributed (a real catalogue
-    keeps meeting new names as it grows)."""
-    rank = min(int(rng.paretovariate(0.6)), 20_000)
+    """A local programme, place or partner name, Zipf-distributed over ≈ 200,000: a real
+    catalogue keeps meeting new words as it grows (≈ 25,000 distinct stems at 5,000 aids)."""
+    rank = int(math.exp(rng.uniform(0.0, math.log(200_000))))  # p(rank) ∝ 1 / rank
     local = random.Random(rank)
-    return "".join(local.choice(_SYLLABLES) for _ in range(2 + rank % 3)).capitalize()
+    return "".join(local.choice(_SYLLABLES) for _ in range(2 + rank % 4)).capitalize()
 
 
 def _description(rng: random.Random, fill: dict[str, str]) -> str:
@@ -69,7 +72,10 @@ def _description(rng: random.Random, fill: dict[str, str]) -> str:
         "cap": f"{rng.randint(2, 80) * 5_000:,}".replace(",", " "),
         "years": str(rng.randint(1, 4)),
     }
-    items = [p.format(**values, name=_name(rng), place=_name(rng)) for p in parts]
+    items = [
+        p.format(**values, name=_name(rng), place=_name(rng), other=_name(rng), more=_name(rng))
+        for p in parts
+    ]
     return "<p>" + " ".join(items[:4]) + "</p><ul>" + "".join(f"<li>{s}</li>" for s in items[4:]) + "</ul>"
 
 
