@@ -23,6 +23,9 @@ from .schema import Entry
 from .scoring import Adjustment, Index, Scored, Work, entry_fields
 
 if TYPE_CHECKING:
+    from .arrayindex import IndexArrays
+
+if TYPE_CHECKING:
     from .territories.tables import Collectivity
 
 __all__ = [
@@ -85,18 +88,24 @@ class _NoPlace:
 class Engine:
     """Matches needs to catalogue entries and routes contacts for a territory."""
 
-    def __init__(self, knowledge: Knowledge, places: PlaceFinder | None = None) -> None:
+    def __init__(
+        self, knowledge: Knowledge, places: PlaceFinder | None = None, *, compiled: IndexArrays | None = None
+    ) -> None:
+        """`compiled`: the index of this knowledge as stored by `matching.compiled` (no text is
+        analysed again; large catalogues rank with array arithmetic)."""
         self.knowledge = knowledge
         self.places = places
-        self.analyzer = Analyzer(knowledge.vocabulary)
-        self.analyzer.learn(t for e in knowledge.entries for texts in entry_fields(e).values() for t in texts)
-        self.analyzer.learn(f for c in knowledge.vocabulary.concepts.values() for f in c.forms)
+        self.analyzer = compiled.analyzer() if compiled is not None else Analyzer(knowledge.vocabulary)
         concepts = knowledge.vocabulary.concepts
-        self.index = Index(
-            knowledge.entries,
-            self.analyzer,
-            frozenset(c for c, v in concepts.items() if v.kind == "audience"),
-        )
+        audiences = frozenset(c for c, v in concepts.items() if v.kind == "audience")
+        if compiled is not None:
+            self.index = compiled.index(knowledge.entries, self.analyzer, audiences)
+        else:
+            self.analyzer.learn(
+                t for e in knowledge.entries for texts in entry_fields(e).values() for t in texts
+            )
+            self.analyzer.learn(f for c in knowledge.vocabulary.concepts.values() for f in c.forms)
+            self.index = Index(knowledge.entries, self.analyzer, audiences)
         self.conversation = ConversationReader(knowledge.vocabulary.conversation, self.analyzer.stop_words)
         self.concepts = ConceptMatcher(knowledge.vocabulary, self.analyzer)
         # Needs the catalogue does not serve: `outside` concepts, and audiences that only appear in
@@ -136,7 +145,7 @@ class Engine:
             return cls(load_knowledge(directory))
         from .validation import load_engine
 
-        return load_engine(directory)
+        return load_engine(directory, reuse=True)
 
     @classmethod
     def from_knowledge(cls, knowledge: Knowledge, *, territories: bool = True) -> Engine:

@@ -296,26 +296,12 @@ class Index:
         found = {h.concept for h in hits}
         if not unique and not found:
             return []
-        gained: defaultdict[int, float] = defaultdict(float)
-        for s in unique:
-            q = CONTEXT_WEIGHT if s in context else 1.0
-            postings = self._postings.get(s, ())
-            work.units += 1 + len(postings)
-            if q == 1.0:
-                for i, w in postings:
-                    gained[i] += w
-            else:
-                for i, w in postings:
-                    gained[i] += q * w
+        gained = self._evidence(unique, context, work)
         grams = _grams(kept, self._longest, self._starts)
         work.units += len(grams)
         answered = {i for c in found for i, spec in self._by_concept.get(c, ()) if spec <= found}
         work.units += sum(len(self._by_concept.get(c, ())) for c in found)
-        shortlist = set(gained) | answered
-        if len(shortlist) > SHORTLIST:
-            shortlist = _best(gained, SHORTLIST)
-            shortlist.update(i for g in grams for i in self._gram_docs.get(g, ()))
-            shortlist.update(heapq.nlargest(SHORTLIST, answered, key=lambda i: (gained.get(i, 0.0), -i)))
+        shortlist = self._shortlist(gained, answered, grams)
         work.units += len(shortlist)
         similarity = self._similarities(" ".join(kept), shortlist)
         out: list[Scored] = []
@@ -364,6 +350,37 @@ class Index:
                 )
             )
         return shown
+
+    def _evidence(
+        self, unique: Mapping[str, str], context: frozenset[str], work: Work
+    ) -> Mapping[int, float]:
+        """BM25F evidence of every entry sharing a term with the message (entry -> sum of its
+        precomputed weights, terms in message order). `matching.arrayindex` computes the same
+        sums as array arithmetic for large catalogues."""
+        gained: defaultdict[int, float] = defaultdict(float)
+        for s in unique:
+            q = CONTEXT_WEIGHT if s in context else 1.0
+            postings = self._postings.get(s, ())
+            work.units += 1 + len(postings)
+            if q == 1.0:
+                for i, w in postings:
+                    gained[i] += w
+            else:
+                for i, w in postings:
+                    gained[i] += q * w
+        return gained
+
+    def _shortlist(
+        self, gained: Mapping[int, float], answered: set[int], grams: set[tuple[str, ...]]
+    ) -> set[int]:
+        """Entries fully scored: all with evidence or a declared answer, or when they are more
+        than SHORTLIST, the best by evidence plus those whose phrases the message contains."""
+        shortlist = set(gained) | answered
+        if len(shortlist) > SHORTLIST:
+            shortlist = _best(gained, SHORTLIST)
+            shortlist.update(i for g in grams for i in self._gram_docs.get(g, ()))
+            shortlist.update(heapq.nlargest(SHORTLIST, answered, key=lambda i: (gained.get(i, 0.0), -i)))
+        return shortlist
 
     def _reasons(
         self,

@@ -18,6 +18,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import compiled
 from .engine import Engine, PlaceFinder
 from .loader import Knowledge, default_knowledge_dir, load_knowledge
 from .problems import KnowledgeError, Problem
@@ -90,15 +91,25 @@ def _anct_tables(directory: Path) -> list[Problem]:
 
 
 def load_engine(
-    directory: Path | None = None, *, today: dt.date | None = None, require_territories: bool = False
+    directory: Path | None = None,
+    *,
+    today: dt.date | None = None,
+    require_territories: bool = False,
+    reuse: bool = False,
 ) -> Engine:
     """A ready engine for `directory`, or KnowledgeError listing every problem of every file
     (tables included). `require_territories`: refuse a directory without territory tables
-    (a reload must not silently stop recognising places)."""
+    (a reload must not silently stop recognising places). After a full load the compiled
+    knowledge is stored (`matching.compiled`); `reuse`: serve it instead when it can be trusted
+    (a start; `validate` and `/reload` always check everything)."""
     directory = Path(directory) if directory is not None else default_knowledge_dir()
     problems: list[Problem] = []
     places = _places(directory, problems, required=require_territories)
     problems.extend(_anct_tables(directory))
+    if reuse and not problems:
+        cached = compiled.load_cached(directory, places)
+        if cached is not None:
+            return cached
     tables = getattr(places, "tables", None)
     rules = KnowledgeRules(today or dt.date.today(), tables)
     knowledge: Knowledge | None = None
@@ -111,11 +122,12 @@ def load_engine(
     if problems or knowledge is None:
         raise KnowledgeError(list(dict.fromkeys(problems)))
     try:
-        return Engine(knowledge, places)
+        engine = Engine(knowledge, places)
     except KnowledgeError:
         raise
     except Exception as exc:  # noqa: BLE001
         raise KnowledgeError([_unexpected(directory, exc)]) from exc
+    return compiled.compile_knowledge(directory, engine)
 
 
 def _sample_key(entry_id: str) -> bytes:

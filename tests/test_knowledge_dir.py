@@ -106,7 +106,11 @@ def test_init_knowledge_copies_every_knowledge_file_and_says_how_to_use_it(
     expected = sorted(
         p.relative_to(shipped).as_posix()
         for p in shipped.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in {".py", ".pyc"}
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.suffix not in {".py", ".pyc"}
+        # hidden folders (the compiled knowledge in .cache/) are not knowledge
+        and not any(part.startswith(".") for part in p.relative_to(shipped).parts)
     )
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == expected
     assert f"AIGUILLEUR_KNOWLEDGE_DIR={target.resolve()}" in out

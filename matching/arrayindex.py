@@ -1,0 +1,260 @@
+"""The analysed catalogue as flat arrays, and ranking as array arithmetic for large catalogues.
+
+Why: analysing thousands of imported aids costs seconds at every start, and summing BM25F
+evidence entry by entry in Python grows with the catalogue. `IndexArrays.of(index)` exports a
+built `scoring.Index` once: its precomputed per-(term, entry) weights as a term × entry CSR
+matrix (`indptr`, `docs`, `weights`; the weights are the *same* floats the Python path sums),
+per-entry records as JSON decoded only for the entries a message shortlists, and the rest of the
+index and analyzer state as tagged JSON (tuples and sets kept apart, never a pickle).
+`ArrayIndex` is an `Index` rebuilt from them: `rank` is the scoring code's own, only the
+evidence sum and the shortlist cut run on numpy, adding each term's weights in message order
+(the same additions as the Python path, so the same floats) and breaking ties to the earlier
+entry, so both paths give identical scores and order (a test compares them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .analyzer import Analyzer
+from .schema import Entry
+from .scoring import CONTEXT_WEIGHT, SHORTLIST, Index, Work, _Doc
+
+__all__ = ["ARRAY_MIN", "ArrayIndex", "IndexArrays", "decode", "encode"]
+
+# From this many entries the evidence is summed with numpy; below, the CSR matrix is turned back
+# into the Python postings (a few hundred entries do not repay numpy's per-call overhead).
+ARRAY_MIN = 1000
+# Index attributes stored as arrays or rebuilt, not copied as JSON.
+_SPECIAL = frozenset({"entries", "analyzer", "audiences", "weights", "_postings", "_docs"})
+# Analyzer attributes rebuilt at load (texts' stems are only needed to build an index).
+_ANALYZER_SKIP = frozenset({"_stem_cache"})
+
+
+def encode(value: Any) -> Any:
+    """JSON form of index state: lists, and tagged tuples, sets and dicts (keys of any kind)."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, tuple):
+        return {"t": [encode(v) for v in value]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, frozenset | set):
+        return {"f" if isinstance(value, frozenset) else "s": sorted((encode(v) for v in value), key=repr)}
+    if isinstance(value, dict):
+        return {"d": [[encode(k), encode(v)] for k, v in value.items()]}
+    raise TypeError(f"cannot store {type(value).__name__} in the compiled index")
+
+
+def decode(value: Any) -> Any:
+    """Inverse of `encode`."""
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    if isinstance(value, dict):
+        ((tag, inner),) = value.items()
+        if tag == "t":
+            return tuple(decode(v) for v in inner)
+        if tag == "f":
+            return frozenset(decode(v) for v in inner)
+        if tag == "s":
+            return {decode(v) for v in inner}
+        if tag == "d":
+            return {decode(k): decode(v) for k, v in inner}
+        raise ValueError(f"unknown tag {tag!r}")
+    return value
+
+
+def _doc_record(doc: _Doc) -> dict[str, Any]:
+    return {f.name: encode(getattr(doc, f.name)) for f in fields(doc)}
+
+
+@dataclass(frozen=True)
+class IndexArrays:
+    """A built index as arrays (`*_json` are UTF-8 JSON bytes); what the compiled cache stores."""
+
+    terms: tuple[str, ...]
+    indptr: npt.NDArray[np.int64]
+    docs: npt.NDArray[np.int32]
+    weights: npt.NDArray[np.float64]
+    doc_offsets: npt.NDArray[np.int64]
+    doc_json: bytes
+    state_json: bytes
+    analyzer_json: bytes
+
+    @classmethod
+    def of(cls, index: Index) -> IndexArrays:
+        """Exports a built index (and its analyzer's learnt vocabulary)."""
+        if isinstance(index, ArrayIndex):
+            return index.arrays
+        postings: Mapping[str, list[tuple[int, float]]] = index._postings
+        terms = tuple(postings)
+        sizes = np.fromiter((len(postings[t]) for t in terms), dtype=np.int64, count=len(terms))
+        indptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=indptr[1:])
+        pairs = [p for t in terms for p in postings[t]]
+        docs = np.fromiter((i for i, _ in pairs), dtype=np.int32, count=len(pairs))
+        weights = np.fromiter((w for _, w in pairs), dtype=np.float64, count=len(pairs))
+        records = [json.dumps(_doc_record(d), separators=(",", ":")).encode() for d in index._docs]
+        offsets = np.zeros(len(records) + 1, dtype=np.int64)
+        np.cumsum([len(r) for r in records], out=offsets[1:])
+        state = {k: encode(v) for k, v in vars(index).items() if k not in _SPECIAL}
+        learnt = {k: encode(v) for k, v in vars(index.analyzer).items() if k not in _ANALYZER_SKIP}
+        return cls(
+            terms=terms,
+            indptr=indptr,
+            docs=docs,
+            weights=weights,
+            doc_offsets=offsets,
+            doc_json=b"".join(records),
+            state_json=json.dumps(state, separators=(",", ":")).encode(),
+            analyzer_json=json.dumps(learnt, separators=(",", ":")).encode(),
+        )
+
+    def analyzer(self) -> Analyzer:
+        """The analyzer the index was built with (vocabulary and learnt catalogue words), without
+        stemming a word again; its cache of catalogue texts' stems starts empty."""
+        analyzer = Analyzer.__new__(Analyzer)
+        for name, value in json.loads(self.analyzer_json).items():
+            setattr(analyzer, name, decode(value))
+        for name in _ANALYZER_SKIP:
+            setattr(analyzer, name, {})
+        return analyzer
+
+    def index(self, entries: Sequence[Entry], analyzer: Analyzer, audiences: frozenset[str]) -> Index:
+        """The index these arrays came from, for `entries` (numpy ranking from ARRAY_MIN entries)."""
+        return ArrayIndex(self, entries, analyzer, audiences)
+
+
+class _LazyDocs(Sequence[_Doc]):
+    """Per-entry records decoded on first use: a message shortlists at most a few hundred."""
+
+    def __init__(self, offsets: npt.NDArray[np.int64], blob: bytes) -> None:
+        self._offsets = offsets.tolist()
+        self._blob = memoryview(blob)
+        self._cache: dict[int, _Doc] = {}
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, i: int) -> _Doc:  # type: ignore[override]
+        doc = self._cache.get(i)
+        if doc is None:
+            if not 0 <= i < len(self):
+                raise IndexError(i)
+            record = json.loads(bytes(self._blob[self._offsets[i] : self._offsets[i + 1]]))
+            doc = self._cache[i] = _Doc(**{k: decode(v) for k, v in record.items()})
+        return doc
+
+    def __iter__(self) -> Iterator[_Doc]:
+        return (self[i] for i in range(len(self)))
+
+
+class _Evidence(Mapping[int, float]):
+    """Entry -> evidence over a dense array; entries without evidence are absent (weights > 0)."""
+
+    def __init__(self, values: npt.NDArray[np.float64]) -> None:
+        self.dense = values
+        self.touched = np.flatnonzero(values)
+
+    def __getitem__(self, i: int) -> float:
+        value = float(self.dense[i])
+        if value == 0.0:
+            raise KeyError(i)
+        return value
+
+    def get(self, i: int, default: Any = None) -> Any:
+        value = float(self.dense[i]) if 0 <= i < len(self.dense) else 0.0
+        return value if value != 0.0 else default
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.touched.tolist())
+
+    def __len__(self) -> int:
+        return len(self.touched)
+
+
+class ArrayIndex(Index):
+    """`Index` rebuilt from `IndexArrays`, without analysing a text."""
+
+    def __init__(
+        self, arrays: IndexArrays, entries: Sequence[Entry], analyzer: Analyzer, audiences: frozenset[str]
+    ) -> None:
+        self.entries = tuple(entries)
+        self.analyzer = analyzer
+        self.audiences = audiences
+        self.arrays = arrays
+        for name, value in json.loads(arrays.state_json).items():
+            setattr(self, name, decode(value))
+        self._docs = _LazyDocs(arrays.doc_offsets, arrays.doc_json)  # type: ignore[assignment]
+        self._rows = {t: k for k, t in enumerate(arrays.terms)}
+        self._indptr = arrays.indptr
+        self._doc_ids = arrays.docs
+        self._weights = arrays.weights
+        self.large = len(self.entries) >= ARRAY_MIN
+        if not self.large:
+            ids, values, bounds = arrays.docs.tolist(), arrays.weights.tolist(), arrays.indptr.tolist()
+            self._postings = {
+                t: list(zip(ids[bounds[k] : bounds[k + 1]], values[bounds[k] : bounds[k + 1]], strict=True))
+                for k, t in enumerate(arrays.terms)
+            }
+
+    @property
+    def weights(self) -> list[dict[str, float]]:  # type: ignore[override]
+        """Per-entry weights (term -> weight), rebuilt from the matrix when asked."""
+        out: list[dict[str, float]] = [{} for _ in self.entries]
+        bounds = self._indptr.tolist()
+        for term, k in self._rows.items():
+            for i, w in zip(
+                self._doc_ids[bounds[k] : bounds[k + 1]].tolist(),
+                self._weights[bounds[k] : bounds[k + 1]].tolist(),
+                strict=True,
+            ):
+                out[i][term] = w
+        return out
+
+    def _evidence(
+        self, unique: Mapping[str, str], context: frozenset[str], work: Work
+    ) -> Mapping[int, float]:
+        if not self.large:
+            return super()._evidence(unique, context, work)
+        total = np.zeros(len(self.entries), dtype=np.float64)
+        for s in unique:
+            k = self._rows.get(s)
+            if k is None:
+                work.units += 1
+                continue
+            a, b = int(self._indptr[k]), int(self._indptr[k + 1])
+            work.units += 1 + b - a
+            rows = self._doc_ids[a:b]
+            if s in context:
+                total[rows] += CONTEXT_WEIGHT * self._weights[a:b]
+            else:
+                total[rows] += self._weights[a:b]
+        return _Evidence(total)
+
+    def _shortlist(
+        self, gained: Mapping[int, float], answered: set[int], grams: set[tuple[str, ...]]
+    ) -> set[int]:
+        if not isinstance(gained, _Evidence) or len(gained) + len(answered) <= SHORTLIST:
+            return super()._shortlist(gained, answered, grams)
+        if len(answered - set(gained.touched.tolist())) + len(gained) <= SHORTLIST:
+            return set(gained.touched.tolist()) | answered
+        values = gained.dense
+        if len(gained) <= SHORTLIST:
+            chosen = set(gained.touched.tolist())
+        else:
+            # The SHORTLIST highest evidences; at the cut, the earlier entries (as `_best`).
+            cut = float(np.partition(values, len(values) - SHORTLIST)[len(values) - SHORTLIST])
+            above = np.flatnonzero(values > cut)
+            ties = np.flatnonzero(values == cut)[: SHORTLIST - len(above)]
+            chosen = set(above.tolist()) | set(ties.tolist())
+        chosen.update(i for g in grams for i in self._gram_docs.get(g, ()))
+        ranked = sorted(answered, key=lambda i: (-float(values[i]), i))[:SHORTLIST]
+        chosen.update(ranked)
+        return chosen

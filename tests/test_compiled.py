@@ -1,0 +1,177 @@
+"""The compiled knowledge (issue 14 §1–2): a start serves the stored, analysed catalogue only when
+it can be trusted, and ranking with arrays gives exactly the Python path's answers."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import matching.arrayindex as arrayindex
+from bot.bench.aids import IMPORT_DAY, aid_records
+from bot.bench.runner import load_golden
+from bot.bench.synthetic import synthetic_queries
+from bot.evalsets import DEV_SET, REAL_DEV_SET
+from matching import Engine, load_knowledge
+from matching import compiled as compiled_module
+from matching.aides_territoires import convert
+from matching.arrayindex import ArrayIndex, IndexArrays, decode, encode
+from matching.compiled import cache_file, load_cached
+from matching.evaluation import load_cases
+from matching.validation import load_engine
+
+DATA = Path(__file__).resolve().parent / "data"
+MESSAGES = [c.q for c in load_cases(DEV_SET)] + [c.q for c in load_cases(REAL_DEV_SET)]
+
+
+def _answers(engine: Engine, messages: list[str]) -> list[dict[str, object]]:
+    return [engine.ask(q).to_json() for q in messages]
+
+
+def _compiled_twin(engine: Engine) -> Engine:
+    """The same knowledge served from its compiled arrays."""
+    return Engine(engine.knowledge, engine.places, compiled=IndexArrays.of(engine.index))
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(DATA / "mini", target, ignore=shutil.ignore_patterns(".cache"))
+    return target
+
+
+def test_index_state_survives_the_json_codec() -> None:
+    """Tuples, sets, frozensets and dicts with tuple keys come back as they were."""
+    value = {
+        ("recrut", "manag"): [1, 2],
+        "idf": {"a": 0.1 + 0.2},
+        "starts": frozenset({"x", "y"}),
+        "words": {"b"},
+        "pairs": [(1, frozenset({"c"}))],
+    }
+    assert decode(encode(value)) == value
+
+
+def test_compiled_index_answers_exactly_as_the_python_index_on_the_catalogue(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Array arithmetic (forced even for the bundled catalogue) and the Python path give the same
+    answers, scores, reasons and order on every golden case and every evaluation message."""
+    engine = Engine.from_knowledge(load_knowledge())
+    assert not isinstance(engine.index, ArrayIndex)
+    messages = MESSAGES + [c.q for c in load_golden()]
+    expected = _answers(engine, messages)
+    monkeypatch.setattr(arrayindex, "ARRAY_MIN", 1)
+    twin = _compiled_twin(engine)
+    assert isinstance(twin.index, ArrayIndex)
+    assert twin.index.large
+    assert _answers(twin, messages) == expected
+
+
+def test_compiled_index_answers_exactly_as_the_python_index_on_an_imported_catalogue() -> None:
+    """With more than ARRAY_MIN entries (numpy sums, the SHORTLIST cut among thousands of
+    candidates, ties to the earlier entry) the answers are the Python path's, message for message."""
+    real = load_knowledge()
+    aids = convert(aid_records(arrayindex.ARRAY_MIN + 200), today=IMPORT_DAY).entries
+    knowledge = replace(real, entries=(*real.entries, *aids), entry_files={})
+    engine = Engine(knowledge)
+    twin = _compiled_twin(engine)
+    assert isinstance(twin.index, ArrayIndex)
+    assert twin.index.large
+    messages = MESSAGES[:120] + synthetic_queries(80) + [a.title for a in aids[:40]]
+    assert _answers(twin, messages) == _answers(engine, messages)
+    assert twin.index.weights == engine.index.weights
+
+
+def test_a_full_load_stores_the_compiled_knowledge_and_a_start_serves_it(knowledge_dir: Path) -> None:
+    """validate / reload (a full load) writes `.cache/compiled.npz`; a start then serves the same
+    answers from it without reading the YAML again."""
+    fresh = load_engine(knowledge_dir)
+    target = cache_file(knowledge_dir)
+    assert target == knowledge_dir / ".cache" / "compiled.npz"
+    assert target.is_file()
+    served = load_cached(knowledge_dir, None)
+    assert served is not None
+    assert isinstance(served.index, ArrayIndex)
+    assert served.knowledge == fresh.knowledge
+    assert _answers(served, MESSAGES[:40]) == _answers(fresh, MESSAGES[:40])
+    assert _answers(Engine.load(knowledge_dir), MESSAGES[:40]) == _answers(fresh, MESSAGES[:40])
+
+
+def _corrupt(path: Path, how: str) -> None:
+    data = bytearray(path.read_bytes())
+    if how == "flip":
+        data[len(data) // 2] ^= 0x01
+    elif how == "truncate":
+        del data[len(data) // 3 :]
+    else:
+        data = bytearray(b"")
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("how", ["flip", "truncate", "empty"])
+def test_a_corrupt_compiled_file_is_rebuilt_never_trusted(knowledge_dir: Path, how: str) -> None:
+    """A flipped byte, a truncated or an empty file: the start ignores it, loads the YAML and
+    writes a good one again."""
+    expected = _answers(load_engine(knowledge_dir), MESSAGES[:20])
+    target = knowledge_dir / ".cache" / "compiled.npz"
+    _corrupt(target, how)
+    assert load_cached(knowledge_dir, None) is None
+    engine = Engine.load(knowledge_dir)
+    assert not isinstance(engine.index, ArrayIndex)
+    assert _answers(engine, MESSAGES[:20]) == expected
+    assert load_cached(knowledge_dir, None) is not None
+
+
+def test_a_changed_knowledge_file_makes_the_compiled_file_stale(knowledge_dir: Path) -> None:
+    """An admin's edit is served at the next start, never the compiled copy of the old file."""
+    load_engine(knowledge_dir)
+    catalogue = knowledge_dir / "catalogue" / "mini.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    old_title = load_knowledge(knowledge_dir).entries[0].title
+    catalogue.write_text(text.replace(old_title, old_title + " (nouveau titre)", 1), encoding="utf-8")
+    assert load_cached(knowledge_dir, None) is None
+    assert Engine.load(knowledge_dir).entries[0].title == old_title + " (nouveau titre)"
+
+
+def test_another_version_of_the_matching_code_makes_the_compiled_file_stale(
+    knowledge_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change in analysis or scoring (another code version) never serves an index built by the
+    previous code."""
+    load_engine(knowledge_dir)
+    assert load_cached(knowledge_dir, None) is not None
+    monkeypatch.setattr(compiled_module, "code_version", lambda: "another version")
+    assert load_cached(knowledge_dir, None) is None
+
+
+def test_code_version_covers_the_scoring_and_analysing_modules() -> None:
+    """The version is a hash of the matching modules' source (scoring.py, analyzer.py among them)."""
+    version = compiled_module.code_version.__wrapped__()  # type: ignore[attr-defined]
+    assert version == compiled_module.code_version()
+    assert len(version) == 32
+
+
+def test_an_installed_knowledge_directory_is_never_written_into(
+    knowledge_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Inside site-packages nothing is written: the engine stays in memory, or the compiled file
+    goes to the cache folder the program names."""
+    monkeypatch.setattr(compiled_module, "_installed", lambda _directory: True)
+    engine = Engine.load(knowledge_dir)
+    assert not (knowledge_dir / ".cache").exists()
+    assert engine.ask(MESSAGES[0]).status
+    monkeypatch.setattr(compiled_module, "CACHE_DIR", tmp_path / "cache")
+    Engine.load(knowledge_dir)
+    assert not (knowledge_dir / ".cache").exists()
+    assert len(list((tmp_path / "cache").glob("compiled-*.npz"))) == 1
+    assert load_cached(knowledge_dir, None) is not None
+
+
+def test_the_compiled_file_does_not_disturb_validation(knowledge_dir: Path) -> None:
+    """The hidden `.cache` folder is not knowledge: a second full load finds no problem in it."""
+    load_engine(knowledge_dir)
+    load_engine(knowledge_dir)
+    assert (knowledge_dir / ".cache" / "compiled.npz").is_file()
