@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.dialogue import Reply
-from bot.render import PLAIN, entry_card
+from bot.render import PLAIN, entry_card, fact_lines
 from matching import Engine, KnowledgeError, load_knowledge
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
@@ -161,3 +161,12 @@ def test_an_entry_without_sources_or_review_date_is_refused(tmp_path: Path, fiel
     with pytest.raises(KnowledgeError) as error:
         load_knowledge(tmp_path / "k")
     assert any(p.field.endswith(field) for p in error.value.problems)
+
+
+def test_facts_on_demand_carry_their_dates_and_sources(engine: Engine) -> None:
+    """ "c'est combien ?" about the VTA: the amount, its date and the page it comes from."""
+    entry = engine.entry("anct-volontariat-territorial")
+    assert entry is not None
+    lines = fact_lines(entry, ("amount",), PLAIN)
+    assert lines[0].startswith("• Montant (au 30/01/2026) : Aide forfaitaire de l'État de 15 000 € par VTA")
+    assert "Source : Prolongation du VTA jusqu'en 2026 — https://saury-martin.fr/" in lines[0]

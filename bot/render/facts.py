@@ -43,3 +43,26 @@ def dated_lines(entry: Entry, m: Markup) -> list[str]:
         lines.append(f"{m.b(label + ' :')} {m.esc(fact.text)}")
     lines.append(m.i(f"Fiche vérifiée le {_d(entry.reviewed)}."))
     return lines
+
+
+KIND_TITLES = {
+    "amount": "Montant",
+    "audience": "Pour qui",
+    "eligibility": "Conditions",
+    "duration": "Durée",
+    "deadline": "Échéance",
+    "procedure": "Démarche",
+    "status": "À savoir",
+}
+
+
+def fact_lines(entry: Entry, kinds: tuple[str, ...], m: Markup) -> list[str]:
+    """The entry's facts of these kinds ("c'est combien ?" -> amount), each with its dates and
+    its source, for a dialogue that answers on demand; [] when the entry has none."""
+    lines = []
+    for fact in (f for f in entry.facts if f.kind in kinds):
+        when = fact_dates(fact)
+        head = KIND_TITLES[fact.kind] + (f" ({when})" if when else "")
+        source = fact.source.label + (f" — {fact.source.url}" if fact.source.url else "")
+        lines.append(f"• {m.b(head + ' :')} {m.esc(fact.text)}\n  {m.i('Source : ' + source)}")
+    return lines
