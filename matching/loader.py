@@ -135,7 +135,7 @@ def _read(path: Path, root: Path, problems: list[Problem]) -> Document | None:
     except KnowledgeError as exc:
         problems.extend(exc.problems)
         return None
-    except (MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001 - last-resort boundary
+    except Exception as exc:  # noqa: BLE001 - last resort (MemoryError, RecursionError…): never a traceback
         problems.append(Problem(str(path), None, "", f"illisible ({type(exc).__name__}) : fichier refusé"))
         return None
     problems.extend(document.notes)

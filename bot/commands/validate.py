@@ -40,12 +40,13 @@ def command(directory: Path | None) -> int:
         result = validate_knowledge(directory)
     except KnowledgeError as exc:
         return _report([str(p) for p in exc.problems])
-    aids = (
-        f", exemples de {result.aids_checked} aides importées sur {result.aids_total} (échantillon fixe)"
-        if result.aids_total > result.aids_checked
-        else ""
-    )
-    click.echo(f"OK : {len(result.engine.entries)} entrées valides dans {directory}{aids}.")
+    click.echo(f"OK : {len(result.engine.entries)} entrées valides dans {directory}.")
+    if result.aids_total:
+        misses = len(result.aid_misses)
+        click.echo(
+            f"Aides importées : exemples de {result.aids_checked} aides sur {result.aids_total} vérifiés "
+            f"(échantillon fixe) ; {misses} de leurs exemples mènent à une autre entrée (aides voisines, non bloquant)."
+        )
     return 0
 
 
