@@ -7,6 +7,7 @@ import importlib.util
 import lzma
 import shutil
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
@@ -111,3 +112,29 @@ def test_real_tables_are_compact_and_complete() -> None:
     assert len(_table(base / "departements.csv")) == 102
     assert len(_table(base / "regions.csv")) == 19
     assert (base / "SOURCE.md").exists()
+
+
+def _common_words_script() -> ModuleType:
+    path = ROOT / "scripts" / "build_common_words.py"
+    spec = importlib.util.spec_from_file_location("build_common_words", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_common_words_meet_the_dictionary_through_their_accented_spellings() -> None:
+    """A folded place word is an ordinary word when one of its accented spellings is in the
+    dictionary ("ligne" from "Ligné", "coeur" from "cœur"); Hunspell is the only outside tool,
+    faked here by a word set."""
+    script = _common_words_script()
+    french = {"ligné", "cœur", "pont"}
+
+    def unknown(words: Iterable[str]) -> set[str]:
+        return {w for w in words if w not in french}
+
+    words = script.common_words(["ligne", "coeur", "pont", "quimper"], unknown)
+    assert {"ligne", "coeur", "pont"} <= set(words)
+    assert "quimper" not in words
+    assert set(script.EXTRA_COMMON_WORDS.split()) <= set(words)
