@@ -12,7 +12,7 @@ from dataclasses import replace
 from matching import Answer
 from matching.followups import FollowUp
 
-from .base import ASK_PLACE, DIALOGUE_TOP, DialogueBase, need_of
+from .base import ASK_PLACE, DIALOGUE_TOP, DialogueBase
 from .model import Choice, Outcome, Reply, action, label
 from .replies import contacts_reply, facts_reply
 from .state import Session
@@ -40,16 +40,16 @@ class FollowUps(DialogueBase):
         if fresh is not None:
             if followup.kind != "facts":
                 return None  # "qui contacter pour un VTA ?": the card of that need has its contacts
+            # "c'est combien l'aide pour un VTA à Ussel ?": the card of that need, then the facts.
+            answer = self.engine.ask(text, top=DIALOGUE_TOP, territory=session.territory, place=place)
+            outcome = self.answer_outcome(session, answer, place)
             entry = self.engine.entry(fresh.results[0].id)
-            assert entry is not None
-            session.needs = [need_of(text, fresh)]
-            session.last_query = text
-            session.territory = territory = fresh.territory or session.territory
-            return Outcome(
-                (facts_reply(entry, followup.facets, self._contacts(entry, territory), territory),),
-                status="match",
-                top=entry.id,
-            )
+            if session.last is None or session.last.entry != fresh.results[0].id or entry is None:
+                return outcome
+            territory = session.territory
+            # The card just above names the contacts: the facts do not repeat them.
+            facts = replace(facts_reply(entry, followup.facets, (), territory), contacts=())
+            return replace(outcome, replies=(*outcome.replies, facts))
         entries = [e for n in session.needs if n.entry and (e := self.engine.entry(n.entry)) is not None]
         if not entries and self._has_need_terms(followup.rest):
             return None  # "question sans réponse numéro 5": words of its own and nothing to refer to

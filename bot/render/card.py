@@ -32,7 +32,7 @@ __all__ = [
 CARD_WORDS = 120
 MAX_REASONS = 3
 CARD_CONTACTS = 2
-LEVELS = 15
+LEVELS = 14
 KIND_LABELS = {"apec_offer": "Offre Apec", "anct_programme": "Programme ANCT", "aide": "Aide publique"}
 
 
@@ -127,25 +127,14 @@ def _short_place(entry: Entry, territory: Territory, m: Markup) -> list[str]:
     return [line, *(m.esc(x) for x in programme_lines(off, (entry.id,)))]
 
 
-def _contact_sources(contacts: tuple[Contact, ...], m: Markup, *, dated: bool) -> list[str]:
-    """Where the phones shown come from (its label carries its date) and, unless the card is
-    short of words, when the entry was updated; one line per source."""
+def _contact_sources(contacts: tuple[Contact, ...], m: Markup) -> list[str]:
+    """Where the phones shown come from, once per source (its label carries its date; each
+    contact's update date comes with "Contacts et coordonnées")."""
     seen: list[str] = []
     for c in contacts:
-        if c.source and c.phone:
-            line = f"Source : {c.source}"
-            if dated:
-                line += f" — mis à jour le {_iso_date(c.updated)}" if c.updated else " — date non indiquée"
-            if line not in seen:
-                seen.append(line)
-    return [m.i(line) for line in seen]
-
-
-def _iso_date(value: str) -> str:
-    try:
-        return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
-    except ValueError:
-        return value
+        if c.source and c.phone and c.source not in seen:
+            seen.append(c.source)
+    return [m.i(f"Source : {source}") for source in seen]
 
 
 def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
@@ -156,8 +145,7 @@ def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
     up to its colon; 9 leaves the summary to "En savoir plus" (the title states the offer);
     10 names the contacts without their role; 11 keeps the next step up to its first comma;
     12 keeps the first time-bound fact (the others come with "jusqu'à quand ?"); 13 keeps that
-    fact up to its semicolon (its dates stay in its label); 14 cites the contacts' source by its
-    dated label only."""
+    fact up to its semicolon (its dates stay in its label)."""
     kind = KIND_LABELS.get(entry.kind, entry.kind)
     summary = _first_sentence(entry.summary) if level >= 3 else entry.summary
     if level >= 7:
@@ -189,7 +177,7 @@ def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
         lines.append(m.b("À contacter :"))
         shown = card_contacts(reply.contacts)
         lines.extend(_brief_contact(c, m, role=level < 10) for c in shown)
-        lines.extend(_contact_sources(shown, m, dated=level < 14))
+        lines.extend(_contact_sources(shown, m))
     if entry.url and level < 5:
         lines.append(m.link("Site", entry.url))
     return lines
