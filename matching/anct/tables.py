@@ -290,9 +290,16 @@ class AnctTables:
         return Positions(self.base / POSITIONS_FILE, self.base / ARRONDISSEMENTS_FILE)
 
 
+def _lines(path: Path) -> list[str]:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return [line for line in data.decode("utf-8").split("\n") if line]
+
+
 def check_tables(knowledge_dir: Path) -> list[Problem]:
     """Problems of the ANCT tables: manifest, files, headers, row counts, and the values a
-    user would see (phones, service mailboxes, dates). Empty when there are no tables."""
+    user would see (phones, service mailboxes). Empty when there are no tables."""
     base = knowledge_dir / ANCT_DIR
     where = str(base / MANIFEST_FILE)
     try:
@@ -303,13 +310,15 @@ def check_tables(knowledge_dir: Path) -> list[Problem]:
         return [Problem(where, None, "", "fichier manquant")] if base.is_dir() else []
     problems: list[Problem] = []
     names = _first_names(knowledge_dir)
+    programmes_path = base / PROGRAMMES_FILE
+    memberships = read_memberships(programmes_path)
     for info in manifest.tables:
         path = base / info.file
         if not path.exists():
             problems.append(Problem(where, None, info.id, f"table introuvable : {info.file}"))
             continue
         if info.programme is not None:
-            rows = [m for m in read_memberships(path) if m.programme == info.programme]
+            rows = [m for m in memberships if m.programme == info.programme]
             if len(rows) != info.rows:
                 problems.append(
                     Problem(
@@ -319,30 +328,38 @@ def check_tables(knowledge_dir: Path) -> list[Problem]:
             if any(not m.date for m in rows):
                 problems.append(Problem(str(path), None, info.id, "appartenance sans date"))
             continue
-        table = read_table(path)
-        header = tuple(table[0]) if table else _HEADERS.get(info.file, ())
-        expected = _HEADERS.get(info.file)
-        if expected is not None and table and header != expected:
-            problems.append(
-                Problem(str(path), 1, info.id, f"colonnes inattendues, attendu : {','.join(expected)}")
-            )
-            continue
-        if len(table) != info.rows:
-            problems.append(
-                Problem(str(path), None, info.id, f"{len(table)} ligne(s), la fiche en annonce {info.rows}")
-            )
-        for number, row in enumerate(table, start=2):
-            phone, email = row.get("telephone", ""), row.get("courriel", "")
-            if phone and clean_phone(phone) != phone:
-                problems.append(Problem(str(path), number, "telephone", f"numéro mal formé : {phone}"))
-            if email and clean_email(email, names) is None:
-                problems.append(Problem(str(path), number, "courriel", "adresse personnelle ou illisible"))
+        problems.extend(_check_table(path, info, names))
     for pid in PROGRAMME_IDS:
-        rows = [m for m in read_memberships(base / PROGRAMMES_FILE) if m.programme == pid]
-        if rows and not any(t.programme == pid for t in manifest.tables):
+        if any(m.programme == pid for m in memberships) and not any(
+            t.programme == pid for t in manifest.tables
+        ):
             problems.append(
                 Problem(where, None, pid, "liste de programme sans fiche (source, date, licence)")
             )
+    return problems
+
+
+def _check_table(path: Path, info: TableInfo, names: frozenset[str]) -> list[Problem]:
+    """Header and row count of one table; phones and mailboxes where the table has them."""
+    expected = _HEADERS.get(info.file)
+    lines = _lines(path)
+    header = tuple(lines[0].split(",")) if lines else ()
+    if expected is not None and header != expected:
+        return [Problem(str(path), 1, info.id, f"colonnes inattendues, attendu : {','.join(expected)}")]
+    problems: list[Problem] = []
+    # Tables with text fields may hold quoted line breaks: count their rows as CSV records.
+    rows = read_table(path) if "telephone" in header else None
+    count = len(rows) if rows is not None else len(lines) - 1
+    if count != info.rows:
+        problems.append(
+            Problem(str(path), None, info.id, f"{count} ligne(s), la fiche en annonce {info.rows}")
+        )
+    for number, row in enumerate(rows or (), start=2):
+        phone, email = row.get("telephone", ""), row.get("courriel", "")
+        if phone and clean_phone(phone) != phone:
+            problems.append(Problem(str(path), number, "telephone", f"numéro mal formé : {phone}"))
+        if email and clean_email(email, names) is None:
+            problems.append(Problem(str(path), number, "courriel", "adresse personnelle ou illisible"))
     return problems
 
 
