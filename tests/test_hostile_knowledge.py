@@ -11,23 +11,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from knowledge_copies import HOSTILE, mini_copy, refused
 
 from matching import KnowledgeError, default_knowledge_dir, load_knowledge
 from matching.validation import load_engine
 
 DATA = Path(__file__).resolve().parent / "data"
-HOSTILE = DATA / "hostile"
 
 
-def _copy(tmp_path: Path) -> Path:
-    shutil.copytree(DATA / "mini", tmp_path / "k")
-    return tmp_path / "k"
-
-
-def _refused(directory: Path) -> list[str]:
-    with pytest.raises(KnowledgeError) as exc:
-        load_knowledge(directory)
-    return [str(p) for p in exc.value.problems]
+_copy, _refused = mini_copy, refused
 
 
 def _with(tmp_path: Path, case: str, place: str) -> tuple[Path, Path]:

@@ -5,22 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
+from knowledge_copies import edit, mini_copy, refused
 
-from matching import KnowledgeError, load_knowledge
+from matching import load_knowledge
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def _copy(tmp_path: Path) -> Path:
-    shutil.copytree(DATA / "mini", tmp_path / "k")
-    return tmp_path / "k"
-
-
-def _problems(directory: Path) -> list[str]:
-    with pytest.raises(KnowledgeError) as exc:
-        load_knowledge(directory)
-    return [str(p) for p in exc.value.problems]
+_copy, _problems, _edit = mini_copy, refused, edit
 
 
 def test_ids_must_be_slugs(tmp_path: Path) -> None:
@@ -69,12 +61,6 @@ def test_valid_knowledge_keeps_catalogue_order(tmp_path: Path) -> None:
     """Entries keep file order, which breaks score ties deterministically."""
     knowledge = load_knowledge(_copy(tmp_path))
     assert [e.id for e in knowledge.entries] == ["apec-mentorat", "anct-crte"]
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_duplicate_keys_are_refused_with_both_lines(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from knowledge_copies import edit
 
 from matching import KnowledgeError, default_knowledge_dir
 from matching.validation import example_problems, load_engine, validate_knowledge
@@ -25,10 +26,7 @@ def k(tmp_path: Path) -> Path:
     return tmp_path / "k"
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+_edit = edit
 
 
 def _problems(directory: Path) -> list[str]:
