@@ -109,7 +109,7 @@ def _marked(scan: Scan, i: int, end: int, key: str) -> bool:
     A commune's, a département's or a région's name keeps its own reading; the name must not
     stop inside a hyphenated compound; one word alone needs a capital after an article ("le
     Thouarsais"); several words need a capital (not only the sentence's first letter when they
-    are all ordinary words) or a compound written with hyphens.
+    are all ordinary words, and then no "de …" after them) or a compound written with hyphens.
     """
     t = scan.t
     if key in t.commune_keys or key in t.departement_keys or key in t.region_keys or key in t.alias_keys:
@@ -129,5 +129,8 @@ def _marked(scan: Scan, i: int, end: int, key: str) -> bool:
     if compound and caps:
         return True
     if all(ordinary):
+        # "Grand Lac", but not "le Grand Lac de la ville": ordinary words going on as a noun phrase
+        if scan._of_follows(end):
+            return False
         return len([j for j in caps if not scan._break_before(j)]) >= 1 and len(caps) >= 2
     return bool(caps)
