@@ -16,6 +16,7 @@ import datetime as dt
 import math
 import random
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ __all__ = ["IMPORT_DAY", "aid_records", "write_catalogue"]
 
 IMPORT_DAY = dt.date(2026, 11, 26)
 IMPORT_FILE = "aides-territoires.yaml"
+PER_FILE = 10_000
 # Files and folders of the served directory that a benchmark copy keeps (the catalogue is replaced).
 KEPT = ("vocabulaire.yaml", "contacts.yaml", "orientations.yaml", "territoires", "anct", "schema")
 
@@ -141,5 +143,9 @@ def write_catalogue(
     )
     places = places if places is not None else load_place_names(source)
     result = convert(aid_records(max(size - own, 0), seed=seed), today=IMPORT_DAY, places=places)
-    (catalogue / IMPORT_FILE).write_text(render_yaml(result, today=IMPORT_DAY), encoding="utf-8")
+    # One file per PER_FILE aids: the loader refuses a file over 64 MB (≈ 28,000 aids).
+    for part, start in enumerate(range(0, len(result.entries), PER_FILE), start=1):
+        chunk = replace(result, entries=result.entries[start : start + PER_FILE])
+        name = IMPORT_FILE if part == 1 else IMPORT_FILE.replace(".yaml", f"-{part}.yaml")
+        (catalogue / name).write_text(render_yaml(chunk, today=IMPORT_DAY), encoding="utf-8")
     return own + len(result.entries)
