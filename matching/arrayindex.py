@@ -26,7 +26,7 @@ from .analyzer import Analyzer
 from .schema import Entry
 from .scoring import CONTEXT_WEIGHT, SHORTLIST, Index, Work, _Doc
 
-__all__ = ["ARRAY_MIN", "ArrayIndex", "IndexArrays", "decode", "encode"]
+__all__ = ["ARRAY_MIN", "ArrayIndex", "IndexArrays", "decode", "encode", "loads"]
 
 # From this many entries the evidence is summed with numpy; below, the CSR matrix is turned back
 # into the Python postings (a few hundred entries do not repay numpy's per-call overhead).
@@ -52,26 +52,33 @@ def encode(value: Any) -> Any:
     raise TypeError(f"cannot store {type(value).__name__} in the compiled index")
 
 
-def decode(value: Any) -> Any:
-    """Inverse of `encode`."""
-    if isinstance(value, list):
-        return [decode(v) for v in value]
-    if isinstance(value, dict):
+def _tagged(value: dict[str, Any]) -> Any:
+    """`json.loads` hook: the tagged forms back to tuples, sets and dicts (inner values first)."""
+    if len(value) == 1:
         ((tag, inner),) = value.items()
         if tag == "t":
-            return tuple(decode(v) for v in inner)
+            return tuple(inner)
         if tag == "f":
-            return frozenset(decode(v) for v in inner)
+            return frozenset(inner)
         if tag == "s":
-            return {decode(v) for v in inner}
+            return set(inner)
         if tag == "d":
-            return {decode(k): decode(v) for k, v in inner}
-        raise ValueError(f"unknown tag {tag!r}")
-    return value
+            return {k: v for k, v in inner}
+    raise ValueError(f"unknown tagged value {sorted(value)!r}")
 
 
-def _doc_record(doc: _Doc) -> dict[str, Any]:
-    return {f.name: encode(getattr(doc, f.name)) for f in fields(doc)}
+def loads(data: bytes | str) -> Any:
+    """Inverse of `json.dumps(encode(value))`, decoded in C but for the tagged values."""
+    return json.loads(data, object_hook=_tagged)
+
+
+def decode(value: Any) -> Any:
+    """Inverse of `encode` (for values already parsed as plain JSON)."""
+    return loads(json.dumps(value))
+
+
+def _doc_record(doc: _Doc) -> Any:
+    return encode({f.name: getattr(doc, f.name) for f in fields(doc)})
 
 
 @dataclass(frozen=True)
@@ -103,8 +110,8 @@ class IndexArrays:
         records = [json.dumps(_doc_record(d), separators=(",", ":")).encode() for d in index._docs]
         offsets = np.zeros(len(records) + 1, dtype=np.int64)
         np.cumsum([len(r) for r in records], out=offsets[1:])
-        state = {k: encode(v) for k, v in vars(index).items() if k not in _SPECIAL}
-        learnt = {k: encode(v) for k, v in vars(index.analyzer).items() if k not in _ANALYZER_SKIP}
+        state = encode({k: v for k, v in vars(index).items() if k not in _SPECIAL})
+        learnt = encode({k: v for k, v in vars(index.analyzer).items() if k not in _ANALYZER_SKIP})
         return cls(
             terms=terms,
             indptr=indptr,
@@ -120,8 +127,8 @@ class IndexArrays:
         """The analyzer the index was built with (vocabulary and learnt catalogue words), without
         stemming a word again; its cache of catalogue texts' stems starts empty."""
         analyzer = Analyzer.__new__(Analyzer)
-        for name, value in json.loads(self.analyzer_json).items():
-            setattr(analyzer, name, decode(value))
+        for name, value in loads(self.analyzer_json).items():
+            setattr(analyzer, name, value)
         for name in _ANALYZER_SKIP:
             setattr(analyzer, name, {})
         return analyzer
@@ -147,8 +154,8 @@ class _LazyDocs(Sequence[_Doc]):
         if doc is None:
             if not 0 <= i < len(self):
                 raise IndexError(i)
-            record = json.loads(bytes(self._blob[self._offsets[i] : self._offsets[i + 1]]))
-            doc = self._cache[i] = _Doc(**{k: decode(v) for k, v in record.items()})
+            record = loads(bytes(self._blob[self._offsets[i] : self._offsets[i + 1]]))
+            doc = self._cache[i] = _Doc(**record)
         return doc
 
     def __iter__(self) -> Iterator[_Doc]:
@@ -189,8 +196,8 @@ class ArrayIndex(Index):
         self.analyzer = analyzer
         self.audiences = audiences
         self.arrays = arrays
-        for name, value in json.loads(arrays.state_json).items():
-            setattr(self, name, decode(value))
+        for name, value in loads(arrays.state_json).items():
+            setattr(self, name, value)
         self._docs = _LazyDocs(arrays.doc_offsets, arrays.doc_json)  # type: ignore[assignment]
         self._rows = {t: k for k, t in enumerate(arrays.terms)}
         self._indptr = arrays.indptr

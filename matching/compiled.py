@@ -1,7 +1,8 @@
 """The compiled knowledge: a validated, analysed catalogue stored as a build artefact, so a bot
 restarting on thousands of imported aids neither re-parses YAML nor re-analyses a text.
 
-Written after every full, successful load (`validate`, `/reload`, a first start) to
+Written after every full, successful load (`validate`, `/reload`, a first start) of a catalogue
+of at least `COMPILE_MIN` entries (smaller ones analyse faster than numpy imports) to
 `<knowledge>/.cache/compiled.npz` (never inside an installed package: then to `CACHE_DIR` when
 the program sets one, else nowhere, and the engine stays in memory). One numpy archive, read
 with `allow_pickle=False`: the index as flat arrays (`matching.arrayindex`), the validated
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CACHE_DIR",
+    "COMPILE_MIN",
     "FORMAT",
     "cache_file",
     "code_version",
@@ -53,6 +55,8 @@ __all__ = [
 FORMAT = 1
 CACHE_DIRNAME = ".cache"
 CACHE_FILE = "compiled.npz"
+# Below this many entries analysing costs less than importing numpy and reading the archive.
+COMPILE_MIN = 300
 # Set by the program (settings) to cache knowledge directories it must not write into.
 CACHE_DIR: Path | None = None
 _PACKAGES = ("site-packages", "dist-packages")
@@ -143,6 +147,11 @@ def compile_knowledge(directory: Path, engine: Engine) -> Engine:
     leaves it in memory) and returns the engine, ranking with arrays when the catalogue is large."""
     from .arrayindex import ARRAY_MIN, IndexArrays
 
+    if len(engine.entries) < COMPILE_MIN:
+        target = cache_file(directory)
+        if target is not None and target.is_file():
+            target.unlink(missing_ok=True)  # from a larger catalogue: stale, and no longer worth it
+        return engine
     arrays = IndexArrays.of(engine.index)
     store(directory, engine, arrays)
     if len(engine.entries) >= ARRAY_MIN:

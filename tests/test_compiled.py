@@ -36,7 +36,9 @@ def _compiled_twin(engine: Engine) -> Engine:
 
 
 @pytest.fixture
-def knowledge_dir(tmp_path: Path) -> Path:
+def knowledge_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the two-entry test catalogue, compiled although it is small."""
+    monkeypatch.setattr(compiled_module, "COMPILE_MIN", 0)
     target = tmp_path / "knowledge"
     shutil.copytree(DATA / "mini", target, ignore=shutil.ignore_patterns(".cache"))
     return target
@@ -168,6 +170,16 @@ def test_an_installed_knowledge_directory_is_never_written_into(
     assert not (knowledge_dir / ".cache").exists()
     assert len(list((tmp_path / "cache").glob("compiled-*.npz"))) == 1
     assert load_cached(knowledge_dir, None) is not None
+
+
+def test_a_small_catalogue_is_not_compiled(knowledge_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under COMPILE_MIN entries nothing is written (and a file left by a larger catalogue goes)."""
+    load_engine(knowledge_dir)
+    assert (knowledge_dir / ".cache" / "compiled.npz").is_file()
+    monkeypatch.setattr(compiled_module, "COMPILE_MIN", 3)
+    engine = load_engine(knowledge_dir)
+    assert not (knowledge_dir / ".cache" / "compiled.npz").exists()
+    assert not isinstance(engine.index, ArrayIndex)
 
 
 def test_the_compiled_file_does_not_disturb_validation(knowledge_dir: Path) -> None:

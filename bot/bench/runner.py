@@ -28,7 +28,7 @@ from matching.evaluation import HALVES, Case, evaluate, load_cases, split_half
 
 from ..evalsets import DEV_SET, REAL_DEV_SET
 from .baselines import Fts5Bm25, SnowballBm25, WRatioBaseline
-from .scale import ScaleConfig, percentile, run_scale
+from .scale import WARM_MESSAGES, ScaleConfig, percentile, run_scale
 from .synthetic import synthetic_knowledge, synthetic_queries
 
 __all__ = ["GOALS", "LARGE", "SIZES", "BenchConfig", "percentile", "run_bench"]
@@ -175,6 +175,7 @@ def run_bench(config: BenchConfig | None = None) -> dict[str, Any]:
         ScaleConfig(
             source=knowledge.directory,
             queries=queries,
+            warm=(*WARM_MESSAGES, *synthetic_queries(30, seed=11)),
             sizes=tuple(sorted(config.sizes)),
             repeats=config.repeats,
             progress=say,
