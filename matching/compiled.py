@@ -25,9 +25,10 @@ import json
 import os
 import sys
 import zipfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pydantic import TypeAdapter
 
@@ -45,6 +46,7 @@ __all__ = [
     "COMPILE_MIN",
     "FORMAT",
     "cache_file",
+    "checked",
     "code_version",
     "compile_knowledge",
     "content_key",
@@ -55,14 +57,19 @@ __all__ = [
 FORMAT = 1
 CACHE_DIRNAME = ".cache"
 CACHE_FILE = "compiled.npz"
+STAMP_FILE = "checked.json"
 # Below this many entries analysing costs less than importing numpy and reading the archive.
 COMPILE_MIN = 300
 # Set by the program (settings) to cache knowledge directories it must not write into.
 CACHE_DIR: Path | None = None
 _PACKAGES = ("site-packages", "dist-packages")
 _LIBRARIES = ("snowballstemmer", "rapidfuzz", "pydantic", "pydantic_core", "numpy")
-_ENTRIES = TypeAdapter(list[Entry])
-_ORIENTATIONS = TypeAdapter(list[OrientationRule])
+
+
+@lru_cache(maxsize=1)
+def _adapters() -> tuple[TypeAdapter[list[Entry]], TypeAdapter[list[OrientationRule]]]:
+    """Built on first use: a start that reads the YAML never needs them."""
+    return TypeAdapter(list[Entry]), TypeAdapter(list[OrientationRule])
 
 
 @lru_cache(maxsize=1)
@@ -73,9 +80,18 @@ def code_version() -> str:
     for path in sorted(package.rglob("*.py")):
         digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
     for name in _LIBRARIES:
-        module = sys.modules.get(name) or __import__(name)
-        digest.update(f"{name}={getattr(module, '__version__', '?')}\0".encode())
+        digest.update(f"{name}={_version(name)}\0".encode())
     return digest.hexdigest()
+
+
+def _version(distribution: str) -> str:
+    """A library's installed version, without importing it (numpy costs 0.1 s to import)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(distribution.replace("_", "-"))
+    except metadata.PackageNotFoundError:
+        return "?"
 
 
 def content_key(directory: Path) -> str | None:
@@ -99,14 +115,45 @@ def _installed(directory: Path) -> bool:
     return any(part in _PACKAGES for part in directory.resolve().parts)
 
 
-def cache_file(directory: Path) -> Path | None:
-    """Where the directory's compiled knowledge lives; None when nowhere may be written."""
+def cache_file(directory: Path, name: str = CACHE_FILE) -> Path | None:
+    """Where the directory's compiled knowledge (or its `checked.json` stamp) lives; None when
+    nowhere may be written."""
     if not _installed(directory):
-        return directory / CACHE_DIRNAME / CACHE_FILE
+        return directory / CACHE_DIRNAME / name
     if CACHE_DIR is None:
         return None
     tag = hashlib.blake2b(str(directory.resolve()).encode(), digest_size=8).hexdigest()
-    return CACHE_DIR / f"compiled-{tag}.npz"
+    return CACHE_DIR / f"{Path(name).stem}-{tag}{Path(name).suffix}"
+
+
+def _stamp(key: str) -> bytes:
+    return json.dumps({"format": FORMAT, "key": key, "code": code_version()}).encode()
+
+
+def checked(directory: Path, key: str) -> bool:
+    """Whether these exact files (content hash `key`) passed every check with this code: the
+    stamp a full load leaves, for catalogues of any size."""
+    target = cache_file(directory, STAMP_FILE)
+    if target is None or file_problem(target, target.parent, 4096) is not None:
+        return False
+    try:
+        return target.read_bytes() == _stamp(key)
+    except OSError:
+        return False
+
+
+def _write(target: Path, write: Callable[[BinaryIO], object]) -> bool:
+    """Atomic write (temporary file, then rename); False when the place is not writable."""
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as out:
+            write(out)
+        os.replace(temporary, target)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def _checksum(arrays: dict[str, Any]) -> str:
@@ -122,7 +169,7 @@ def _knowledge_json(knowledge: Knowledge) -> bytes:
         {
             "vocabulary": knowledge.vocabulary.model_dump(mode="json"),
             "contacts": knowledge.contacts.model_dump(mode="json"),
-            "orientations": json.loads(_ORIENTATIONS.dump_json(list(knowledge.orientations))),
+            "orientations": json.loads(_adapters()[1].dump_json(list(knowledge.orientations))),
             "entry_files": knowledge.entry_files,
         },
         ensure_ascii=False,
@@ -134,32 +181,36 @@ def _knowledge(directory: Path, entries: bytes, data: bytes) -> Knowledge:
     raw = json.loads(data)
     return Knowledge(
         directory,
-        tuple(_ENTRIES.validate_json(entries)),
+        tuple(_adapters()[0].validate_json(entries)),
         Vocabulary.model_validate(raw["vocabulary"]),
         ContactsFile.model_validate(raw["contacts"]),
         {k: (v[0], v[1]) for k, v in raw["entry_files"].items()},
-        tuple(_ORIENTATIONS.validate_python(raw["orientations"])),
+        tuple(_adapters()[1].validate_python(raw["orientations"])),
     )
 
 
-def compile_knowledge(directory: Path, engine: Engine) -> Engine:
-    """Stores the compiled knowledge of a fully loaded engine (best effort: an unwritable place
+def compile_knowledge(directory: Path, engine: Engine, key: str) -> Engine:
+    """After a full, successful load of the files whose content hash is `key`: stamps them as
+    checked, stores the compiled knowledge of a large catalogue (best effort: an unwritable place
     leaves it in memory) and returns the engine, ranking with arrays when the catalogue is large."""
-    from .arrayindex import ARRAY_MIN, IndexArrays
-
+    target = cache_file(directory)
     if len(engine.entries) < COMPILE_MIN:
-        target = cache_file(directory)
         if target is not None and target.is_file():
             target.unlink(missing_ok=True)  # from a larger catalogue: stale, and no longer worth it
-        return engine
-    arrays = IndexArrays.of(engine.index)
-    store(directory, engine, arrays)
-    if len(engine.entries) >= ARRAY_MIN:
-        engine.index = arrays.index(engine.entries, engine.analyzer, engine.index.audiences)
+    else:
+        from .arrayindex import ARRAY_MIN, IndexArrays
+
+        arrays = IndexArrays.of(engine.index)
+        store(directory, engine, key, arrays)
+        if len(engine.entries) >= ARRAY_MIN:
+            engine.index = arrays.index(engine.entries, engine.analyzer, engine.index.audiences)
+    stamp = cache_file(directory, STAMP_FILE)
+    if stamp is not None:
+        _write(stamp, lambda out: out.write(_stamp(key)))
     return engine
 
 
-def store(directory: Path, engine: Engine, arrays: IndexArrays | None = None) -> Path | None:
+def store(directory: Path, engine: Engine, key: str, arrays: IndexArrays | None = None) -> Path | None:
     """Writes the engine's compiled knowledge for `directory` (atomically); returns the file, or
     None when it cannot be written (the engine then simply stays in memory). Never raises."""
     import numpy as np
@@ -167,8 +218,7 @@ def store(directory: Path, engine: Engine, arrays: IndexArrays | None = None) ->
     from .arrayindex import IndexArrays
 
     target = cache_file(directory)
-    key = content_key(directory)
-    if target is None or key is None:
+    if target is None:
         return None
     arrays = arrays if arrays is not None else IndexArrays.of(engine.index)
     blobs = {
@@ -176,7 +226,7 @@ def store(directory: Path, engine: Engine, arrays: IndexArrays | None = None) ->
         "doc_json": arrays.doc_json,
         "state_json": arrays.state_json,
         "analyzer_json": arrays.analyzer_json,
-        "entries_json": _ENTRIES.dump_json(list(engine.knowledge.entries)),
+        "entries_json": _adapters()[0].dump_json(list(engine.knowledge.entries)),
         "knowledge_json": _knowledge_json(engine.knowledge),
     }
     content: dict[str, Any] = {k: np.frombuffer(v, dtype=np.uint8) for k, v in blobs.items()}
@@ -185,16 +235,7 @@ def store(directory: Path, engine: Engine, arrays: IndexArrays | None = None) ->
     )
     header = {"format": FORMAT, "key": key, "code": code_version(), "checksum": _checksum(content)}
     content["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "wb") as out:
-            np.savez(out, **content)
-        os.replace(temporary, target)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        return None
-    return target
+    return target if _write(target, lambda out: np.savez(out, **content)) else None
 
 
 def _read(target: Path, key: str) -> dict[str, Any] | None:
@@ -219,13 +260,14 @@ def _read(target: Path, key: str) -> dict[str, Any] | None:
     return content
 
 
-def load_cached(directory: Path, places: PlaceFinder | None) -> Engine | None:
+def load_cached(directory: Path, places: PlaceFinder | None, key: str | None = None) -> Engine | None:
     """The engine from the directory's compiled knowledge, or None when there is none that can
-    be trusted (then load the YAML and `store` the result)."""
+    be trusted (then load the YAML and `compile_knowledge` the result). `key`: the content hash
+    when the caller has it."""
     target = cache_file(directory)
     if target is None or not target.is_file():
         return None
-    key = content_key(directory)
+    key = key if key is not None else content_key(directory)
     if key is None:
         return None
     content = _read(target, key)

@@ -104,17 +104,24 @@ def load_engine(
     (a start; `validate` and `/reload` always check everything)."""
     directory = Path(directory) if directory is not None else default_knowledge_dir()
     problems: list[Problem] = []
+    # Hashed before reading: what is stamped as checked is what was read (see the end).
+    key = compiled.content_key(directory)
     places = _places(directory, problems, required=require_territories)
-    problems.extend(_anct_tables(directory))
-    if reuse and not problems:
-        cached = compiled.load_cached(directory, places)
+    trusted = reuse and not problems and key is not None and compiled.checked(directory, key)
+    if trusted and key is not None:
+        # The ANCT tables are in the compiled file's content hash: checked when it was written.
+        cached = compiled.load_cached(directory, places, key)
         if cached is not None:
             return cached
+    if not trusted:
+        problems.extend(_anct_tables(directory))
     tables = getattr(places, "tables", None)
     rules = KnowledgeRules(today or dt.date.today(), tables)
     knowledge: Knowledge | None = None
     try:
-        knowledge = load_knowledge(directory, check=rules)
+        # Files that passed every rule, unchanged since (same content hash, same code): the
+        # rules need not run again (their only time-dependent one can only become truer).
+        knowledge = load_knowledge(directory, check=None if trusted else rules)
     except KnowledgeError as exc:
         problems.extend(exc.problems)
     except Exception as exc:  # noqa: BLE001 - never a traceback from loading
@@ -127,7 +134,9 @@ def load_engine(
         raise
     except Exception as exc:  # noqa: BLE001
         raise KnowledgeError([_unexpected(directory, exc)]) from exc
-    return compiled.compile_knowledge(directory, engine)
+    if key is None or key != compiled.content_key(directory):
+        return engine  # changed while it was read: stamp nothing, the next start checks again
+    return compiled.compile_knowledge(directory, engine, key)
 
 
 def _sample_key(entry_id: str) -> bytes:

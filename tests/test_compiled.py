@@ -3,6 +3,8 @@ it can be trusted, and ranking with arrays gives exactly the Python path's answe
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +16,7 @@ from bot.bench.aids import IMPORT_DAY, aid_records
 from bot.bench.runner import load_golden
 from bot.bench.synthetic import synthetic_queries
 from bot.evalsets import DEV_SET, REAL_DEV_SET
-from matching import Engine, load_knowledge
+from matching import Engine, KnowledgeError, load_knowledge
 from matching import compiled as compiled_module
 from matching.aides_territoires import convert
 from matching.arrayindex import ArrayIndex, IndexArrays, decode, encode
@@ -180,6 +182,21 @@ def test_a_small_catalogue_is_not_compiled(knowledge_dir: Path, monkeypatch: pyt
     engine = load_engine(knowledge_dir)
     assert not (knowledge_dir / ".cache" / "compiled.npz").exists()
     assert not isinstance(engine.index, ArrayIndex)
+    assert (knowledge_dir / ".cache" / "checked.json").is_file()
+
+
+def test_an_edit_after_validation_is_checked_again_at_the_next_start(knowledge_dir: Path) -> None:
+    """The "checked" stamp covers the exact files validated: a file edited since (here a review
+    date in the future) is checked, and refused, at the next start."""
+    load_engine(knowledge_dir)
+    assert (knowledge_dir / ".cache" / "checked.json").is_file()
+    catalogue = knowledge_dir / "catalogue" / "mini.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    catalogue.write_text(re.sub(r"reviewed: .*", f"reviewed: {future}", text, count=1), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        Engine.load(knowledge_dir)
+    assert any("date dans le futur" in p.message for p in caught.value.problems)
 
 
 def test_the_compiled_file_does_not_disturb_validation(knowledge_dir: Path) -> None:

@@ -3,12 +3,13 @@ next to a bare python-telegram-bot echo bot measured in the same run."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
 from .base import Command
-from .common import knowledge_option, load_engine, print_json
+from .common import knowledge_option, load_engine
 from .params import Integer
 
 # The bounds of --updates: bot.telegram.bench.MAX_UPDATES (not imported here, so that
@@ -65,7 +66,8 @@ def command(
     progress = None if as_json else (lambda msg: click.echo(msg, err=True))
     result = run_bench_bot(engine, updates, rounds, progress, in_process=in_process, concurrency=concurrency)
     if as_json:
-        print_json(result.to_json())
+        # One line, compact, last on stdout (as `bench --json`).
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, separators=(",", ":")))
         return 0
     verdict = "objectif atteint" if result.ratio >= GOAL else "objectif NON atteint"
     click.echo(f"Bot écho python-telegram-bot : {result.echo_rate:8.1f} mises à jour/s")
