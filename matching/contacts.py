@@ -96,13 +96,13 @@ class ContactRouter:
     def route(self, entry: Entry, territory: Territory | None) -> tuple[Contact, ...]:
         """Contacts for an entry, most specific first."""
         overseas = self.overseas_collectivity(entry, territory)
-        if overseas:
-            return overseas
-        kind = entry.contact
         if entry.id == FRANCE_SERVICES_ID and territory is not None and territory.level == "commune":
             sites = self.france_services(territory, entry.id)
             if sites:
-                return (*sites, *self.local(territory, entry, limit=1))
+                return (*sites, *(overseas[:1] or self.local(territory, entry, limit=1)))
+        if overseas:
+            return overseas
+        kind = entry.contact
         if kind == "apec_delegation":
             # The ANCT's local contacts mobilise the APEC's delegations: once the
             # département is known, the ANCT's door is named too.
@@ -245,9 +245,12 @@ class ContactRouter:
         if self.tables is None:
             return ()
         here = self.tables.positions.position(territory.code)
-        if here is None:
-            return ()
-        sites = self.tables.france_services.nearest(*here, commune=territory.code, limit=NEAREST_SITES)
+        if here is None:  # a commune the positions table lacks: its own sites, if any
+            sites = [(site, 0.0) for site in self.tables.france_services.in_commune(territory.code)][
+                :NEAREST_SITES
+            ]
+        else:
+            sites = self.tables.france_services.nearest(*here, commune=territory.code, limit=NEAREST_SITES)
         info = self.tables.info("france-services")
         return tuple(site_contact(site, km, territory, info, entry_id) for site, km in sites)
 

@@ -87,3 +87,11 @@ def test_membership_is_in_the_json(engine: Engine) -> None:
         s for s in data["territory"]["programme_lists"] if s["programme"] == "anct-petites-villes-de-demain"
     )
     assert (pvd["member"], pvd["source"], pvd["date"]) == (True, "liste ANCT de janvier 2021", "2021-01")
+
+
+def test_an_overseas_collectivity_lists_its_own_sites_before_the_prefet(engine: Engine) -> None:
+    """Saint-Martin has no commune position in the tables: its own sites are listed, then the
+    State representative, territorial delegate of the ANCT."""
+    contacts = engine.ask("France services à Marigot").contacts
+    assert [c.scope for c in contacts[:2]] == ["à Saint-Martin", "à Saint-Martin"]
+    assert contacts[-1].organisation.startswith("Préfecture de Saint-Barthélemy et de Saint-Martin")

@@ -223,6 +223,10 @@ class FranceServices:
     def load(cls, path: Path) -> FranceServices:
         return cls([_site(r) for r in read_table(path)] if path.exists() else [])
 
+    def in_commune(self, insee: str) -> list[Site]:
+        """The sites of one commune, in a stable order."""
+        return sorted((s for s in self.sites if s.insee == insee), key=lambda s: (s.name, s.id))
+
     def nearest(
         self, lat: float, lon: float, *, commune: str = "", limit: int = 3, max_km: float = 60.0
     ) -> list[tuple[Site, float]]:
