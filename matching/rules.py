@@ -31,6 +31,7 @@ PAST_DATE_FIELDS = frozenset({"reviewed", "as_of", "updated"})
 REGION_FIELDS = frozenset({"region", "regions"})
 DEPARTEMENT_FIELDS = frozenset({"departement", "departements"})
 PERIMETER_FIELDS = frozenset({"perimeter"})
+CODE_FIELDS = REGION_FIELDS | DEPARTEMENT_FIELDS | PERIMETER_FIELDS
 
 PERIMETER_CODE = re.compile(
     r"^(?:R(?P<region>[0-9]{2})|D(?P<dep>[0-9]{2,3}|2[AB])|E(?P<epci>[0-9]{9})|"
@@ -90,29 +91,28 @@ def _perimeter_message(code: str, tables: Tables | None) -> str | None:
     return None
 
 
+def _code_message(name: str, code: str, tables: Tables | None) -> str | None:
+    """Why a code in field `name` is wrong, or None (région and département codes need tables)."""
+    if name in PERIMETER_FIELDS:
+        return _perimeter_message(code, tables)
+    if tables is None:
+        return None
+    if name in REGION_FIELDS and code not in tables.regions:
+        return f"code de région INSEE inconnu « {code} » (par exemple « 53 » : Bretagne)"
+    if name in DEPARTEMENT_FIELDS and code not in tables.departements:
+        return f"code de département inconnu « {code} » (par exemple « 22 », « 2A », « 974 »)"
+    return None
+
+
 def territory_codes(model: BaseModel, at: Located, tables: Tables | None) -> Iterator[Problem]:
-    """Région, département and perimeter codes exist in the territory tables (their format
-    is checked even without tables)."""
+    """Région, département and perimeter codes exist in the territory tables (the format of
+    perimeter codes is checked even without tables)."""
     for loc, name, value in _fields(model):
-        if name in PERIMETER_FIELDS:
+        if name in CODE_FIELDS:
             for rel, code in _codes(value):
-                message = _perimeter_message(code, tables)
+                message = _code_message(name, code, tables)
                 if message:
                     yield at.problem((*loc, *rel), message)
-        elif tables is not None and name in REGION_FIELDS:
-            for rel, code in _codes(value):
-                if code not in tables.regions:
-                    yield at.problem(
-                        (*loc, *rel),
-                        f"code de région INSEE inconnu « {code} » (par exemple « 53 » : Bretagne)",
-                    )
-        elif tables is not None and name in DEPARTEMENT_FIELDS:
-            for rel, code in _codes(value):
-                if code not in tables.departements:
-                    yield at.problem(
-                        (*loc, *rel),
-                        f"code de département inconnu « {code} » (par exemple « 22 », « 2A », « 974 »)",
-                    )
 
 
 def delegations_cover_each_region_once(model: BaseModel, at: Located) -> Iterator[Problem]:
