@@ -166,6 +166,20 @@ def test_conversation_state_survives_a_json_round_trip(dialogue: Dialogue) -> No
     assert "Seine-Saint-Denis" in texts(follow)
 
 
+def test_a_conversation_older_than_a_day_keeps_only_its_commune(dialogue: Dialogue) -> None:
+    """The words of a need are kept 24 hours for follow-ups; then only the commune remains."""
+    import datetime as dt
+
+    session = Session()
+    dialogue.on_text(session, "recruter un manager de centre-ville à Guingamp")
+    saved = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+    data = session.to_dict(saved_at=saved)
+    fresh = Session.from_dict(data, now=saved + dt.timedelta(hours=23))
+    assert fresh.needs == session.needs
+    stale = Session.from_dict(data, now=saved + dt.timedelta(hours=25))
+    assert stale == Session(territory=session.territory)
+
+
 def test_an_unreadable_stored_state_gives_a_fresh_conversation() -> None:
     """A stored state from another version or damaged is ignored, never an error."""
     for data in [None, {}, {"version": 99}, {"version": 1, "needs": [{"nope": 1}]}, ["x"]]:
@@ -179,6 +193,7 @@ def test_the_stored_state_holds_no_telegram_id_and_only_the_needs_words(dialogue
     data = session.to_dict()
     assert set(data) == {
         "version",
+        "saved_at",
         "territory",
         "awaiting_place",
         "last_query",

@@ -101,7 +101,7 @@ def test_in_a_group_only_the_asker_votes_and_no_private_question_is_attached() -
         calls = await press(bot, card, vote_button(card, "-"), user_id=OTHER)
         assert [c["text"] for c in calls if c.method == "answerCallbackQuery"] == [NOT_YOURS]
         assert bot.store.feedback_by_entry() == {}
-        assert bot.store.rows_about(OTHER) == 1  # its own private question only
+        assert bot.store.rows_about(OTHER) == 2  # its own private question and its own conversation
         await press(bot, card, vote_button(card, "-"), user_id=USER)
         [(entry, question)] = bot.store.disliked()
         assert question == text

@@ -52,6 +52,11 @@ class DialogueBase:
     def _no_match(self, answer: Answer) -> Outcome:
         raise NotImplementedError
 
+    def _finish(self, session: Session, outcome: Outcome) -> Outcome:
+        """Records the numbered choices a typed number will refer to."""
+        session.choices = list(outcome.numbered)
+        return outcome
+
     # -- cards ---------------------------------------------------------------------------------
 
     def _card(

@@ -60,10 +60,6 @@ class Dialogue(FollowUps, Places):
         outcome = self._act(session, data)
         return outcome if outcome.feedback is not None else self._finish(session, outcome)
 
-    def _finish(self, session: Session, outcome: Outcome) -> Outcome:
-        session.choices = list(outcome.numbered)
-        return outcome
-
     def _act(self, session: Session, data: str) -> Outcome:
         prefix, _, value = data.partition(":")
         entry = self.engine.entry(value) if prefix in ("e", "m", "n") else None

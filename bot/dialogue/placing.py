@@ -19,6 +19,21 @@ __all__ = ["Places"]
 class Places(DialogueBase):
     """The place part of the dialogue."""
 
+    def on_place(self, session: Session, text: str) -> Outcome:
+        """`/territoire <commune>`: remembers the place without answering the last need again
+        (the conversation is kept: "et pour …" and "qui contacter ?" still refer to it)."""
+        session.last_query = None
+        session.awaiting_place = False
+        place = self.engine.resolve_place(text)
+        if place.territory is not None:
+            session.territory = place.territory
+            session.candidates = []
+            note = f"C'est noté : votre territoire est {place.territory.label()}."
+            return self._finish(session, Outcome((Reply("place_set", note),)))
+        if place.candidates:
+            return self._finish(session, Outcome((self._candidates_reply(session, place.candidates),)))
+        return self._finish(session, self._commune_named(session, text))
+
     def _commune_named(self, session: Session, text: str) -> Outcome:
         """The reply to "dans quelle commune ?": a commune name alone is accepted even when it
         is also a common word ("Pont", "Bourg"), since we asked for one."""

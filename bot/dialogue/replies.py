@@ -109,10 +109,14 @@ def facts_reply(
         )
     others = sorted({FACET_LABELS[f.kind] for f in entry.facts})
     known = f" Je peux vous indiquer : {', '.join(others)}." if others else ""
+    ask = (
+        "Le plus sûr est de poser la question à :"
+        if contacts
+        else "Le plus sûr est de la poser aux contacts ci-dessus."
+    )
     return Reply(
         "facts",
-        f"Je n'ai pas cette information sourcée ({_asked(facets)}) pour « {entry.title} ».{known} "
-        "Le plus sûr est de poser la question à :",
+        f"Je n'ai pas cette information sourcée ({_asked(facets)}) pour « {entry.title} ».{known} {ask}",
         entry=entry,
         contacts=contacts,
         territory=territory,

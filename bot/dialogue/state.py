@@ -8,6 +8,7 @@ reload of the knowledge never serves stale contacts.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,13 +19,16 @@ from matching import Territory
 
 from .model import Choice
 
-__all__ = ["STATE_VERSION", "Need", "Session"]
+__all__ = ["CONVERSATION_TTL", "STATE_VERSION", "Need", "Session"]
 
 log = logging.getLogger(__name__)
 
 STATE_VERSION = 1
 # Long pasted messages are kept only as far as matching reads them.
 MAX_KEPT_CHARS = 1000
+# How long the words of a need are kept for follow-ups; after that only the commune remains
+# (the store keeps no question text otherwise, except unanswered ones).
+CONVERSATION_TTL = dt.timedelta(hours=24)
 
 
 @dataclass
@@ -76,10 +80,11 @@ class Session:
         """The need of the last answer that has an entry (the first, when several)."""
         return next((n for n in self.needs if n.entry), None)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable copy (what the store keeps)."""
+    def to_dict(self, *, saved_at: dt.datetime | None = None) -> dict[str, Any]:
+        """A JSON-serialisable copy (what the store keeps), dated when `saved_at` is given."""
         return {
             "version": STATE_VERSION,
+            "saved_at": saved_at.astimezone(dt.UTC).isoformat(timespec="seconds") if saved_at else None,
             "territory": self.territory.model_dump(mode="json") if self.territory else None,
             "awaiting_place": self.awaiting_place,
             "last_query": self.last_query[:MAX_KEPT_CHARS] if self.last_query else None,
@@ -89,13 +94,16 @@ class Session:
         }
 
     @classmethod
-    def from_dict(cls, data: Any) -> Session:
+    def from_dict(cls, data: Any, *, now: dt.datetime | None = None) -> Session:
         """The session a stored copy describes; an unreadable or foreign copy gives a fresh
-        session (logged without its content) rather than an error in front of the user."""
+        session (logged without its content) rather than an error in front of the user. Given
+        `now`, a copy saved more than CONVERSATION_TTL before keeps only its commune."""
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
             return cls()
         try:
             territory = data.get("territory")
+            if now is not None and _older(data.get("saved_at"), now):
+                return cls(territory=Territory.model_validate(territory) if territory else None)
             return cls(
                 territory=Territory.model_validate(territory) if territory else None,
                 awaiting_place=bool(data.get("awaiting_place", False)),
@@ -107,3 +115,13 @@ class Session:
         except (KeyError, TypeError, ValueError, ValidationError):
             log.warning("Ignoring an unreadable stored conversation state.")
             return cls()
+
+
+def _older(saved_at: Any, now: dt.datetime) -> bool:
+    """Whether a copy saved at `saved_at` (ISO) is past CONVERSATION_TTL; undated: not."""
+    if not isinstance(saved_at, str):
+        return False
+    when = dt.datetime.fromisoformat(saved_at)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return now - when > CONVERSATION_TTL

@@ -84,10 +84,7 @@ class TerminalChat:
             return "C'est fait : j'ai oublié cette conversation et votre commune."
         if name == "/territoire":
             if rest.strip():
-                self.session.awaiting_place = True
-                self.session.last_query = None
-                self.session.needs = []
-                return self.show(self.dialogue.on_text(self.session, rest))
+                return self.show(self.dialogue.on_place(self.session, rest))
             if self.session.territory is None:
                 self.session.awaiting_place = True
                 return "Aucune commune enregistrée. Dans quelle commune êtes-vous ?"

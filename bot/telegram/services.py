@@ -7,6 +7,7 @@ wait on SQLite longer than a bounded time, and carry on without it when it is un
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import time
@@ -60,13 +61,17 @@ class Services:
     # -- sessions ---------------------------------------------------------------------------
 
     async def session(self, user_data: dict[Any, Any] | None, user_id: int | None) -> Session:
-        """The user's session: in memory, with the territory read once from the store."""
+        """The user's conversation: in memory while the bot runs, read once from the store
+        (under the pseudonymous key) after a restart; a commune chosen before sessions were
+        stored still comes from the preferences."""
         if user_data is None or user_id is None:
             return Session()
         session = user_data.get(SESSION_KEY)
         if not isinstance(session, Session):
-            territory = await self.db.call("territory", lambda s: s.territory(user_id), None)
-            session = Session(territory=territory)
+            data = await self.db.call("session", lambda s: s.load_session(s.user_key(user_id)), None)
+            session = Session.from_dict(data, now=dt.datetime.now(dt.UTC))
+            if session.territory is None:
+                session.territory = await self.db.call("territory", lambda s: s.territory(user_id), None)
             user_data[SESSION_KEY] = session
         return session
 
@@ -83,9 +88,12 @@ class Services:
         text: str | None,
         started: float,
     ) -> None:
-        """Stores what changed (territory) and logs the interaction (queued, never waited for)."""
+        """Stores the conversation and what changed (territory) and logs the interaction
+        (queued, never waited for)."""
         if user_id is None:
             return
+        state = session.to_dict(saved_at=dt.datetime.now(dt.UTC))
+        self.db.write("session", lambda s: s.save_session(s.user_key(user_id), state))
         if session.territory != before:
             territory = session.territory
             self.db.write("territory", lambda s: s.set_territory(user_id, territory))

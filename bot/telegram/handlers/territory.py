@@ -37,9 +37,7 @@ async def territoire(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             )
         return
     before = session.territory
-    session.awaiting_place = True
-    session.last_query = None
-    outcome = svc.dialogue.on_text(session, place)
+    outcome = svc.dialogue.on_place(session, place)
     sent = await send_outcome(to, outcome)
     svc.cards_shown(user.id, sent, None)
     svc.remember(user.id, session, before, outcome, place, started)
