@@ -6,21 +6,22 @@ Built once from the knowledge directory (analysis and indexing happen at load ti
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from .analyzer import Analyzer, Term
-from .answer import Answer, Contact, Orientation, Ranked, Status, Territory
+from .answer import Answer, Contact, Orientation, Ranked, Territory
 from .concepts import ConceptMatcher, parse_answer
 from .contacts import ContactRouter
 from .conversation import ConversationReader
 from .loader import Knowledge, Problem, load_knowledge
 from .normalise import strip_invisible, surface_words, words
 from .schema import Entry
-from .scoring import Adjustment, Index, Scored, Work, entry_fields
+from .scoring import Adjustment, Index, Work, entry_fields
+from .verdict import MEMBER_BONUS, NO_MATCH_BELOW, POPULATION_FACTOR, as_typed
+from .verdict import status as verdict
 
 if TYPE_CHECKING:
     from .arrayindex import IndexArrays
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_QUERY_CHARS",
+    # Re-exported: the dialogue shows alternatives scoring at least this.
+    "NO_MATCH_BELOW",
     "Engine",
     "PlaceFinder",
     "PlaceResolutionLike",
@@ -42,19 +45,6 @@ __all__ = [
 MAX_QUERY_CHARS = 1000
 # Needs read in one message, at most (the work budget of "et aussi" repeated a hundred times).
 MAX_NEEDS = 4
-# Shown score (0..100) below which nothing plausible remains, and above which a lead can be a
-# clear answer; between them the best leads are offered (status ambiguous).
-NO_MATCH_BELOW = 42.0
-CLEAR_ABOVE = 50.0
-# A lead this close to the runner-up is not clearly best.
-AMBIGUITY_MARGIN = 6.0
-# A message resting on common words only ("emploi", "recruter") and no declared concept pair is
-# not a clear need: below this BM25F evidence the bot asks which entry is meant.
-MIN_EVIDENCE = 2.0
-# Territory rules: an entry outside its declared population range is multiplied by this; an entry
-# serving members of a programme the commune belongs to gains this (and says so).
-POPULATION_FACTOR = 0.5
-MEMBER_BONUS = 1.0
 
 
 class PlaceResolutionLike(Protocol):
@@ -277,7 +267,7 @@ class Engine:
             keep=self._perimeter_filter(here),
             work=work,
         )
-        status = _status(scored, outside=outside)
+        status = verdict(scored, outside=outside)
         results: tuple[Ranked, ...] = ()
         contacts: tuple[Contact, ...] = ()
         if status != "no_match":
@@ -374,16 +364,6 @@ def in_perimeter(entry: Entry, territory: Territory | None) -> bool:
     return bool(territory_codes(territory) & set(entry.perimeter))
 
 
-def as_typed(reason: str, text: str) -> str:
-    """A reason as the user typed it ("manager centre ville" -> "manager de centre-ville"): the
-    shortest stretch of the message that holds its words in order, else the reason itself."""
-    parts = [re.escape(w) for w in reason.split()]
-    if not parts:
-        return reason
-    found = re.search(r"(?<!\w)" + r"(?:[\W_]+\w+){0,2}?[\W_]+".join(parts) + r"(?!\w)", text)
-    return found.group(0) if found else reason
-
-
 def _here(
     place: PlaceResolutionLike, remembered: Territory | None
 ) -> tuple[Territory | None, tuple[Territory, ...]]:
@@ -397,21 +377,3 @@ def _here(
     ):
         return remembered, ()
     return here, candidates
-
-
-def _status(scored: Sequence[Scored], *, outside: bool = False) -> Status:
-    """match when one entry is clearly best; ambiguous when leads remain but none stands out
-    (the 2–3 best are shown); no_match when nothing plausible remains, or when the need has a
-    known door outside the catalogue (an orientation), or is of a kind the catalogue does not
-    serve (an `outside` concept), and no entry answers an intent × object pair of it."""
-    if not scored:
-        return "no_match"
-    best = scored[0]
-    if outside and best.concepts < 2:
-        return "no_match"
-    if best.score < NO_MATCH_BELOW:
-        # Weak, but the message names a concept some entry answers ("recruter"): offer leads.
-        return "ambiguous" if best.related and len(scored) > 1 else "no_match"
-    close = len(scored) > 1 and best.score - scored[1].score < AMBIGUITY_MARGIN
-    weak = best.score < CLEAR_ABOVE or (best.evidence < MIN_EVIDENCE and best.concepts == 0)
-    return "ambiguous" if close or weak else "match"

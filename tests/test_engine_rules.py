@@ -10,9 +10,9 @@ import yaml
 
 from matching import Engine
 from matching.analyzer import Analyzer
-from matching.engine import _status
 from matching.schema import Vocabulary
 from matching.scoring import Scored, Work
+from matching.verdict import status as _status
 
 CASES = Path(__file__).resolve().parent / "cases"
 

@@ -1,0 +1,67 @@
+"""How sure the engine is: the status of an answer from its ranked entries, and the reasons
+written back in the user's own spelling.
+
+Kept apart from the engine so the rules (and their constants, pinned by
+`tests/test_engine_rules.py`) read in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .answer import Status
+from .scoring import Scored
+
+__all__ = [
+    "AMBIGUITY_MARGIN",
+    "CLEAR_ABOVE",
+    "MEMBER_BONUS",
+    "MIN_EVIDENCE",
+    "NO_MATCH_BELOW",
+    "POPULATION_FACTOR",
+    "as_typed",
+    "status",
+]
+
+# Shown score (0..100) below which nothing plausible remains, and above which a lead can be a
+# clear answer; between them the best leads are offered (status ambiguous).
+NO_MATCH_BELOW = 42.0
+CLEAR_ABOVE = 50.0
+# A lead this close to the runner-up is not clearly best.
+AMBIGUITY_MARGIN = 6.0
+# A message resting on common words only ("emploi", "recruter") and no declared concept pair is
+# not a clear need: below this BM25F evidence the bot asks which entry is meant.
+MIN_EVIDENCE = 2.0
+# Territory rules: an entry outside its declared population range is multiplied by this; an entry
+# serving members of a programme the commune belongs to gains this (and says so).
+POPULATION_FACTOR = 0.5
+MEMBER_BONUS = 1.0
+
+
+def as_typed(reason: str, text: str) -> str:
+    """A reason as the user typed it ("manager centre ville" -> "manager de centre-ville"): the
+    shortest stretch of the message that holds its words in order, else the reason itself."""
+    parts = [re.escape(w) for w in reason.split()]
+    if not parts:
+        return reason
+    found = re.search(r"(?<!\w)" + r"(?:[\W_]+\w+){0,2}?[\W_]+".join(parts) + r"(?!\w)", text)
+    return found.group(0) if found else reason
+
+
+def status(scored: Sequence[Scored], *, outside: bool = False) -> Status:
+    """match when one entry is clearly best; ambiguous when leads remain but none stands out
+    (the 2–3 best are shown); no_match when nothing plausible remains, or when the need has a
+    known door outside the catalogue (an orientation), or is of a kind the catalogue does not
+    serve (an `outside` concept), and no entry answers an intent × object pair of it."""
+    if not scored:
+        return "no_match"
+    best = scored[0]
+    if outside and best.concepts < 2:
+        return "no_match"
+    if best.score < NO_MATCH_BELOW:
+        # Weak, but the message names a concept some entry answers ("recruter"): offer leads.
+        return "ambiguous" if best.related and len(scored) > 1 else "no_match"
+    close = len(scored) > 1 and best.score - scored[1].score < AMBIGUITY_MARGIN
+    weak = best.score < CLEAR_ABOVE or (best.evidence < MIN_EVIDENCE and best.concepts == 0)
+    return "ambiguous" if close or weak else "match"
