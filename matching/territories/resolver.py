@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..answer import Ref, Territory
+from .numbers import numbers
 from .programmes import programme_statuses
 from .scan import DEP_NUMBER, NOTABLE_POPULATION, Mention, Scan, fuzzy_codes
 from .sender import mark_senders
@@ -133,7 +134,7 @@ class PlaceResolver:
             return PlaceResolution()
         scan = Scan(self.tables, text, tokens)
         mentions = scan.names()
-        mentions += scan.numbers(mentions)
+        mentions += numbers(scan, mentions)
         mentions.sort(key=lambda m: m.start)
         mark_senders(scan, mentions)
         found = self._decide(mentions) if mentions else PlaceResolution()

@@ -10,18 +10,16 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from . import epcis
 from . import lexicon as lx
+from .fuzzy import fuzzy_at, fuzzy_codes
 from .mention import MAX_WORK, Kind, Mention
+from .numbers import DEP_NUMBER
 from .tables import Tables
-from .text import ARTICLES, Token, sound_key
+from .text import ARTICLES, Token
 
 CueKind = Literal["commune", "area"] | None
 
-MAX_NAME_WORDS = 9  # longest commune, département or région name, in words
 # Spelling-slip lookups per message: real messages need one or two; a long text in Title Case
 # would otherwise cost tens of milliseconds.
 MAX_FUZZY_LOOKUPS = 8
@@ -36,38 +34,8 @@ __all__ = [
     "Scan",
     "fuzzy_codes",
 ]
-DEP_NUMBER = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2a|2b|97[1-6])$")
-_CORSICA_INSEE = re.compile(r"^2[ab]\d{3}$")
 _SENTENCE_BREAK = re.compile(r"[.!?;:\n]")
 _CLAUSE_END = re.compile(r"[.!?;:,\n]")
-
-
-def fuzzy_codes(tables: Tables, key: str, *, lowercase: bool) -> list[str]:
-    """Commune codes whose name is a slip of `key` (phonetic twin or 1-2 edits away).
-
-    Only names of about the same length and the same first letter are compared; for a
-    lower-case word (weaker sign of a place) only phonetic twins and long names qualify.
-    """
-    if len(key) < 5 or key in tables.common_words or (lowercase and len(key) < 8):
-        return []  # "au guichet" is not "Guiche": short lower-case words are ordinary words
-    sounds = tables.commune_sounds.get(sound_key(key))
-    if sounds:
-        return sounds.split(" ")
-    budget = 2 if len(key) >= 12 else 1
-    best: dict[str, int] = {}
-    for length in range(len(key) - budget, len(key) + budget + 1):
-        choices = tables.prefix_index.get((key[0], length))
-        if not choices:
-            continue
-        for choice, distance, _ in process.extract(
-            key, choices, scorer=Levenshtein.distance, score_cutoff=budget, limit=20
-        ):
-            if choice in tables.commune_keys:
-                best[choice] = int(distance)
-    if not best:
-        return []
-    closest = min(best.values())
-    return [c for k, d in best.items() if d == closest for c in tables.commune_codes(k)]
 
 
 def _longest(exact: Mention | None, named: Mention | None) -> Mention | None:
@@ -203,7 +171,7 @@ class Scan:
                 out.extend(found)
                 i = found[-1].end
                 continue
-            mention = mention or self._demonym_at(i) or self._fuzzy_at(i)
+            mention = mention or self._demonym_at(i) or fuzzy_at(self, i)
             if mention is None:
                 i += 1
                 continue
@@ -251,7 +219,7 @@ class Scan:
                 self._span(mention.end, end),
             )
             return [mention, area]
-        whole = self._fuzzy_at(i, end, compound=True)
+        whole = fuzzy_at(self, i, end, compound=True)
         return [whole] if whole else []
 
     def _evidence(
@@ -458,48 +426,6 @@ class Scan:
             i += 1
         return i + 1
 
-    def _fuzzy_at(self, i: int, only_end: int | None = None, *, compound: bool = False) -> Mention | None:
-        """Spelling slips, only where the user marked a place (cue word or capital; a
-        capitalised hyphenated compound counts even at the start of a sentence)."""
-        if self.keys[i] in lx.NAME_GLUE or self.blocked[i]:
-            return None
-        cue, cue_start = self._cue(i)
-        cap = self.capital(i)
-        if self.keys[i] in lx.PREPOSITIONS or self.keys[i] in ("a", "et", "ou", "pour"):
-            return None  # "A BREST" is "à Brest", never "Abrest"
-        if not (cue or (cap and (compound or not self._break_before(i)))):
-            return None
-        if self._after_locality_noun(i):
-            return None  # "le quartier des Fontanilles" is not Fontenilles
-        if only_end is not None:
-            ends = [only_end]
-        else:
-            last = min(len(self.keys), i + MAX_NAME_WORDS)
-            ends = [e for e in range(last, i, -1) if self._unit(i, e)]
-        for end in ends:
-            if self.keys[end - 1] in lx.NAME_GLUE or any(self.blocked[i:end]):
-                continue
-            key = " ".join(self.keys[i:end])
-            if end - i == 1 and (len(key) < 4 or key in self.t.common_words or key in lx.INSTITUTION_WORDS):
-                continue
-            if end - i == 1 and cue is None and (len(key) < 6 or (i > 0 and self.capital(i - 1))):
-                continue  # a capitalised word without cue, short or after another one: a surname?
-            area = self.t.area_sounds.get(sound_key(key))
-            if area is not None and (cue == "area" or cap):
-                dep = self.t.departement_keys.get(area)
-                region = self.t.region_keys.get(area)
-                kind: Kind = "departement" if dep else "region"
-                code = dep or region
-                assert code is not None
-                return Mention(kind, (code,), i, end, self._span(cue_start, end))
-            if self.fuzzy_budget <= 0:
-                return None
-            self.fuzzy_budget -= 1
-            codes = fuzzy_codes(self.t, key, lowercase=not cap)
-            if codes:
-                return Mention("commune", tuple(codes), i, end, self._span(cue_start, end), fuzzy=True)
-        return None
-
     def _after_locality_noun(self, i: int) -> bool:
         """Whether token i starts the name of a street or of a named locality inside a commune
         ("rue des Lilas", "le quartier des Fontanilles"), not a commune's."""
@@ -511,65 +437,3 @@ class Scan:
         noun = self.keys[j - 1]
         article = any(k in ("des", "du", "la", "le", "les", "l") for k in self.keys[j:i])
         return noun in lx.STREET_NOUNS or (noun in lx.LOCALITY_NOUNS and article)
-
-    def _unit(self, i: int, end: int) -> bool:
-        """Whether tokens i..end may be one misspelt name: not cutting a hyphenated compound,
-        and made of capitalised words, glue words or hyphen-joined parts."""
-        if self._joined(end - 1):
-            return False
-        return all(
-            self._joined(j - 1) or self.capital(j) or self.keys[j] in lx.NAME_GLUE for j in range(i + 1, end)
-        )
-
-    # -- numbers -------------------------------------------------------------------------
-
-    def numbers(self, names: list[Mention]) -> list[Mention]:
-        """Postal codes, INSEE codes and département numbers."""
-        out: list[Mention] = []
-        name_ends = {m.end for m in names}
-        covered = {j for m in names for j in range(m.start, m.end)}
-        for i, tok in enumerate(self.tokens):
-            key = tok.key
-            if i in covered or not (key.isdigit() or key in ("2a", "2b") or _CORSICA_INSEE.match(key)):
-                continue
-            after = self.keys[i + 1] if i + 1 < len(self.keys) else ""
-            if after in lx.QUANTITY_WORDS or self.text[tok.end : tok.end + 1] in ("€", "%"):
-                continue
-            near_name = i in name_ends
-            if len(key) == 5:
-                mention = self._five_digits(i, near_name)
-                if mention:
-                    out.append(mention)
-                continue
-            if not DEP_NUMBER.match(key):
-                continue
-            code = key.upper()
-            in_parens = self._span(i, i + 1) != (tok.start, tok.end)
-            cue_start = self._phrase_before(i, lx.NUMBER_CUES)
-            if cue_start is None and after not in lx.DATE_WORDS and not after.isdigit():
-                cue_start = self._phrase_before(i, lx.LOOSE_NUMBER_CUES)  # "les jeunes du 93"
-            raw_corsica = tok.raw in ("2A", "2B")
-            if in_parens or near_name or cue_start is not None or raw_corsica:
-                first = self._trim(cue_start, i) if cue_start is not None else i
-                out.append(Mention("departement", (code,), i, i + 1, self._span(first, i + 1)))
-        return out
-
-    def _five_digits(self, i: int, near_name: bool) -> Mention | None:
-        key = self.keys[i].upper()
-        insee_cue = self._phrase_before(i, lx.INSEE_CUES)
-        if insee_cue is not None and self.t.commune(key):
-            return Mention("commune", (key,), i, i + 1, self._span(insee_cue, i + 1))
-        cue, cue_start = self._cue(i)
-        # Round numbers are amounts more often than postal codes: "10000" needs a cue word,
-        # "44000" is read unless an amount is announced ("une enveloppe de 15000").
-        before = self.keys[i - 1] if i > 0 and not self._break_before(i) else ""
-        amount = before in lx.AMOUNT_WORDS
-        marked = (
-            near_name or cue is not None or not key.endswith("000") or not (key.endswith("0000") or amount)
-        )
-        communes = self.t.postal_communes(key)
-        if communes and marked:
-            return Mention("postal", communes, i, i + 1, self._span(cue_start, i + 1))
-        if self.t.commune(key) and (marked or key[:2] in ("2A", "2B")):
-            return Mention("commune", (key,), i, i + 1, self._span(cue_start, i + 1))
-        return None
