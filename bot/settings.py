@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     knowledge_dir: Path | None = Field(
         default=None, description="Knowledge directory (default: the shipped one)."
     )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Where the compiled knowledge of a directory that must not be written into "
+        "(an installed package) is kept; unset: in memory only.",
+    )
     rate_limit: bool = Field(
         default=True, description="Use python-telegram-bot's AIORateLimiter (Telegram's limits)."
     )

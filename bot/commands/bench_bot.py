@@ -73,8 +73,10 @@ def command(
     click.echo(f"Bot écho python-telegram-bot : {result.echo_rate:8.1f} mises à jour/s")
     click.echo(f"Aiguilleur                   : {result.bot_rate:8.1f} mises à jour/s")
     per_round = ", ".join(f"{r:.2f}" for r in result.ratios)
+    spread = f"de {min(result.ratios):.2f} à {max(result.ratios):.2f}" if result.ratios else "—"
     click.echo(
-        f"Rapport                      : {result.ratio:8.2f} × (objectif ≥ {GOAL}, {verdict} ; par mesure : {per_round})"
+        f"Rapport                      : {result.ratio:8.2f} × (objectif ≥ {GOAL}, {verdict} ; "
+        f"par mesure : {per_round}, soit {spread})"
     )
     where = "processus séparé" if result.fake_server == "separate process" else "même processus"
     click.echo(

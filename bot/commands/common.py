@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from matching import Engine, KnowledgeError
+from matching import Engine, KnowledgeError, compiled
 
 from ..knowledge_dir import KnowledgeDir, KnowledgeDirError, resolve_knowledge_dir
 from ..settings import Settings, SettingsError, load_settings
@@ -85,7 +85,9 @@ def _engine(directory: Path) -> Engine:
 
 def load_engine(option: Path | KnowledgeDir | None, config: Settings | None = None) -> Engine:
     """The engine for `--knowledge-dir` (announced on stderr); knowledge errors become one CLI error."""
+    config = config or settings()
     directory = option if isinstance(option, KnowledgeDir) else knowledge(option, config)
+    compiled.CACHE_DIR = config.cache_dir  # for an installed knowledge directory (read-only)
     try:
         engine = _engine(directory.path)
     except KnowledgeError as exc:

@@ -78,6 +78,9 @@ class BenchResult:
         data.update(
             ratio=round(self.ratio, 3),
             ratios=[round(r, 3) for r in self.ratios],
+            # The spread over paired rounds: on a shared machine one round says little.
+            ratio_min=round(min(self.ratios), 3) if self.ratios else 0.0,
+            ratio_max=round(max(self.ratios), 3) if self.ratios else 0.0,
             goal=GOAL,
             goal_met=self.ratio >= GOAL,
             unit="updates/s",
