@@ -101,7 +101,7 @@ class Dialogue(FollowUps, Places):
             if typed is not None:
                 return typed
         if session.candidates:
-            chosen = settle_candidates(session.candidates, text)
+            chosen = settle_candidates(self.engine.places, session.candidates, text)
             if chosen is not None:
                 return self._set_place(session, chosen)
         followup = self.followups.read(text)

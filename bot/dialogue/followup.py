@@ -36,7 +36,9 @@ class FollowUps(DialogueBase):
             if place.territory is not None or place.candidates:
                 return self._new_place(session, place)
             return None
-        fresh = self._rest_need(session, followup.rest)
+        context = any(n.entry for n in session.needs)
+        # With nothing to refer to, one need word is enough ("les conditions du mentorat ?").
+        fresh = self._rest_need(session, followup.rest, NEW_NEED_TERMS if context else 1)
         if fresh is not None:
             if followup.kind != "facts":
                 return None  # "qui contacter pour un VTA ?": the card of that need has its contacts
@@ -80,12 +82,13 @@ class FollowUps(DialogueBase):
         place = self.engine.resolve_place(rest)
         return bool(rest) and bool(self.engine.need_terms(rest, place.spans))
 
-    def _rest_need(self, session: Session, rest: str) -> Answer | None:
-        """The clear new need a follow-up carries besides its phrase, if any."""
+    def _rest_need(self, session: Session, rest: str, terms: int) -> Answer | None:
+        """The clear new need a follow-up carries besides its phrase (at least `terms` need
+        words), if any."""
         if not rest:
             return None
         place = self.engine.resolve_place(rest)
-        if len(self.engine.need_terms(rest, place.spans)) < NEW_NEED_TERMS:
+        if len(self.engine.need_terms(rest, place.spans)) < terms:
             return None
         answer = self.engine.ask(rest, top=DIALOGUE_TOP, territory=session.territory, place=place)
         if answer.status != "match" or answer.top is None:

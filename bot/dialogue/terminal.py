@@ -57,6 +57,8 @@ class TerminalChat:
                 write("Au revoir !")
                 return 0
             if not interactive:
+                if not line.strip():
+                    continue  # a blank line of a pipe is no message (Telegram cannot send one)
                 write(f"> {line}")
             write(self.handle(line) + "\n")
             if save is not None:
