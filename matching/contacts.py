@@ -225,20 +225,23 @@ class ContactRouter:
         )
         if entry.contact != "apec_delegation":
             return (delegate,)
+        return (self._apec_national(place, for_com, ids), delegate)
+
+    def _apec_national(self, place: Ref, where: str, ids: tuple[str, ...]) -> Contact:
+        """The national Apec contact where our sources cite no regional delegation ("pour X")."""
         national = self.contacts.apec_national
-        apec = Contact(
+        return Contact(
             id="apec-national",
             organisation=national.organisation,
             role=national.role,
             scope="national",
             territory=place,
             url=national.url,
-            note=f"Aucune délégation régionale de l'Apec n'est citée {for_com} dans nos sources : passez "
+            note=f"Aucune délégation régionale de l'Apec n'est citée {where} dans nos sources : passez "
             f"par le contact national. {national.note or ''}".strip(),
             source=national.source,
             for_entries=ids,
         )
-        return (apec, delegate)
 
     def france_services(self, territory: Territory, entry_id: str = "") -> tuple[Contact, ...]:
         """The nearest France services sites to a commune (its own first), with distances."""
@@ -289,18 +292,7 @@ class ContactRouter:
             )
         delegation = self._delegation_by_region.get(region.code)
         if delegation is None:
-            return Contact(
-                id="apec-national",
-                organisation=national.organisation,
-                role=national.role,
-                scope="national",
-                territory=region,
-                url=national.url,
-                note=f"Aucune délégation régionale de l'Apec n'est citée pour {region.name} dans nos sources : "
-                f"passez par le contact national. {national.note or ''}".strip(),
-                source=national.source,
-                for_entries=ids,
-            )
+            return self._apec_national(region, f"pour {region.name}", ids)
         notes = (
             [f"Implantations citées par les sources : {', '.join(delegation.sites)}."]
             if delegation.sites

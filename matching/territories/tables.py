@@ -9,9 +9,11 @@ built lazily, on the first message that needs it.
 from __future__ import annotations
 
 import csv
+import itertools
 import operator
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -271,50 +273,27 @@ class Tables:
     @cached_property
     def demonym_first(self) -> dict[str, int]:
         """Longest demonym or pays name (in words) per first word."""
-        out: dict[str, int] = {}
-        for key in self.demonyms:
-            words = key.split(" ")
-            out[words[0]] = max(out.get(words[0], 0), len(words))
-        return out
+        return _longest_by_first_word(self.demonyms)
 
     @cached_property
     def epci_short_first(self) -> dict[str, int]:
         """Longest EPCI short name (in words) per first word, to bound the named-EPCI scan."""
-        out: dict[str, int] = {}
-        for key in self.epci_short_keys:
-            words = key.split(" ")
-            out[words[0]] = max(out.get(words[0], 0), len(words))
-        return out
-
-    @cached_property
-    def epci_first_words(self) -> dict[str, int]:
-        """Longest full EPCI name (in words) per first word, to bound the n-gram scan."""
-        out: dict[str, int] = {}
-        for key in self.epci_keys:
-            words = key.split(" ")
-            out[words[0]] = max(out.get(words[0], 0), len(words))
-        return out
+        return _longest_by_first_word(self.epci_short_keys)
 
     @cached_property
     def name_first_words(self) -> dict[str, int]:
         """Longest name (in words) per first word, over every kind of place name: a word that
         starts no name costs one lookup, and the n-gram scan never tries longer names."""
-        out: dict[str, int] = {}
-        for index in (
-            self.commune_keys,
-            self.alias_keys,
-            self.usual_names,
-            self.departement_keys,
-            self.region_keys,
-            self.epci_keys,
-        ):
-            get = out.get
-            for key in index:
-                first = key.partition(" ")[0]
-                size = key.count(" ") + 1
-                if size > get(first, 0):
-                    out[first] = size
-        return out
+        return _longest_by_first_word(
+            itertools.chain(
+                self.commune_keys,
+                self.alias_keys,
+                self.usual_names,
+                self.departement_keys,
+                self.region_keys,
+                self.epci_keys,
+            )
+        )
 
     def commune_codes(self, key: str) -> list[str]:
         """INSEE codes of the communes whose current name has this key."""
@@ -344,6 +323,18 @@ class Tables:
     def postal_communes(self, code: str) -> tuple[str, ...]:
         value = self.postal.get(code)
         return tuple(value.split(" ")) if value else ()
+
+
+def _longest_by_first_word(keys: Iterable[str]) -> dict[str, int]:
+    """Length in words of the longest key per first word (keys are space-separated words)."""
+    out: dict[str, int] = {}
+    get = out.get
+    for key in keys:
+        first = key.partition(" ")[0]
+        size = key.count(" ") + 1
+        if size > get(first, 0):
+            out[first] = size
+    return out
 
 
 _PARENS = re.compile(r"\s*\([^)]*\)\s*$")
