@@ -181,8 +181,10 @@ class ContactRouter:
         if template.note and dep.code not in OVERSEAS and dep.code not in _ILE_DE_FRANCE_CORE:
             notes.append(template.note.format(**values))
         organisation = template.organisation.format(**values)
+        source = template.source
         if dep.code == "75":
             organisation = "Préfecture de la région d'Île-de-France, préfecture de Paris"
+            source += " ; Sénat, rapport r10-035 (« préfecture de région, préfecture de Paris »)"
         return Contact(
             id=f"anct-delegue-{dep.code.lower()}",
             organisation=organisation,
@@ -191,7 +193,7 @@ class ContactRouter:
             territory=dep,
             url=template.url,
             note=" ".join(notes) or None,
-            source=template.source,
+            source=source,
             for_entries=ids,
         )
 
