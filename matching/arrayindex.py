@@ -4,8 +4,9 @@ Why: analysing thousands of imported aids costs seconds at every start, and summ
 evidence entry by entry in Python grows with the catalogue. `IndexArrays.of(index)` exports a
 built `scoring.Index` once: its precomputed per-(term, entry) weights as a term × entry CSR
 matrix (`indptr`, `docs`, `weights`; the weights are the *same* floats the Python path sums),
-per-entry records as JSON decoded only for the entries a message shortlists, and the rest of the
-index and analyzer state as tagged JSON (tuples and sets kept apart, never a pickle).
+per-entry records as plain JSON decoded (by converters read from the record's type annotations)
+only for the entries a message shortlists, and the rest of the index and analyzer state as
+tagged JSON (tuples and sets kept apart, never a pickle).
 `ArrayIndex` is an `Index` rebuilt from them: `rank` is the scoring code's own, only the
 evidence sum and the shortlist cut run on numpy, adding each term's weights in message order
 (the same additions as the Python path, so the same floats) and breaking ties to the earlier
@@ -15,8 +16,10 @@ entry, so both paths give identical scores and order (a test compares them).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+import typing
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -77,8 +80,53 @@ def decode(value: Any) -> Any:
     return loads(json.dumps(value))
 
 
-def _doc_record(doc: _Doc) -> Any:
-    return encode({f.name: getattr(doc, f.name) for f in fields(doc)})
+Converter = Callable[[Any], Any]
+
+
+def _converter(hint: Any) -> Converter:
+    """From plain JSON (lists) back to the annotated type: tuples and frozensets rebuilt by C
+    calls (`tuple(list)`), strings and numbers as they are; anything else is refused."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint in (str, int, float, bool):
+        return _same
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        inner = _converter(args[0])
+        return tuple if inner is _same else (lambda v: tuple(map(inner, v)))
+    if origin is tuple and args:
+        parts = [_converter(a) for a in args]
+        return lambda v: tuple(c(x) for c, x in zip(parts, v, strict=True))
+    if origin is frozenset and args:
+        inner = _converter(args[0])
+        return frozenset if inner is _same else (lambda v: frozenset(map(inner, v)))
+    raise TypeError(f"cannot store {hint!r} in the compiled index")
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """Tuples and sets as lists (sets sorted, so the bytes are the same every build)."""
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, frozenset | set):
+        return sorted((_plain(v) for v in value), key=repr)
+    return value
+
+
+@lru_cache(maxsize=1)
+def _doc_fields() -> tuple[tuple[str, Converter], ...]:
+    """(field, converter) for every field of a scored entry's record, from its annotations."""
+    hints = typing.get_type_hints(_Doc)
+    return tuple((f.name, _converter(hints[f.name])) for f in fields(_Doc))
+
+
+def _doc_record(doc: _Doc) -> list[Any]:
+    return [_plain(getattr(doc, name)) for name, _ in _doc_fields()]
+
+
+def _doc(record: list[Any]) -> _Doc:
+    return _Doc(**{name: convert(v) for (name, convert), v in zip(_doc_fields(), record, strict=True)})
 
 
 @dataclass(frozen=True)
@@ -154,8 +202,8 @@ class _LazyDocs(Sequence[_Doc]):
         if doc is None:
             if not 0 <= i < len(self):
                 raise IndexError(i)
-            record = loads(bytes(self._blob[self._offsets[i] : self._offsets[i + 1]]))
-            doc = self._cache[i] = _Doc(**record)
+            record = json.loads(bytes(self._blob[self._offsets[i] : self._offsets[i + 1]]))
+            doc = self._cache[i] = _doc(record)
         return doc
 
     def __iter__(self) -> Iterator[_Doc]:

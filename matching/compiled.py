@@ -200,10 +200,14 @@ def compile_knowledge(directory: Path, engine: Engine, key: str) -> Engine:
     else:
         from .arrayindex import ARRAY_MIN, IndexArrays
 
-        arrays = IndexArrays.of(engine.index)
-        store(directory, engine, key, arrays)
-        if len(engine.entries) >= ARRAY_MIN:
-            engine.index = arrays.index(engine.entries, engine.analyzer, engine.index.audiences)
+        try:
+            arrays: IndexArrays | None = IndexArrays.of(engine.index)
+        except (TypeError, ValueError):
+            arrays = None  # index state of a kind the archive cannot hold: serve the Python index
+        if arrays is not None:
+            store(directory, engine, key, arrays)
+            if len(engine.entries) >= ARRAY_MIN:
+                engine.index = arrays.index(engine.entries, engine.analyzer, engine.index.audiences)
     stamp = cache_file(directory, STAMP_FILE)
     if stamp is not None:
         _write(stamp, lambda out: out.write(_stamp(key)))
