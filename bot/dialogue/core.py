@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from matching import Answer, Entry
+from matching import Answer, Entry, words
 from matching.engine import PlaceResolutionLike
 
 from .base import ASK_PLACE, DIALOGUE_TOP, need_of
@@ -26,6 +26,9 @@ from .state import Need, Session
 __all__ = ["DIALOGUE_TOP", "Dialogue"]
 
 _NUMBER = re.compile(r"^\s*(?:n°|no|num(?:ero|éro)?|choix|le)?\s*([0-9]{1,2})\s*[.)°]?\s*$", re.IGNORECASE)
+# A message of at most this many words, right after an answer, that reads as nothing is
+# rather an unrecognised follow-up than a new need.
+SHORT_MESSAGE = 6
 _ORDER = ("Premier besoin", "Deuxième besoin", "Troisième besoin", "Quatrième besoin")
 NO_MATCH = (
     "Je n'ai pas trouvé d'offre Apec ni de programme ANCT qui corresponde à votre demande. "
@@ -131,14 +134,38 @@ class Dialogue(FollowUps, Places):
     def _need(self, session: Session, text: str) -> Outcome:
         place = self.engine.resolve_place(text)
         answer = self.engine.ask(text, top=DIALOGUE_TOP, territory=session.territory, place=place)
-        if (
-            session.awaiting_place
-            and answer.status == "no_match"
+        unread = (
+            answer.status == "no_match"
+            and answer.orientation is None
             and place.territory is None
             and not place.candidates
-        ):
+        )
+        if unread and session.candidates:
+            again = self._candidates_reply(session, tuple(session.candidates))
+            text = "Je n'ai pas compris lequel. " + again.text
+            return Outcome((replace(again, text=text),), status=answer.status, answer=answer)
+        if unread and session.awaiting_place:
             return self._commune_named(session, text)
+        last = session.last
+        entry = self.engine.entry(last.entry) if last is not None and last.entry else None
+        if unread and entry is not None and len(words(text)) <= SHORT_MESSAGE:
+            return Outcome((self._not_understood(entry),), status=answer.status, answer=answer)
         return self.answer_outcome(session, answer, place)
+
+    def _not_understood(self, entry: Entry) -> Reply:
+        """A short message read neither as a need nor as a follow-up, right after an answer:
+        say what can be asked about that answer (the question is still logged for admins)."""
+        return Reply(
+            "info",
+            f"Je n'ai pas bien compris. À propos de « {entry.title} », vous pouvez demander "
+            "« qui contacter ? », « c'est combien ? », « jusqu'à quand ? », « en savoir plus » "
+            "ou « autre chose », ou décrire un autre besoin.",
+            choices=(
+                Choice("En savoir plus", action("m", entry.id)),
+                Choice("Contacts et coordonnées", action("n", entry.id)),
+                Choice("Ce n'est pas ça", action("x", entry.id)),
+            ),
+        )
 
     def answer_outcome(
         self, session: Session, answer: Answer, place: PlaceResolutionLike | None = None
