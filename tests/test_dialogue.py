@@ -141,7 +141,19 @@ def test_remembered_commune_is_not_mistaken_for_a_new_place_in_a_bad_message(dia
     dialogue.on_text(session, "on doit recruter un manager de centre-ville")
     dialogue.on_text(session, "Guingamp")
     outcome = dialogue.on_text(session, "qwerty")
-    assert [r.kind for r in outcome.replies] == ["no_match"]
+    assert outcome.status == "no_match"
+    assert "place_set" not in [r.kind for r in outcome.replies]
+
+
+def test_a_short_unread_message_after_an_answer_says_what_can_be_asked(dialogue: Dialogue) -> None:
+    """Right after an answer, a few words read as nothing get the follow-ups one can ask,
+    never "transmise à l'équipe" (the question is still logged as unanswered)."""
+    session = Session()
+    dialogue.on_text(session, "recruter un manager de centre-ville à Guingamp")
+    outcome = dialogue.on_text(session, "qwerty azerty")
+    assert outcome.status == "no_match"
+    assert "qui contacter" in texts(outcome)
+    assert "transmise" not in texts(outcome)
 
 
 def test_themes_offer_the_whole_catalogue_too(dialogue: Dialogue) -> None:
