@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz import fuzz, process
 
 from .analyzer import Analyzer
 from .schema import Entry
@@ -313,3 +314,21 @@ class ArrayIndex(Index):
         ranked = sorted(answered, key=lambda i: (-float(values[i]), i))[:SHORTLIST]
         chosen.update(ranked)
         return chosen
+
+    def _similarities(self, query_text: str, shortlist: set[int]) -> dict[int, float]:
+        """The Python path's similarities (same scorer, same best example, same transform), with
+        one rapidfuzz call over every shortlisted entry's examples instead of one per entry."""
+        if not self.large:
+            return super()._similarities(query_text, shortlist)
+        order = list(shortlist)
+        examples: list[str] = []
+        owners: list[int] = []
+        for k, i in enumerate(order):
+            texts = self._docs[i].examples
+            examples.extend(texts)
+            owners.extend([k] * len(texts))
+        best = np.zeros(len(order), dtype=np.float64)
+        if examples:
+            scores = process.cdist([query_text], examples, scorer=fuzz.token_sort_ratio, dtype=np.float64)[0]
+            np.maximum.at(best, np.asarray(owners, dtype=np.intp), scores)
+        return {i: max(float(value) - 50.0, 0.0) * 2 for i, value in zip(order, best.tolist(), strict=True)}
