@@ -32,7 +32,6 @@ __all__ = [
 CARD_WORDS = 120
 MAX_REASONS = 3
 CARD_CONTACTS = 2
-LEVELS = 14
 KIND_LABELS = {"apec_offer": "Offre Apec", "anct_programme": "Programme ANCT", "aide": "Aide publique"}
 
 
@@ -137,38 +136,54 @@ def _contact_sources(contacts: tuple[Contact, ...], m: Markup) -> list[str]:
     return [m.i(f"Source : {source}") for source in seen]
 
 
+# Ways to shorten a card, least valuable first; a card applies as many as it needs to stay
+# within CARD_WORDS, and whatever it leaves out comes with "En savoir plus" or a follow-up.
+SHORTENINGS = (
+    "step: first sentence",
+    "reasons: two",
+    "summary: first sentence",
+    "place: name only",
+    "site: none",
+    "reasons: one",
+    "summary: up to its colon",
+    "step: up to its colon",
+    "dated facts: up to their semicolon",  # their dates stay in their label
+    "step: main clause",
+    "dated facts: the first",
+    "summary: none",  # the title states the offer
+    "contacts: without role",
+)
+
+
 def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
-    """The card at a level of brevity: 0 is whole; 1 keeps the next step's first sentence;
-    2 also keeps two reasons; 3 also keeps the summary's first sentence; 4 names the place
-    without its département and région (the contacts name them); 5 leaves the site to
-    "En savoir plus"; 6 keeps one reason; 7 keeps the summary up to its colon; 8 the next step
-    up to its colon; 9 leaves the summary to "En savoir plus" (the title states the offer);
-    10 names the contacts without their role; 11 keeps the next step up to its first comma;
-    12 keeps the first time-bound fact (the others come with "jusqu'à quand ?"); 13 keeps that
-    fact up to its semicolon (its dates stay in its label)."""
+    """The card with the first `level` SHORTENINGS applied."""
+
+    def short(step: str) -> bool:
+        return SHORTENINGS.index(step) < level
+
     kind = KIND_LABELS.get(entry.kind, entry.kind)
-    summary = _first_sentence(entry.summary) if level >= 3 else entry.summary
-    if level >= 7:
-        summary = _before_colon(summary)
     lines = [m.b(f"{kind} : {entry.title}")]
-    if level < 9:
+    summary = _first_sentence(entry.summary) if short("summary: first sentence") else entry.summary
+    if short("summary: up to its colon"):
+        summary = _before_colon(summary)
+    if not short("summary: none"):
         lines.append(m.esc(summary))
-    reasons = reply.reasons[: 1 if level >= 6 else 2 if level >= 2 else MAX_REASONS]
-    if reasons:
-        lines.append(f"{m.b('Pourquoi :')} " + m.esc(", ".join(f"« {r} »" for r in reasons)))
+    count = 1 if short("reasons: one") else 2 if short("reasons: two") else MAX_REASONS
+    if reply.reasons[:count]:
+        lines.append(f"{m.b('Pourquoi :')} " + m.esc(", ".join(f"« {r} »" for r in reply.reasons[:count])))
     dated = dated_lines(entry, m)
-    if level >= 12 and len(dated) > 2:
+    if short("dated facts: the first") and len(dated) > 2:
         dated = [dated[0], dated[-1]]
-    if level >= 13:
+    if short("dated facts: up to their semicolon"):
         dated = [line.split(" ; ", 1)[0] + ("." if " ; " in line else "") for line in dated]
     lines.extend(dated)
-    step = _first_sentence(entry.next_steps) if level >= 1 else entry.next_steps
-    if level >= 8:
+    step = _first_sentence(entry.next_steps) if short("step: first sentence") else entry.next_steps
+    if short("step: up to its colon"):
         step = _before_colon(step)
-    if level >= 11:
+    if short("step: main clause"):
         step = _main_clause(step)
     lines.append(f"{m.b('Prochaine étape :')} {m.esc(step)}")
-    if reply.territory is not None and level >= 4:
+    if reply.territory is not None and short("place: name only"):
         lines.extend(_short_place(entry, reply.territory, m))
     elif reply.territory is not None:
         lines.append(f"{m.b('Territoire :')} {_place(reply, m)}")
@@ -176,9 +191,9 @@ def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
     if reply.contacts:
         lines.append(m.b("À contacter :"))
         shown = card_contacts(reply.contacts)
-        lines.extend(_brief_contact(c, m, role=level < 10) for c in shown)
+        lines.extend(_brief_contact(c, m, role=not short("contacts: without role")) for c in shown)
         lines.extend(_contact_sources(shown, m))
-    if entry.url and level < 5:
+    if entry.url and not short("site: none"):
         lines.append(m.link("Site", entry.url))
     return lines
 
@@ -186,9 +201,12 @@ def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
 def entry_card(entry: Entry, reply: Reply, m: Markup) -> str:
     """The answer card: the offer, why, the next step, whom to contact, within CARD_WORDS
     words (counted on the plain text) when shortening the long parts allows it."""
-    for level in range(LEVELS):
-        if word_count("\n".join(_card_lines(entry, reply, PLAIN, level))) <= CARD_WORDS:
-            break
+    level = 0
+    while (
+        level < len(SHORTENINGS)
+        and word_count("\n".join(_card_lines(entry, reply, PLAIN, level))) > CARD_WORDS
+    ):
+        level += 1
     return "\n".join(_card_lines(entry, reply, m, level))
 
 
