@@ -150,6 +150,10 @@ class Dialogue(FollowUps, Places):
         entry = self.engine.entry(last.entry) if last is not None and last.entry else None
         if unread and entry is not None and len(words(text)) <= SHORT_MESSAGE:
             return Outcome((self._not_understood(entry),), status=answer.status, answer=answer)
+        named = place.territory is not None or bool(place.candidates)
+        if answer.status == "no_match" and named and entry is not None and len(words(text)) <= SHORT_MESSAGE:
+            # "bon, Lorient alors": a place and nothing we read as a need, right after an answer.
+            return self._new_place(session, place)
         return self.answer_outcome(session, answer, place)
 
     def _not_understood(self, entry: Entry) -> Reply:
