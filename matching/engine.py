@@ -267,7 +267,9 @@ class Engine:
             keep=self._perimeter_filter(here),
             work=work,
         )
-        status = verdict(scored, outside=outside)
+        covered = {k for h in hits for k in range(h.start, h.end)}
+        bare = all(k in covered or t.stem.isdigit() for k, t in enumerate(terms))
+        status = verdict(scored, outside=outside, bare=bare)
         results: tuple[Ranked, ...] = ()
         contacts: tuple[Contact, ...] = ()
         if status != "no_match":

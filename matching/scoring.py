@@ -11,6 +11,12 @@ On top of that evidence: keyword phrases found whole, concepts the entry declare
 (`answers`), explicit rules (boost, exclude, require_any), a small rapidfuzz similarity to the
 entry's example phrasings, and adjustments for the territory (population, programme membership).
 The shown score is a saturating transform of the evidence (0..100).
+
+Words alone are not a need: an entry is a result only when the message holds need-bearing
+evidence for it: a concept it declares, a keyword or boost phrase found whole, a
+one-word keyword, or, for an entry declaring no answers (an imported aid), a distinctive word of
+its title. Generic words ("recevoir", "travaux", "organiser", "personnes") rank but never
+make a result on their own, so a message whose need the catalogue does not know gets no_match.
 """
 
 from __future__ import annotations
@@ -63,6 +69,9 @@ MAX_STARTS = 40
 REASON_MIN_IDF = 1.0
 REASON_MIN_WEIGHT = 0.45
 MAX_REASONS = 5
+# A title word is need-bearing for an entry declaring no answers (an imported aid) from this IDF:
+# found in at most about 1 entry in 30 (IDF is normalised to the catalogue's size).
+DISTINCTIVE_IDF = 2.0
 
 
 @dataclass(frozen=True)
@@ -107,6 +116,9 @@ class _Doc:
     audiences: frozenset[str]
     concepts: frozenset[str]
     strong: frozenset[str] = field(default_factory=frozenset)
+    # Single stems that are need-bearing evidence by themselves: one-word keywords and, for an
+    # entry declaring no answers, the distinctive words of its title.
+    singles: frozenset[str] = field(default_factory=frozenset)
 
 
 def entry_fields(entry: Entry) -> dict[str, list[str]]:
@@ -240,10 +252,19 @@ class Index:
 
     def _doc(self, entry: Entry, saturated: Mapping[str, float]) -> _Doc:
         by_stems: dict[tuple[str, ...], str] = {}
+        singles: set[str] = set()
         for keyword in entry.keywords:
             key = tuple(self.analyzer.stems(keyword))
             if len(key) >= 2:
                 by_stems.setdefault(key, keyword)
+            elif key:
+                singles.add(key[0])
+        if not entry.answers:
+            singles.update(
+                s
+                for s in self.analyzer.stems(entry.title)
+                if not s.isdigit() and self.idf(s) >= DISTINCTIVE_IDF
+            )
         return _Doc(
             phrases=tuple(by_stems.items()),
             examples=tuple(" ".join(self.analyzer.stems(e)) for e in entry.examples),
@@ -255,6 +276,7 @@ class Index:
             audiences=frozenset(c for a in entry.answers for c in parse_answer(a) if c in self.audiences),
             concepts=frozenset(c for a in entry.answers for c in parse_answer(a)),
             strong=frozenset(s for s, w in saturated.items() if w >= REASON_MIN_WEIGHT),
+            singles=frozenset(singles),
         )
 
     def _rule(self, phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -303,22 +325,35 @@ class Index:
         work.units += sum(len(self._by_concept.get(c, ())) for c in found)
         shortlist = self._shortlist(gained, answered, grams)
         work.units += len(shortlist)
-        similarity = self._similarities(" ".join(kept), shortlist)
-        out: list[Scored] = []
+        stems = set(unique)
+        # Entries the message holds need-bearing evidence for (a declared concept, a keyword or
+        # boost phrase, one of `singles`), kept before the costlier similarity: words alone never
+        # make a result.
+        supported: list[tuple[int, int, bool, int]] = []
         for i in shortlist:
             if keep is not None and not keep(i):
                 continue
             doc = self._docs[i]
-            size = max((len(a) for a in doc.answers if a <= found), default=0)
+            phrases = sum(1 for p, _ in doc.phrases if p in grams)
+            boosted = any(p in grams for p in doc.boost)
+            related = len(found & doc.concepts)
+            if not (related or phrases or boosted or not doc.singles.isdisjoint(stems)):
+                continue
             # An audience the entry does not serve rules it out, unless the message also names an
             # audience of its declared answers ("des lycéens et des jeunes diplômés").
             if doc.not_for & found and not doc.audiences & found:
                 continue
+            supported.append((i, phrases, boosted, related))
+        similarity = self._similarities(" ".join(kept), {i for i, *_ in supported})
+        out: list[Scored] = []
+        for i, phrases, boosted, related in supported:
+            doc = self._docs[i]
+            size = max((len(a) for a in doc.answers if a <= found), default=0)
             evidence = gained.get(i, 0.0)
             score = evidence + CONCEPT_BONUS.get(size, 0.0)
-            score += PHRASE_BONUS * min(sum(1 for p, _ in doc.phrases if p in grams), MAX_PHRASES)
+            score += PHRASE_BONUS * min(phrases, MAX_PHRASES)
             score += SIMILARITY_WEIGHT * similarity[i] / 100
-            if any(p in grams for p in doc.boost):
+            if boosted:
                 score += BOOST_BONUS
             if any(p in grams for p in doc.exclude):
                 score *= EXCLUDE_FACTOR
@@ -329,7 +364,6 @@ class Index:
                 # Membership reinforces an answer the message asks for, never creates one.
                 score = score * change.factor + (change.bonus if size else 0.0)
             score *= self._factors[i]
-            related = len(found & doc.concepts)
             out.append(Scored(i, round(score, 4), (), round(evidence, 4), size, related))
         out.sort(key=lambda s: (-s.score, s.index))
         shown = []

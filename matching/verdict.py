@@ -16,6 +16,7 @@ from .scoring import Scored
 __all__ = [
     "AMBIGUITY_MARGIN",
     "CLEAR_ABOVE",
+    "LEAD_CONCEPTS",
     "MEMBER_BONUS",
     "MIN_EVIDENCE",
     "NO_MATCH_BELOW",
@@ -28,6 +29,8 @@ __all__ = [
 # clear answer; between them the best leads are offered (status ambiguous).
 NO_MATCH_BELOW = 42.0
 CLEAR_ABOVE = 50.0
+# Under NO_MATCH_BELOW, a best entry relating to this many of the message's concepts is still a lead.
+LEAD_CONCEPTS = 2
 # A lead this close to the runner-up is not clearly best.
 AMBIGUITY_MARGIN = 6.0
 # A message resting on common words only ("emploi", "recruter") and no declared concept pair is
@@ -49,19 +52,23 @@ def as_typed(reason: str, text: str) -> str:
     return found.group(0) if found else reason
 
 
-def status(scored: Sequence[Scored], *, outside: bool = False) -> Status:
+def status(scored: Sequence[Scored], *, outside: bool = False, bare: bool = False) -> Status:
     """match when one entry is clearly best; ambiguous when leads remain but none stands out
     (the 2–3 best are shown); no_match when nothing plausible remains, or when the need has a
     known door outside the catalogue (an orientation), or is of a kind the catalogue does not
-    serve (an `outside` concept), and no entry answers an intent × object pair of it."""
+    serve (an `outside` concept), and no entry answers an intent × object pair of it. `bare`: the
+    message says nothing but concepts ("recruter"), so one concept is enough for leads."""
     if not scored:
         return "no_match"
     best = scored[0]
     if outside and best.concepts < 2:
         return "no_match"
     if best.score < NO_MATCH_BELOW:
-        # Weak, but the message names a concept some entry answers ("recruter"): offer leads.
-        return "ambiguous" if best.related and len(scored) > 1 else "no_match"
+        # Weak, but the message names two concepts the entry answers ("recruter" and "cadres"),
+        # or is nothing but one ("recruter"): offer leads. One concept among words the catalogue
+        # does not know ("conseil" in "une délibération du conseil municipal") is no lead.
+        lead = best.related >= (1 if bare else LEAD_CONCEPTS)
+        return "ambiguous" if lead and len(scored) > 1 else "no_match"
     close = len(scored) > 1 and best.score - scored[1].score < AMBIGUITY_MARGIN
     weak = best.score < CLEAR_ABOVE or (best.evidence < MIN_EVIDENCE and best.concepts == 0)
     return "ambiguous" if close or weak else "match"

@@ -21,15 +21,20 @@ def _lead(score: float, *, evidence: float = 9.0, concepts: int = 0, related: in
     return Scored(0, score, (), evidence, concepts, related)
 
 
-def test_no_match_below_42_unless_a_concept_makes_it_a_lead() -> None:
-    """Rule: a best score under 42/100 is "nothing plausible" (no_match), unless the message names
-    a concept the entry answers, which makes it one of several leads (ambiguous)."""
+def test_no_match_below_42_unless_two_concepts_make_it_a_lead() -> None:
+    """Rule: a best score under 42/100 is "nothing plausible" (no_match), unless the best entry
+    relates to two concepts of the message, or to its only concept when the message says nothing
+    else ("recruter"), which makes it one of several leads (ambiguous); one concept among other
+    words ("conseil" in "une délibération du conseil municipal") is no lead."""
     runner_up = _lead(10.0)
     assert _status([_lead(41.9), runner_up]) == "no_match"
     assert _status([_lead(25.0), runner_up]) == "no_match"
     assert _status([_lead(42.0), runner_up]) == "ambiguous"
-    assert _status([_lead(25.0, related=1), runner_up]) == "ambiguous"
-    assert _status([_lead(25.0, related=1)]) == "no_match"
+    assert _status([_lead(25.0, related=1), runner_up]) == "no_match"
+    assert _status([_lead(25.0, related=2), runner_up]) == "ambiguous"
+    assert _status([_lead(25.0, related=2)]) == "no_match"
+    assert _status([_lead(25.0, related=1), runner_up], bare=True) == "ambiguous"
+    assert _status([_lead(25.0), runner_up], bare=True) == "no_match"
 
 
 def test_a_clear_answer_needs_50_out_of_100() -> None:
