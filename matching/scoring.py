@@ -30,22 +30,12 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from .analyzer import Analyzer, Term
+from .bm25f import FIELDS, entry_fields, saturated_frequencies
 from .concepts import ConceptHit, parse_answer
 from .schema import Entry
 
 __all__ = ["FIELDS", "Adjustment", "Index", "Scored", "Work", "entry_fields"]
 
-# Field -> (weight, length normalisation b).
-FIELDS: dict[str, tuple[float, float]] = {
-    "title": (3.0, 0.5),
-    "keywords": (2.5, 0.2),
-    "examples": (1.2, 0.2),
-    "themes": (1.5, 0.3),
-    "summary": (1.0, 0.6),
-    "audience": (0.8, 0.5),
-    "description": (0.5, 0.75),
-}
-K1 = 1.2
 # Weight of a term found in one entry only (ln(1 + 26): the bundled catalogue's own scale).
 IDF_SCALE = 3.3
 # Words of narrative or context (see `context_words` in vocabulaire.yaml) count this much.
@@ -121,19 +111,6 @@ class _Doc:
     singles: frozenset[str] = field(default_factory=frozenset)
 
 
-def entry_fields(entry: Entry) -> dict[str, list[str]]:
-    """The texts of an entry that matching reads, by field (keys of FIELDS)."""
-    return {
-        "title": [entry.title],
-        "keywords": entry.keywords,
-        "examples": entry.examples,
-        "themes": entry.themes,
-        "summary": [entry.summary],
-        "audience": entry.audience,
-        "description": [entry.description],
-    }
-
-
 def _grams(stems: Sequence[str], longest: int, starts: frozenset[str]) -> set[tuple[str, ...]]:
     """Runs of up to `longest` consecutive terms that begin with a stem some phrase or rule
     begins with (at most MAX_STARTS positions): phrase tests become set lookups."""
@@ -162,36 +139,6 @@ def _find(stems: Sequence[str], phrase: Sequence[str]) -> int:
     return -1
 
 
-def _bm25f(entries: Sequence[Entry], analyzer: Analyzer) -> list[dict[str, float]]:
-    """Saturated, length-normalised field-weighted term frequency of each term in each entry."""
-    counts: list[dict[str, dict[str, int]]] = []
-    lengths: list[dict[str, int]] = []
-    for entry in entries:
-        per_field: dict[str, dict[str, int]] = {}
-        size: dict[str, int] = {}
-        for name, values in entry_fields(entry).items():
-            tf: dict[str, int] = {}
-            n = 0
-            for text in values:
-                for stem in analyzer.stems(text):
-                    tf[stem] = tf.get(stem, 0) + 1
-                    n += 1
-            per_field[name], size[name] = tf, n
-        counts.append(per_field)
-        lengths.append(size)
-    average = {f: max(sum(s[f] for s in lengths) / max(len(lengths), 1), 1.0) for f in FIELDS}
-    out: list[dict[str, float]] = []
-    for per_field, size in zip(counts, lengths, strict=True):
-        tf_tilde: dict[str, float] = {}
-        for name, tf in per_field.items():
-            weight, b = FIELDS[name]
-            norm = 1 - b + b * size[name] / average[name]
-            for stem, count in tf.items():
-                tf_tilde[stem] = tf_tilde.get(stem, 0.0) + weight * count / norm
-        out.append({s: t / (K1 + t) for s, t in tf_tilde.items()})
-    return out
-
-
 class Index:
     """Catalogue analysed once at load time; `rank` is the hot path."""
 
@@ -202,7 +149,7 @@ class Index:
         self.entries = tuple(entries)
         self.analyzer = analyzer
         self.audiences = audiences
-        saturated = _bm25f(entries, analyzer)
+        saturated = saturated_frequencies(entries, analyzer)
         n = max(len(entries), 1)
         frequency: dict[str, int] = {}
         for doc_terms in saturated:
