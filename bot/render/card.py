@@ -35,9 +35,13 @@ CARD_CONTACTS = 2
 KIND_LABELS = {"apec_offer": "Offre Apec", "anct_programme": "Programme ANCT", "aide": "Aide publique"}
 
 
+# Characters that never make a word on their own ("—", "•", "«", ":"…).
+_PUNCTUATION = "—–-•·«»:;,.!?…()[]'\"/|*"
+
+
 def word_count(text: str) -> int:
-    """Words a person reads: tokens with a letter or a digit (not "—", "•", "«" or ":")."""
-    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
+    """Words a person reads: tokens that are not punctuation alone."""
+    return sum(1 for token in text.split() if token.strip(_PUNCTUATION))
 
 
 def _date(day: dt.date) -> str:
