@@ -33,10 +33,12 @@ def stem(word: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One analysed term and the words of the message it came from (for the reasons shown)."""
+    """One analysed term and the words of the message it came from (for the reasons shown);
+    `stop`: a tool word, kept only by `Analyzer.tokens` (its `stem` is then the folded word)."""
 
     stem: str
     surface: str
+    stop: bool = False
 
 
 class Analyzer:
@@ -88,6 +90,11 @@ class Analyzer:
     def terms(self, text: str, *, correct: bool = False, drop: frozenset[int] = frozenset()) -> list[Term]:
         """Analysed terms of a text, in order, stop words removed; `drop` lists positions of
         words (in `surface_words` order) to leave out, e.g. courtesy formulas."""
+        return [t for t in self.tokens(text, correct=correct, drop=drop) if not t.stop]
+
+    def tokens(self, text: str, *, correct: bool = False, drop: frozenset[int] = frozenset()) -> list[Term]:
+        """`terms` with the stop words kept in place (flagged `stop`), for phrasings whose tool
+        words carry the meaning ("a-t-on le droit", "peut-on")."""
         pairs = surface_words(text) if correct else [(w, w) for w in words(text)]
         if drop:
             pairs = [pair for k, pair in enumerate(pairs) if k not in drop]
@@ -101,7 +108,8 @@ class Analyzer:
             else:
                 expanded.append((token, surface))
         rewritten = self._rewrite(expanded)
-        return [Term(stem(w), surface) for w, surface in rewritten if w not in self.stop_words]
+        stops = self.stop_words
+        return [Term(w, surface, True) if w in stops else Term(stem(w), surface) for w, surface in rewritten]
 
     def stems(self, text: str) -> list[str]:
         """Stems of a catalogue text (no typo correction); cached, as catalogues repeat phrases."""

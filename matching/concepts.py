@@ -35,38 +35,92 @@ def parse_answer(spec: str) -> tuple[str, ...]:
 
 class ConceptMatcher:
     """Finds concepts in analysed terms: each form is analysed like the message, then matched
-    as a run of stems, longest first (so "manager de commerce" wins over "manager")."""
+    as a run of stems, longest first (so "manager de commerce" wins over "manager").
+
+    A form made of tool words and at most one stem ("a-t-on le droit", "peut-on", "conducteurs
+    de car") is matched word for word, tool words included: its tool words carry its meaning,
+    and without them it would be the bare word "droit". A concept with `with_any` counts only
+    when the message also holds one of those concepts ("compétence" with "peut-on")."""
 
     def __init__(self, vocabulary: Vocabulary, analyzer: Analyzer) -> None:
         self.kinds = {cid: c.kind for cid, c in vocabulary.concepts.items()}
         self.labels = {cid: c.label for cid, c in vocabulary.concepts.items()}
+        self._with_any = {cid: frozenset(c.with_any) for cid, c in vocabulary.concepts.items() if c.with_any}
         forms: dict[tuple[str, ...], str] = {}
+        literal: dict[tuple[str, ...], str] = {}
+        self._clashes: list[tuple[str, str, str]] = []
         for cid, concept in vocabulary.concepts.items():
             for form in concept.forms:
-                key = tuple(analyzer.stems(form))
-                if key:
-                    forms.setdefault(key, cid)
-        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for key in sorted(forms, key=len, reverse=True):
-            by_first.setdefault(key[0], []).append((key, forms[key]))
-        self._by_first = by_first
+                tokens = analyzer.tokens(form)
+                key = tuple(t.stem for t in tokens if not t.stop)
+                table = forms
+                if len(key) <= 1 and len(tokens) > len(key):
+                    key, table = tuple(t.stem for t in tokens), literal
+                if key and table.setdefault(key, cid) != cid:
+                    self._clashes.append((form, cid, table[key]))
+        self._by_first = _by_first(forms)
+        self._literal = _by_first(literal)
         self.longest = max((len(k) for k in forms), default=1)
 
-    def find(self, terms: Sequence[Term]) -> list[ConceptHit]:
-        """Concepts in the message, in order; one concept per run of terms."""
+    def find(self, tokens: Sequence[Term]) -> list[ConceptHit]:
+        """Concepts in the message, in order; one concept per run of terms. `tokens` are the
+        message's terms, with its stop words when the caller has them (`Analyzer.tokens`); hit
+        positions count terms only (stop words excluded). Literal forms are read first and their
+        words are not read again ("du conseil" is never "conseil", advice)."""
+        terms = [t for t in tokens if not t.stop]
         hits: list[ConceptHit] = []
-        stems = [t.stem for t in terms]
-        i = 0
-        while i < len(stems):
-            for key, cid in self._by_first.get(stems[i], ()):
-                if tuple(stems[i : i + len(key)]) == key:
-                    surface = " ".join(dict.fromkeys(t.surface for t in terms[i : i + len(key)]))
-                    hits.append(ConceptHit(cid, i, i + len(key), surface))
-                    i += len(key)
-                    break
-            else:
-                i += 1
-        return hits
+        if self._literal and len(terms) < len(tokens):
+            before = [0]
+            for t in tokens:
+                before.append(before[-1] + (not t.stop))
+            hits = _scan([t.stem for t in tokens], self._literal, tokens, before, set())
+        taken = {k for h in hits for k in range(h.start, h.end)}
+        hits += _scan([t.stem for t in terms], self._by_first, terms, range(len(terms) + 1), taken)
+        hits.sort(key=lambda h: (h.start, h.end))
+        found = {h.concept for h in hits}
+        return [h for h in hits if h.concept not in self._with_any or self._with_any[h.concept] & found]
+
+    def clashes(self) -> list[tuple[str, str, str]]:
+        """(form, concept, other concept) for every form that analyses like another concept's
+        form: the first concept defined would silently take the other's words."""
+        return self._clashes
+
+
+def _by_first(forms: dict[tuple[str, ...], str]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Forms grouped by their first token, longest first."""
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for key in sorted(forms, key=len, reverse=True):
+        out.setdefault(key[0], []).append((key, forms[key]))
+    return out
+
+
+def _scan(
+    keys: Sequence[str],
+    table: dict[str, list[tuple[tuple[str, ...], str]]],
+    tokens: Sequence[Term],
+    position: Sequence[int],
+    taken: set[int],
+) -> list[ConceptHit]:
+    """Greedy longest-first matches of `table`'s forms over `keys`; `position[k]` is the term
+    count before token k (hits are reported in term positions); runs over a `taken` term are
+    skipped."""
+    hits: list[ConceptHit] = []
+    i = 0
+    while i < len(keys):
+        for key, cid in table.get(keys[i], ()):
+            if tuple(keys[i : i + len(key)]) == key and not any(
+                k in taken for k in range(position[i], position[i + len(key)])
+            ):
+                run = [t.surface for t in tokens[i : i + len(key)] if not t.stop] or [
+                    t.surface for t in tokens[i : i + len(key)]
+                ]
+                surface = " ".join(dict.fromkeys(run))
+                hits.append(ConceptHit(cid, position[i], position[i + len(key)], surface))
+                i += len(key)
+                break
+        else:
+            i += 1
+    return hits
 
 
 def unknown_references(
@@ -79,6 +133,8 @@ def unknown_references(
         for j, spec in enumerate(entry.answers):
             out.extend((entry.id, f"answers[{j}]", c) for c in parse_answer(spec) if c not in known)
         out.extend((entry.id, f"not_for[{j}]", c) for j, c in enumerate(entry.not_for) if c not in known)
+    for cid, concept in vocabulary.concepts.items():
+        out.extend((cid, f"with_any[{j}]", c) for j, c in enumerate(concept.with_any) if c not in known)
     for rule in orientations:
         for j, combo in enumerate(rule.when):
             out.extend((rule.id, f"when[{j}]", c) for c in combo if c not in known)

@@ -165,11 +165,16 @@ class Engine:
 
     def need_terms(self, text: str, spans: Sequence[tuple[int, int]] = ()) -> list[Term]:
         """Analysed terms of the need, without the place's words and courtesy formulas."""
+        return [t for t in self.need_tokens(text, spans) if not t.stop]
+
+    def need_tokens(self, text: str, spans: Sequence[tuple[int, int]] = ()) -> list[Term]:
+        """`need_terms` with the stop words kept in place (flagged), for concept phrasings whose
+        tool words carry the meaning ("peut-on", "a-t-on le droit")."""
         text = text[:MAX_QUERY_CHARS]
         for start, end in sorted(spans, reverse=True):
             text = text[:start] + " " + text[end:]
         drop = self.conversation.courtesy([w for w, _ in surface_words(text)])
-        return self.analyzer.terms(text, correct=True, drop=drop)
+        return self.analyzer.tokens(text, correct=True, drop=drop)
 
     def ask(
         self,
@@ -253,8 +258,9 @@ class Engine:
         work: Work | None = None,
     ) -> Answer:
         """The answer to one need."""
-        terms = self.need_terms(text, spans)
-        hits = self.concepts.find(terms)
+        tokens = self.need_tokens(text, spans)
+        terms = [t for t in tokens if not t.stop]
+        hits = self.concepts.find(tokens)
         found = {h.concept for h in hits}
         orientation = next((o for o, combos in self._orientations if any(c <= found for c in combos)), None)
         outside = orientation is not None or bool(found & self._outside)

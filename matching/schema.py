@@ -140,7 +140,7 @@ class Conversation(_Strict):
     )
 
 
-ConceptKind = Literal["intent", "object", "audience", "outside"]
+ConceptKind = Literal["intent", "object", "audience", "outside", "question"]
 CONCEPT_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -151,13 +151,21 @@ class Concept(_Strict):
     not serve (`not_for`)."""
 
     kind: ConceptKind = Field(
-        description="intent (ce qu'on veut faire), object (de quoi on parle), audience (pour qui)."
+        description="intent (ce qu'on veut faire), object (de quoi on parle), audience (pour qui), outside "
+        "(besoin que le catalogue ne sert pas), question (tournure de question, « peut-on », « le maire "
+        "peut-il » : jamais un besoin à elle seule, elle sert à `with_any`)."
     )
     label: str = Field(min_length=2, description="Nom lisible du concept, en français.")
     forms: list[str] = Field(
         min_length=1,
         description="Façons de le dire : mots, expressions, fautes fréquentes, formulations indirectes "
-        "(« aucune candidature »). Minuscules, sans accents.",
+        "(« aucune candidature »). Minuscules, sans accents. Une forme faite de mots outils et d'un seul mot "
+        "plein (« a-t-on le droit », « peut-on ») est lue mot à mot, mots outils compris.",
+    )
+    with_any: list[str] = Field(
+        default_factory=list,
+        description="Le concept ne compte que si le message contient aussi l'un de ces concepts : "
+        "« compétence » n'est une question de droit qu'avec une tournure comme « peut-on ».",
     )
 
 

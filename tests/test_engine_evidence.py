@@ -10,6 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from matching import Engine, load_knowledge
 from matching.schema import Entry, Vocabulary
 
@@ -97,6 +99,18 @@ _VOCABULARY: dict[str, Any] = {
         "commerce": {"kind": "object", "label": "commerce", "forms": ["commerces", "centre ville"]},
         "cadres": {"kind": "audience", "label": "cadres", "forms": ["cadres", "directeur financier"]},
         "non-cadres": {"kind": "audience", "label": "non cadres", "forms": ["saisonniers", "apprenti"]},
+        "question-droit": {
+            "kind": "question",
+            "label": "question de droit",
+            "forms": ["le maire peut il", "peut on", "a t on le droit"],
+        },
+        "droit-local": {
+            "kind": "outside",
+            "label": "droit des collectivités",
+            "with_any": ["question-droit"],
+            "forms": ["la competence", "transferer", "deliberation", "du conseil"],
+        },
+        "accompagner": {"kind": "intent", "label": "accompagner", "forms": ["conseil", "appui"]},
     },
 }
 
@@ -146,16 +160,68 @@ def test_an_entry_declaring_no_answers_is_found_by_its_distinctive_title_words()
     assert _ranked(engine, "les communes") == []
 
 
+def test_a_legal_question_is_a_question_form_with_a_legal_subject() -> None:
+    """Rule (with_any): a subject of local-authority law ("transférer la compétence") is an
+    out-of-scope need only with a question form ("peut-on", "le maire peut-il"); neither alone
+    is: "peut-on revitaliser nos commerces ?" is a need, and so is "transférer" without a question.
+    An entry answering an intent × object pair of the message still answers it."""
+    engine = _engine(_OFFERS, _DATA, _TOWNS)
+    legal = engine.ask("peut-on transférer la compétence à la communauté ?")
+    assert legal.status == "no_match"
+    assert engine.ask("le maire peut-il refuser une délibération sur les commerces ?").status == "no_match"
+    assert _top(engine, "peut-on revitaliser nos commerces ?") == "anct-action-coeur-de-ville"
+    assert _top(engine, "transférer nos commerces au centre ville") == "anct-action-coeur-de-ville"
+    assert (
+        _top(engine, "peut-on transférer des chiffres sur les commerces ?") == "anct-observatoire-territoires"
+    )
+
+
+def test_a_form_of_tool_words_and_one_word_is_read_word_for_word() -> None:
+    """Rule: a form that analyses to at most one stem but has tool words ("a-t-on le droit",
+    "peut-on") is matched with its tool words: "a-t-on le droit" is a question, "le droit" is not,
+    and "peut-on" is found although every one of its words is a stop word."""
+    engine = _engine(_OFFERS, _DATA, _TOWNS)
+    found = {h.concept for h in engine.concepts.find(engine.need_tokens("a-t-on le droit de transférer ?"))}
+    assert found == {"question-droit", "droit-local"}
+    assert {h.concept for h in engine.concepts.find(engine.need_tokens("le droit de transférer"))} == set()
+    assert "question-droit" in {h.concept for h in engine.concepts.find(engine.need_tokens("peut-on ?"))}
+
+
+def test_words_of_a_literal_form_are_not_read_again() -> None:
+    """Rule: literal forms are read first and their words are taken: in "une délibération du
+    conseil" the council is not "conseil" (advice, an intent), which it is in "un conseil"."""
+    engine = _engine(_OFFERS, _DATA, _TOWNS)
+
+    def found(text: str) -> set[str]:
+        return {h.concept for h in engine.concepts.find(engine.need_tokens(text))}
+
+    assert "accompagner" not in found("la séance du conseil sur les commerces")
+    assert "accompagner" in found("un conseil sur les commerces")
+
+
+def test_an_unknown_concept_in_with_any_is_refused(tmp_path: Path) -> None:
+    """Rule (validate): `with_any` names concepts of the vocabulary; an unknown one is refused."""
+    import shutil
+
+    from matching import KnowledgeError
+
+    copy = tmp_path / "k"
+    shutil.copytree(MINI, copy)
+    vocabulary = copy / "vocabulaire.yaml"
+    vocabulary.write_text(
+        vocabulary.read_text(encoding="utf-8")
+        + "concepts:\n  droit:\n    kind: outside\n    label: droit\n    with_any: [questoin]\n"
+        + "    forms: [competence]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(copy)
+    assert any("droit.with_any[0]" in str(p) and "« questoin »" in str(p) for p in caught.value.problems)
+
+
 def test_no_two_concepts_share_a_form_once_analysed(engine: Engine) -> None:
     """Rule (vocabulary): two concepts never have forms that analyse to the same stems, or the
     first one defined silently takes the other's words ("industriels" for entreprises hid
     "industrielle" from industrie; "postes non qualifiés" read as qualified posts while "non" was
     a stop word)."""
-    owner: dict[tuple[str, ...], str] = {}
-    clashes = []
-    for cid, concept in engine.knowledge.vocabulary.concepts.items():
-        for form in concept.forms:
-            key = tuple(engine.analyzer.stems(form))
-            if owner.setdefault(key, cid) != cid:
-                clashes.append((form, cid, owner[key]))
-    assert clashes == []
+    assert engine.concepts.clashes() == []
