@@ -90,6 +90,19 @@ def _anct_tables(directory: Path) -> list[Problem]:
         return [_unexpected(directory / "anct", exc)]
 
 
+def _followups(directory: Path) -> list[Problem]:
+    """The follow-up phrases of the dialogue (`relances.yaml`), read by the bot on each load."""
+    from .followups import load_followups
+
+    try:
+        load_followups(directory)
+    except KnowledgeError as exc:
+        return list(exc.problems)
+    except Exception as exc:  # noqa: BLE001 - a broken file must be a problem, not a traceback
+        return [_unexpected(directory, exc)]
+    return []
+
+
 def load_engine(
     directory: Path | None = None,
     *,
@@ -115,6 +128,7 @@ def load_engine(
             return cached
     if not trusted:
         problems.extend(_anct_tables(directory))
+        problems.extend(_followups(directory))
     tables = getattr(places, "tables", None)
     rules = KnowledgeRules(today or dt.date.today(), tables)
     knowledge: Knowledge | None = None

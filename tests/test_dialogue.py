@@ -294,3 +294,19 @@ def test_the_bundled_follow_up_phrases_load(knowledge_dir: Path) -> None:
     found = reader.read("c'est qui le contact ?")
     assert found is not None
     assert found.kind == "contact"
+
+
+def test_validate_and_reload_refuse_a_broken_follow_up_file(tmp_path: Path) -> None:
+    """The whole-directory validation (aiguilleur validate, /reload) reads relances.yaml too."""
+    import shutil
+
+    from matching import KnowledgeError
+    from matching.followups import FOLLOWUPS_FILE
+    from matching.validation import load_engine
+
+    copy = tmp_path / "knowledge"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge", copy)
+    (copy / FOLLOWUPS_FILE).write_text("contact: pas une liste\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_engine(copy)
+    assert any(p.path.endswith(FOLLOWUPS_FILE) and p.line == 1 for p in caught.value.problems)

@@ -12,8 +12,8 @@ from matching import Answer, Contact, Entry, Fact, Territory
 
 __all__ = ["MAX_ACTION_BYTES", "Choice", "Outcome", "Reply", "action", "index", "label"]
 
-# Action prefixes (callback data): e=entry card, m=more about an entry, k=facts of an entry,
-# n=contacts of an entry, p=place, x=not this (alternatives, then themes), t=theme,
+# Action prefixes (callback data): e=entry card, m=more about an entry (details),
+# n=contacts of an entry, p=place, x=not this (the themes), t=theme (alone: the themes),
 # f=feedback, c=catalogue page, q=an example need typed for the user.
 MAX_ACTION_BYTES = 64
 

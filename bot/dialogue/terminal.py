@@ -21,7 +21,8 @@ WELCOME = (
     "Bonjour ! Je suis Aiguilleur. Décrivez le besoin de votre collectivité en une phrase, "
     "par exemple « on doit recruter un manager de centre-ville à Guingamp ».\n"
     "Je vous indique l'offre Apec ou le programme ANCT adapté, et qui contacter sur votre territoire.\n"
-    "Commandes : /catalogue, /territoire [commune], /aide, /quitter. Tapez un numéro pour choisir une option."
+    "Commandes : /catalogue, /territoire [commune], /oubli, /aide, /quitter. "
+    "Tapez un numéro pour choisir une option."
 )
 HELP = (
     "Écrivez votre besoin avec vos mots (sigles acceptés : PVD, ACV, QPV, VTA, CRTE…), "
