@@ -69,12 +69,14 @@ def test_every_knowledge_yaml_points_its_editor_at_the_right_schema() -> None:
         "vocabulaire.yaml": "vocabulary.schema.json",
         "contacts.yaml": "contacts.schema.json",
         "orientations.yaml": "orientations.schema.json",
+        "relances.yaml": "relances.schema.json",
     }
     files = [
         *sorted((KNOWLEDGE / "catalogue").glob("*.yaml")),
         KNOWLEDGE / "vocabulaire.yaml",
         KNOWLEDGE / "contacts.yaml",
         KNOWLEDGE / "orientations.yaml",
+        KNOWLEDGE / "relances.yaml",
     ]
     for path in files:
         first = path.read_text(encoding="utf-8").splitlines()[0]

@@ -12,6 +12,7 @@ import click
 from pydantic import BaseModel
 
 from matching import CatalogueFile, ContactsFile, Vocabulary
+from matching.followups import FollowUpPhrases
 from matching.schema import OrientationsFile
 
 from .base import CliError, Command
@@ -23,13 +24,15 @@ MODELS: dict[str, type[BaseModel]] = {
     "vocabulary.schema.json": Vocabulary,
     "contacts.schema.json": ContactsFile,
     "orientations.schema.json": OrientationsFile,
+    "relances.schema.json": FollowUpPhrases,
 }
 
 
 @click.command(
     "schema",
     cls=Command,
-    help="Écrit catalogue.schema.json, vocabulary.schema.json, contacts.schema.json et orientations.schema.json.",
+    help="Écrit catalogue.schema.json, vocabulary.schema.json, contacts.schema.json, orientations.schema.json "
+    "et relances.schema.json.",
 )
 @click.option(
     "--output-dir",
