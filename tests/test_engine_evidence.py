@@ -225,3 +225,13 @@ def test_no_two_concepts_share_a_form_once_analysed(engine: Engine) -> None:
     "industrielle" from industrie; "postes non qualifiés" read as qualified posts while "non" was
     a stop word)."""
     assert engine.concepts.clashes() == []
+
+
+def test_a_legal_question_gets_the_prefecture_door_with_its_source(engine: Engine) -> None:
+    """Rule (orientations.yaml, questions-de-droit): a question of local-authority law is
+    no_match with the préfecture's legal advice to local authorities, sourced (DGCL)."""
+    answer = engine.ask("la commune peut-elle annuler une délibération sur les tarifs de la cantine ?")
+    assert answer.status == "no_match"
+    assert answer.orientation is not None
+    assert answer.orientation.organisation.startswith("Préfecture")
+    assert "collectivites-locales.gouv.fr" in answer.orientation.source
