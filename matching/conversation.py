@@ -47,6 +47,7 @@ class ConversationReader:
             "goodbye": conversation.goodbye,
             "identity": conversation.identity,
             "filler": conversation.filler,
+            "asking": conversation.asking,
         }
         for kind, values in kinds.items():
             for value in values:
@@ -76,6 +77,9 @@ class ConversationReader:
                     content = True
                 i += 1
         social = next((k for k in _PRIORITY if k in found), None)
+        # A search for someone ("on cherche une secrétaire de mairie") is a need, even when the
+        # person sought is named with identity words.
+        content = content or "asking" in found
         return Reading(social=social, identity="identity" in found, has_content=content)
 
     def courtesy(self, tokens: Sequence[str]) -> frozenset[int]:
@@ -87,7 +91,7 @@ class ConversationReader:
         while i < len(tokens):
             for key, kind in self._by_first.get(tokens[i], ()):
                 if tuple(tokens[i : i + len(key)]) == key:
-                    if kind != "identity":
+                    if kind not in ("identity", "asking"):
                         drop.update(range(i, i + len(key)))
                     i += len(key)
                     break

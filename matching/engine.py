@@ -196,7 +196,7 @@ class Engine:
         place = place if place is not None else self.resolve_place(text)
         here, candidates = _here(place, territory)
         reading = self.conversation.read(self._words_outside(text, place.spans))
-        if not reading.has_content and (reading.identity or place.territory or place.candidates):
+        if not reading.has_content and (place.territory or place.candidates):
             return Answer(
                 query=text,
                 status="place_only",
@@ -204,13 +204,15 @@ class Engine:
                 territory_candidates=candidates,
                 social=reading.social,
             )
-        if not reading.has_content and reading.social is not None:
+        if not reading.has_content and (reading.social is not None or reading.identity):
+            # Who writes, without a place ("je suis le maire"): a greeting, never a place_only
+            # without a place to remember.
             return Answer(
                 query=text,
                 status="chitchat",
                 territory=here,
                 territory_candidates=candidates,
-                social=reading.social,
+                social=reading.social or "greeting",
             )
         needs = self._several_needs(text, place, here, candidates, top, work)
         if needs:

@@ -138,6 +138,11 @@ class Conversation(_Strict):
         default_factory=list,
         description="Expressions qui ouvrent un second besoin dans le même message (« et aussi », « par ailleurs »).",
     )
+    asking: list[str] = Field(
+        default_factory=list,
+        description="Mots qui font d'un message une demande même quand le reste ne dit que qui écrit "
+        "(« on cherche une secrétaire de mairie » est un besoin, « je suis secrétaire de mairie » non).",
+    )
 
 
 ConceptKind = Literal["intent", "object", "audience", "outside", "question"]

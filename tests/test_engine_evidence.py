@@ -235,3 +235,37 @@ def test_a_legal_question_gets_the_prefecture_door_with_its_source(engine: Engin
     assert answer.orientation is not None
     assert answer.orientation.organisation.startswith("Préfecture")
     assert "collectivites-locales.gouv.fr" in answer.orientation.source
+
+
+def _every_message() -> list[str]:
+    import yaml
+
+    from bot.evalsets import DEV_SET, REAL_DEV_SET
+
+    cases = Path(__file__).resolve().parent / "cases"
+    golden = [c["q"] for p in sorted(cases.glob("*.yaml")) for c in yaml.safe_load(p.read_text("utf-8"))]
+    sets = [c["q"] for path in (DEV_SET, REAL_DEV_SET) for c in yaml.safe_load(path.read_text("utf-8"))]
+    return (
+        golden + sets + ["mairie", "je suis le maire", "le DGS", "secrétaire de mairie", "bonjour, la comcom"]
+    )
+
+
+def test_place_only_always_has_a_place(engine: Engine) -> None:
+    """Invariant: place_only is returned only with a resolved place or candidates; who writes
+    without a place ("je suis le maire") is a greeting (chitchat)."""
+    for text in _every_message():
+        answer = engine.ask(text)
+        if answer.status == "place_only":
+            assert answer.territory is not None or answer.territory_candidates, text
+    introduction = engine.ask("je suis le maire")
+    assert (introduction.status, introduction.social) == ("chitchat", "greeting")
+
+
+def test_a_search_for_someone_is_a_need_even_in_identity_words(engine: Engine) -> None:
+    """Rule (conversation.asking): "on cherche une secrétaire de mairie" is a need (no_match with
+    the centre de gestion), while "je suis secrétaire de mairie à Quimperlé" only says who writes."""
+    sought = engine.ask("nous cherchons un secrétaire de mairie")
+    assert sought.status == "no_match"
+    assert sought.orientation is not None
+    assert "centre de gestion" in sought.orientation.organisation.lower()
+    assert engine.ask("je suis secrétaire de mairie à Quimperlé").status == "place_only"
