@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from .analyzer import Analyzer, Term
 from .answer import Answer, Contact, Orientation, Ranked, Territory
-from .concepts import ConceptMatcher, parse_answer
+from .concepts import ConceptHit, ConceptMatcher, parse_answer
 from .contacts import ContactRouter
 from .conversation import ConversationReader
 from .loader import Knowledge, Problem, load_knowledge
@@ -274,6 +274,7 @@ class Engine:
             adjust=self._territory_rules(here),
             keep=self._perimeter_filter(here),
             work=work,
+            sought=self._sought(hits),
         )
         covered = {k for h in hits for k in range(h.start, h.end)}
         bare = all(k in covered or t.stem.isdigit() for k, t in enumerate(terms))
@@ -302,6 +303,17 @@ class Engine:
             territory_candidates=candidates,
             contacts=contacts,
             orientation=orientation,
+        )
+
+    def _sought(self, hits: Sequence[ConceptHit]) -> str | None:
+        """The person a message seeks: the first audience named after its first intent
+        ("embaucher un apprenti pour aider notre chef de projet" seeks an apprentice)."""
+        kinds = self.concepts.kinds
+        start = next((h.start for h in hits if kinds.get(h.concept) == "intent"), None)
+        if start is None:
+            return None
+        return next(
+            (h.concept for h in hits if h.start >= start and kinds.get(h.concept) == "audience"), None
         )
 
     def _territory_rules(self, territory: Territory | None) -> dict[int, Adjustment] | None:

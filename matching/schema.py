@@ -156,7 +156,8 @@ class Concept(_Strict):
     not serve (`not_for`)."""
 
     kind: ConceptKind = Field(
-        description="intent (ce qu'on veut faire), object (de quoi on parle), audience (pour qui), outside "
+        description="intent (ce qu'on veut faire), object (de quoi on parle), audience (des personnes : pour qui, "
+        "ou qui l'on cherche — la première nommée après l'intention décide), outside "
         "(besoin que le catalogue ne sert pas), question (tournure de question, « peut-on », « le maire "
         "peut-il » : jamais un besoin à elle seule, elle sert à `with_any`)."
     )

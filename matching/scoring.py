@@ -243,6 +243,7 @@ class Index:
         adjust: Mapping[int, Adjustment] | None = None,
         keep: Callable[[int], bool] | None = None,
         work: Work | None = None,
+        sought: str | None = None,
     ) -> list[Scored]:
         """Entries scored for the message's terms, best first, ties in catalogue order.
 
@@ -250,7 +251,8 @@ class Index:
         concepts, rules, similarity) is computed for the best `SHORTLIST` of them plus those whose
         phrases appear in the message. `context` lists stems that weigh `CONTEXT_WEIGHT`;
         `adjust` applies territory rules, `keep` filters entries (an aid outside its perimeter);
-        reasons are built for the first `limit` results; `work` counts what was done.
+        reasons are built for the first `limit` results; `work` counts what was done; `sought`
+        is the person the message seeks (the first audience named after an intent), if any.
         """
         work = work if work is not None else Work()
         unique: dict[str, str] = {}
@@ -287,8 +289,12 @@ class Index:
             if not (related or phrases or boosted or not doc.singles.isdisjoint(stems)):
                 continue
             # An audience the entry does not serve rules it out, unless the message also names an
-            # audience of its declared answers ("des lycéens et des jeunes diplômés").
-            if doc.not_for & found and not doc.audiences & found:
+            # audience of its declared answers ("des lycéens et des jeunes diplômés"); when the
+            # message seeks someone, that person decides ("recruter un steward en contrat aidé
+            # pour épauler notre manager de commerce" seeks no manager).
+            if doc.not_for & found and (
+                sought in doc.not_for if sought is not None else not doc.audiences & found
+            ):
                 continue
             supported.append((i, phrases, boosted, related))
         similarity = self._similarities(" ".join(kept), {i for i, *_ in supported})

@@ -269,3 +269,17 @@ def test_a_search_for_someone_is_a_need_even_in_identity_words(engine: Engine) -
     assert sought.orientation is not None
     assert "centre de gestion" in sought.orientation.organisation.lower()
     assert engine.ask("je suis secrétaire de mairie à Quimperlé").status == "place_only"
+
+
+def test_the_person_sought_is_the_first_named_after_the_intent() -> None:
+    """Rule (not_for): when a message seeks someone, the first audience named after its first
+    intent is the person sought and decides: an apprentice to assist the cadres is no cadre
+    post, a cadre to lead seasonal workers is one. Without an intent, an audience the entry
+    serves anywhere in the message keeps it ("des saisonniers et des cadres")."""
+    engine = _engine(_OFFERS, _DATA, _TOWNS)
+    assert _top(engine, "diffuser une annonce pour un apprenti qui aidera nos cadres") is None
+    assert (
+        _top(engine, "diffuser une annonce de cadres pour encadrer des saisonniers")
+        == "apec-diffusion-offres"
+    )
+    assert _top(engine, "des saisonniers et des cadres, une annonce") == "apec-diffusion-offres"
