@@ -11,17 +11,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
 import pytest
-from fakebot import RecordingBotApi, mocked, settings_for
+from fakebot import RecordingBotApi, clear_need, mocked, settings_for
 from pydantic import SecretStr
 from shared import shared_engine as engine
 
 from bot.store import Store
 from bot.telegram.app import build_application
 from bot.telegram.fakeupdates import message_update
+from bot.telegram.services import SERVICES_KEY, Services
 from bot.telegram.webhook import MAX_BODY_BYTES, SECRET_HEADER, serve_webhook
 
 SECRET = "s3cret-Token_for-tests"
@@ -36,7 +39,9 @@ def update(update_id: int, text: str = "/start", user_id: int = 77) -> str:
 Scenario = Callable[[RecordingBotApi, str, httpx.AsyncClient], Awaitable[None]]
 
 
-def serve(scenario: Scenario) -> None:
+def serve(scenario: Scenario, seen: dict[str, Any] | None = None) -> None:
+    """Runs `scenario` against the bot behind the webhook; `seen` receives its store and services."""
+
     async def main() -> None:
         store = Store.memory()
         api = RecordingBotApi()
@@ -46,6 +51,8 @@ def serve(scenario: Scenario) -> None:
             webhook_secret=SecretStr(SECRET),
         )
         app = build_application(settings, engine(), store, updater=False, **mocked(api))
+        if seen is not None:
+            seen.update(store=store, services=app.bot_data[SERVICES_KEY])
         stop = asyncio.Event()
         listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         server = asyncio.create_task(
@@ -131,3 +138,30 @@ def test_an_update_is_acknowledged_only_once_handled(caplog: pytest.LogCaptureFi
     assert "Skipped update 8" in caplog.text
     assert "Secrète" not in caplog.text
     assert SECRET not in caplog.text
+
+
+def test_an_update_is_acknowledged_only_once_its_rows_are_stored() -> None:
+    """A 200 confirms the update to Telegram for good, so it waits for the store writes the update
+    made (interaction, card shown): a kill -9 right after the 200 loses no row. While the store
+    is slow (here: its worker busy), the reply is sent but the 200 waits."""
+    seen: dict[str, Any] = {}
+    need, _ = clear_need()
+
+    async def scenario(api: RecordingBotApi, url: str, client: httpx.AsyncClient) -> None:
+        store, services = seen["store"], seen["services"]
+        assert isinstance(services, Services)
+        release = threading.Event()
+        services.db.write("slow disk", lambda _store: release.wait(20))
+        post = asyncio.ensure_future(client.post(url, content=update(30, need, user_id=300), headers=SIGNED))
+        await api.wait_for("sendMessage", lambda c: c.get("chat_id") == 300, within=10)
+        done, _ = await asyncio.wait({post}, timeout=1.0)
+        assert not done, "acknowledged to Telegram before its rows were stored"
+        release.set()
+        assert (await post).status_code == 200
+        count = {
+            t: store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("interactions", "cards")
+        }
+        assert count["interactions"] == 1, "the interaction is stored before the 200"
+        assert count["cards"] >= 1, "the card shown is stored before the 200 (its vote will count)"
+
+    serve(scenario, seen)

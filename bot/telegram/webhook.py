@@ -6,8 +6,9 @@ rather than PTB's built-in one, because the webhook must:
   that is not JSON or not an update, and refuse bodies over `MAX_BODY_BYTES`;
 - never log the update (PTB's logs it whole at DEBUG, and whole again when it cannot parse it);
 - skip an update PTB cannot parse (200, logged by id only), else Telegram sends it forever;
-- answer 200 only once the update was handled (bounded), so an update is confirmed to
-  Telegram after processing: a crash before that and Telegram sends it again;
+- answer 200 only once the update was handled and its store writes (interaction, card, session)
+  are done (bounded), so an update is confirmed to Telegram after processing: a crash
+  (`kill -9`) before that and Telegram sends it again, after it nothing is lost;
 - on SIGTERM / SIGINT stop accepting, finish the requests in flight and the queued updates.
 """
 
@@ -19,6 +20,7 @@ import hmac
 import json
 import logging
 import signal
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,6 +32,7 @@ from telegram.ext import Application
 
 from .ordering import PerUserOrder
 from .polling import parse_update
+from .services import SERVICES_KEY, Services
 
 __all__ = ["MAX_BODY_BYTES", "SECRET_HEADER", "WebhookServer", "run_webhook"]
 
@@ -102,9 +105,10 @@ class WebhookServer:
         return self.port
 
     async def handle(self, update: Update) -> None:
-        """Queues the update and waits (bounded) until it was handled."""
+        """Queues the update and waits (bounded) until it was handled and its store writes done."""
         self.in_flight += 1
         self._idle.clear()
+        deadline = time.monotonic() + HANDLED_TIMEOUT
         try:
             processor = self.application.update_processor
             done = processor.track(update.update_id) if isinstance(processor, PerUserOrder) else None
@@ -114,6 +118,11 @@ class WebhookServer:
                     await asyncio.wait_for(asyncio.shield(done), HANDLED_TIMEOUT)
                 except TimeoutError:
                     log.warning("Update %d still being handled: acknowledged anyway.", update.update_id)
+            services = self.application.bot_data.get(SERVICES_KEY)
+            if isinstance(services, Services) and not await services.db.drain(
+                max(0.0, deadline - time.monotonic())
+            ):
+                log.warning("Store writes of update %d still pending: acknowledged anyway.", update.update_id)
         finally:
             self.in_flight -= 1
             if not self.in_flight:
