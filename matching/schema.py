@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-EntryKind = Literal["apec_offer", "anct_programme", "aide"]
+EntryKind = Literal["apec_offer", "anct_programme", "service_public", "aide"]
 ContactKind = Literal["apec_delegation", "anct_delegate", "national_referent", "conseil_regional"]
 Reliability = Literal["V", "P"]
 

@@ -52,7 +52,7 @@ def test_schema_command_writes_every_schema(tmp_path: Path, capsys: pytest.Captu
     assert catalogue["required"] == ["entries"]
     entry = catalogue["$defs"]["Entry"]
     assert entry["additionalProperties"] is False
-    assert entry["properties"]["kind"]["enum"] == ["apec_offer", "anct_programme", "aide"]
+    assert entry["properties"]["kind"]["enum"] == ["apec_offer", "anct_programme", "service_public", "aide"]
 
 
 def test_schema_check_fails_on_a_stale_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.dialogue import Reply
-from bot.render import PLAIN, entry_card, fact_lines
+from bot.render import HTML, PLAIN, entry_card, fact_lines
 from matching import Engine, KnowledgeError, load_knowledge
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
@@ -87,9 +87,18 @@ def test_villages_d_avenir_shows_its_end_date(engine: Engine) -> None:
 
 
 def test_aides_territoires_is_not_presented_as_an_anct_programme(engine: Engine) -> None:
+    """Corrections §2.11: its card, its HTML card and its JSON kind say what it is."""
     entry = engine.entry("anct-aides-territoires")
     assert entry is not None
     assert "ce n'est pas un programme de l'ANCT" in entry.summary
+    assert entry.kind == "service_public"
+    card = _card(engine, "anct-aides-territoires", "subvention pour la salle des fêtes à Guingamp")
+    assert card.startswith("Service public : Aides-territoires")
+    assert "Programme ANCT" not in card
+    reply = Reply("card", entry=entry)
+    assert entry_card(entry, reply, HTML).startswith("<b>Service public : Aides-territoires")
+    others = {e.kind for e in engine.entries if e.id != entry.id}
+    assert others == {"apec_offer", "anct_programme"}, "the other entries keep their kind"
 
 
 def test_a_territorial_vacancy_goes_through_the_centre_de_gestion(engine: Engine) -> None:
@@ -118,8 +127,24 @@ def test_every_apec_offer_from_the_agreement_dates_it(engine: Engine) -> None:
             assert "31 mai 2021" in text, entry.id
 
 
-def test_the_agreement_fact_shows_its_term_on_the_card(engine: Engine) -> None:
-    assert "À savoir (du 31/05/2021 au 31/05/2024)" in _card(engine, "apec-recrutement-chef-projet")
+def test_the_agreement_fact_dates_the_agreement_not_the_service(engine: Engine) -> None:
+    """The card says when the agreement was signed and for how long, never a date range that reads
+    as if the Apec's service ended in 2024; the full fact says the service is still offered."""
+    for entry in engine.entries:
+        if not any(f.kind == "status" and "convention-cadre ANCT–Apec" in f.text for f in entry.facts):
+            continue
+        card = _card(engine, entry.id)
+        line = next(x for x in card.splitlines() if x.startswith("À savoir"))
+        assert line.startswith("À savoir : Service de l'Apec"), (entry.id, line)
+        assert "signée le 31 mai 2021 pour trois ans" in line, entry.id
+        assert "2024" not in line.split(":", 1)[0], (entry.id, line)
+    entry = engine.entry("apec-mentorat")
+    assert entry is not None
+    lines = "\n".join(fact_lines(entry, ("status",), PLAIN))
+    assert (
+        "la convention arrivait à son terme le 31 mai 2024, le service est toujours proposé par l'Apec"
+        in lines
+    )
 
 
 def test_no_research_note_in_any_text_a_user_reads(engine: Engine) -> None:

@@ -104,7 +104,7 @@ def test_validate_reports_every_problem_with_file_line_and_field(capsys: pytest.
     assert code == 1
     a, b, c = (str(broken / "catalogue" / n) for n in ("a.yaml", "b.yaml", "c.yaml"))
     assert out.splitlines() == [
-        f"{a}:3: entries[0].kind: valeur non permise, attendu : 'apec_offer', 'anct_programme' ou 'aide'",
+        f"{a}:3: entries[0].kind: valeur non permise, attendu : 'apec_offer', 'anct_programme', 'service_public' ou 'aide'",
         f"{a}:11: entries[0].examples: trop court : au moins 3 élément(s)",
         f"{a}:17: entries[0].reviewed: date invalide, format attendu AAAA-MM-JJ",
         f"{a}:18: entries[0].colour: champ inconnu (faute de frappe ?)",
