@@ -32,7 +32,12 @@ __all__ = [
 CARD_WORDS = 120
 MAX_REASONS = 3
 CARD_CONTACTS = 2
-KIND_LABELS = {"apec_offer": "Offre Apec", "anct_programme": "Programme ANCT", "aide": "Aide publique"}
+KIND_LABELS = {
+    "apec_offer": "Offre Apec",
+    "anct_programme": "Programme ANCT",
+    "service_public": "Service public",  # a public service the agreement cites, not run by the ANCT
+    "aide": "Aide publique",
+}
 
 
 # Characters that never make a word on their own ("—", "•", "«", ":"…).
@@ -113,11 +118,22 @@ def _brief_contact(c: Contact, m: Markup, *, role: bool) -> str:
     return line
 
 
+def _said(reply: Reply) -> tuple[str, ...]:
+    """The reasons quoted as the user's words. A membership reason ("Guingamp fait partie du
+    programme …") is not their words and carries no list date: the place line states every
+    membership that ranked the entry, with its list's date."""
+    if reply.territory is None:
+        return reply.reasons
+    member = f"{reply.territory.name} fait partie "
+    return tuple(r for r in reply.reasons if not r.startswith(member))
+
+
 def _short_place(entry: Entry, territory: Territory, m: Markup) -> list[str]:
     """ "Territoire : Guingamp (22) — Petites villes de demain (liste ANCT de janvier 2021)":
-    the place with the dated lists of the entry and its related programmes it is on, then the
-    entry's own list when the commune is absent from it."""
-    about = (entry.id, *entry.related)
+    the place with the dated lists of the entry, its related programmes and the programmes
+    whose members it serves first that the commune is on, then the entry's own list when the
+    commune is absent from it."""
+    about = (entry.id, *entry.related, *entry.rules.members_of)
     on = [f"{p.title} ({p.source})" for p in territory.programme_lists if p.member and p.programme in about]
     line = f"{m.b('Territoire :')} {m.esc(' — '.join([territory.label(), '; '.join(on)]) if on else territory.label())}"
     off = territory.model_copy(
@@ -173,8 +189,9 @@ def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
     if not short("summary: none"):
         lines.append(m.esc(summary))
     count = 1 if short("reasons: one") else 2 if short("reasons: two") else MAX_REASONS
-    if reply.reasons[:count]:
-        lines.append(f"{m.b('Pourquoi :')} " + m.esc(", ".join(f"« {r} »" for r in reply.reasons[:count])))
+    said = _said(reply)[:count]
+    if said:
+        lines.append(f"{m.b('Pourquoi :')} " + m.esc(", ".join(f"« {r} »" for r in said)))
     dated = dated_lines(entry, m)
     if short("dated facts: the first") and len(dated) > 2:
         dated = [dated[0], dated[-1]]

@@ -274,7 +274,12 @@ class PlaceResolver:
             population=row.population or None,
             programmes=self._programmes(row.code, row.epci),
             programme_lists=programme_statuses(
-                self.tables.programmes.get(row.code, ()), self.tables.programme_lists
+                self.tables.programmes.get(row.code, ()),
+                (
+                    pl
+                    for pl in self.tables.programme_lists
+                    if row.dep in self.tables.programme_reach.get(pl.programme, ())
+                ),
             ),
         )
 

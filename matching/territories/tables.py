@@ -33,6 +33,8 @@ ALIAS_HEADER = ("cle", "nom", "commune")
 POSTAL_HEADER = ("code_postal", "communes")
 COLLECTIVITY_HEADER = ("code", "nom", "article", "chef_lieu", "representant", "organisation", "source")
 USUAL_HEADER = ("nom", "code")
+# Short names derived from the commune names (scripts/build_short_names.py); the hand list wins.
+SHORT_NAMES_FILE = "noms_courts.csv"
 DEMONYM_HEADER = ("nom", "code", "sorte", "source")
 
 
@@ -206,6 +208,11 @@ class Tables:
         for name, code, *_ in reader.csv("noms_usuels.csv", USUAL_HEADER, required=False, codes=known):
             if code not in usual[name_key(name)]:
                 usual[name_key(name)].append(code)
+        hand = frozenset(usual)
+        for name, code, *_ in reader.csv(SHORT_NAMES_FILE, USUAL_HEADER, required=False, codes=communes):
+            key = name_key(name)
+            if key not in hand and code not in usual[key]:
+                usual[key].append(code)
         tables = cls(communes, deps, regions, epcis, postal, keys, dict(aliases), sounds, words)
         tables.usual_names = dict(usual)
         tables.collectivities = collectivities
@@ -294,6 +301,21 @@ class Tables:
                 self.epci_keys,
             )
         )
+
+    @cached_property
+    def programme_reach(self) -> dict[str, frozenset[str]]:
+        """Programme id -> départements (or overseas collectivities) where its list names a
+        member: a list that names nobody there (PVD or ACV in Polynésie française) says
+        nothing about a commune there, so its absence is not worth a line."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for code, programmes in self.programmes.items():
+            row = self.commune(code)
+            epci = None if row else self.epcis.get(code)
+            dep = row.dep if row else epci.dep if epci else ""
+            for programme in programmes:
+                if dep:
+                    out[programme].add(dep)
+        return {programme: frozenset(deps) for programme, deps in out.items()}
 
     def commune_codes(self, key: str) -> list[str]:
         """INSEE codes of the communes whose current name has this key."""
