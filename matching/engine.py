@@ -18,9 +18,11 @@ from .contacts import ContactRouter
 from .conversation import ConversationReader
 from .loader import Knowledge, Problem, load_knowledge
 from .normalise import strip_invisible, surface_words, words
+from .population import stated_population
 from .schema import Entry
 from .scoring import Adjustment, Index, Work, entry_fields
-from .verdict import MEMBER_BONUS, NO_MATCH_BELOW, POPULATION_FACTOR, as_typed
+from .territory_rules import territory_rules
+from .verdict import NO_MATCH_BELOW, as_typed
 from .verdict import status as verdict
 
 if TYPE_CHECKING:
@@ -95,6 +97,8 @@ class Engine:
                 t for e in knowledge.entries for texts in entry_fields(e).values() for t in texts
             )
             self.analyzer.learn(f for c in knowledge.vocabulary.concepts.values() for f in c.forms)
+            # Context words are real words: never corrected into a catalogue word (« précision »).
+            self.analyzer.learn(knowledge.vocabulary.context_words)
             self.index = Index(knowledge.entries, self.analyzer, audiences)
         self.conversation = ConversationReader(knowledge.vocabulary.conversation, self.analyzer.stop_words)
         self.concepts = ConceptMatcher(knowledge.vocabulary, self.analyzer)
@@ -106,6 +110,17 @@ class Engine:
             for cid, c in knowledge.vocabulary.concepts.items()
             if c.kind == "outside" or (c.kind == "audience" and cid not in served)
         )
+        # Audiences served only as a public, never with an intent ("atelier-production+artisans"):
+        # a message seeking one of them ("on ne trouve plus d'artisans") is no catalogue need.
+        kinds = {cid: c.kind for cid, c in concepts.items()}
+        with_intent = {
+            c
+            for e in knowledge.entries
+            for a in e.answers
+            if any(kinds.get(p) == "intent" for p in parse_answer(a))
+            for c in parse_answer(a)
+        }
+        self._public_only = frozenset(a for a in audiences if a in served and a not in with_intent)
         self._context = frozenset(
             t.stem for w in knowledge.vocabulary.context_words for t in self.analyzer.terms(w)
         )
@@ -265,16 +280,17 @@ class Engine:
         hits = self.concepts.find(tokens)
         found = {h.concept for h in hits}
         orientation = next((o for o, combos in self._orientations if any(c <= found for c in combos)), None)
-        outside = orientation is not None or bool(found & self._outside)
+        sought = self._sought(hits)
+        outside = orientation is not None or bool(found & self._outside) or sought in self._public_only
         scored = self.index.rank(
             terms,
             hits=hits,
             limit=max(top, 1),
             context=self._context,
-            adjust=self._territory_rules(here),
+            adjust=self._territory_rules(here, stated_population(text), [t.stem for t in terms]),
             keep=self._perimeter_filter(here),
             work=work,
-            sought=self._sought(hits),
+            sought=sought,
         )
         covered = {k for h in hits for k in range(h.start, h.end)}
         bare = all(k in covered or t.stem.isdigit() for k, t in enumerate(terms))
@@ -316,31 +332,20 @@ class Engine:
             (h.concept for h in hits if h.start >= start and kinds.get(h.concept) == "audience"), None
         )
 
-    def _territory_rules(self, territory: Territory | None) -> dict[int, Adjustment] | None:
-        """Declared territory rules (`rules.population_max/min`, `rules.members_of`) for the place."""
-        if territory is None or not self._ruled:
+    def _territory_rules(
+        self, territory: Territory | None, stated: int | None = None, stems: Sequence[str] = ()
+    ) -> dict[int, Adjustment] | None:
+        """Declared territory rules for the place (see `matching.territory_rules`)."""
+        if (territory is None and stated is None) or not self._ruled:
             return None
-        population = territory.population if territory.level == "commune" else None
-        members = set(territory.programmes)
-        out: dict[int, Adjustment] = {}
-        for i in self._ruled:
-            rules = self.entries[i].rules
-            factor, bonus, reason = 1.0, 0.0, None
-            if population is not None and (
-                (rules.population_max is not None and population > rules.population_max)
-                or (rules.population_min is not None and population < rules.population_min)
-            ):
-                factor = POPULATION_FACTOR
-            member = next((m for m in rules.members_of if m in members), None)
-            if member is not None:
-                programme = self._by_id.get(member)
-                bonus = MEMBER_BONUS
-                reason = (
-                    f"{territory.name} fait partie du programme {programme.title if programme else member}"
-                )
-            if factor != 1.0 or bonus:
-                out[i] = Adjustment(factor, bonus, reason)
-        return out
+        return territory_rules(
+            [(i, self.entries[i].rules) for i in self._ruled],
+            territory,
+            stated,
+            stems,
+            stems_of=self.analyzer.stems,
+            title_of=lambda m: self._by_id[m].title if m in self._by_id else m,
+        )
 
     def _perimeter_filter(self, territory: Territory | None) -> Callable[[int], bool] | None:
         """Drops aids whose perimeter excludes the territory (an aid for one région is not

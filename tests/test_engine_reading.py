@@ -1,0 +1,81 @@
+"""How the engine reads what people write around the need: the size they give instead of a
+name, real words that are no typos, organisations whose names look like the ANCT's."""
+
+from __future__ import annotations
+
+import pytest
+
+from matching import Engine
+from matching.population import stated_population
+
+
+@pytest.mark.parametrize(
+    ("text", "population"),
+    [
+        ("Bourg-centre de 5 000 habitants : la vacance s'aggrave", 5000),
+        ("on a 7800 hab et on est la ville centre", 7800),
+        ("petit village de 450 âmes", 450),
+        ("commune de 12.000 hab.", 12000),
+        ("une agglomération de 120 000 habitants", None),
+        ("notre quartier prioritaire de 5 000 habitants", None),
+        ("le département compte 300 000 habitants", None),
+        ("nous recrutons 3 chefs de projet", None),
+    ],
+)
+def test_the_population_a_message_gives_for_its_commune(text: str, population: int | None) -> None:
+    """Rule: a number of inhabitants is the commune's unless the words just before it name another
+    territory (quartier, agglomération, département…)."""
+    assert stated_population(text) == population
+
+
+def test_a_stated_population_rules_entries_like_a_named_communes(engine: Engine) -> None:
+    """Rule (rules.population_min/max, with the size the message gives): a bourg-centre of 5,000
+    inhabitants is a Petite ville de demain, not an Action cœur de ville town (none has under
+    6,315 inhabitants); a town of 40,000 is the other way round."""
+    small = engine.ask(
+        "Bourg-centre de 5 000 habitants : les commerces et les logements sont vacants, que faire ?"
+    )
+    assert small.results[0].id == "anct-petites-villes-de-demain"
+    large = engine.ask("ville de 40 000 habitants, les commerces du centre-ville ferment, que faire ?")
+    assert large.results[0].id == "anct-action-coeur-de-ville"
+
+
+def test_an_entry_the_message_names_keeps_its_rank_whatever_the_population(engine: Engine) -> None:
+    """Rule: asking about a programme by name is answered by that programme even outside its
+    population range (its card tells the condition)."""
+    answer = engine.ask("Peut-on bénéficier de Petites villes de demain avec 21 000 habitants ?")
+    assert answer.results[0].id == "anct-petites-villes-de-demain"
+
+
+def test_real_french_words_are_not_typos(engine: Engine) -> None:
+    """Rule (context_words): a frequent French word is never corrected into another word, while a
+    word's own inflection still is."""
+    analyzer = engine.analyzer
+    assert analyzer.correct("precision") == "precision"
+    assert analyzer.correct("transformer") == "transformer"
+    assert analyzer.correct("repond") == "repond"
+    assert analyzer.correct("recrutemnt") == "recrutement"
+    answer = engine.ask("nos PME de mécanique de précision ne trouvent pas d'ingénieurs")
+    assert answer.results[0].id == "apec-recrutement-entreprises"
+
+
+def test_the_anact_is_not_the_anct(engine: Engine) -> None:
+    """Rule: the Anact (conditions de travail) is no misspelt ANCT: its subjects get no match and
+    its door, while a catalogue need next to its name is still answered."""
+    assert engine.analyzer.correct("anact") == "anact"
+    answer = engine.ask("l'Anact peut-elle nous aider sur les risques psychosociaux de nos agents ?")
+    assert answer.status == "no_match"
+    assert answer.orientation is not None
+    assert "Anact" in answer.orientation.organisation
+    assert engine.ask("l'anact peut nous aider pour petites villes de demain ?").results[0].id == (
+        "anct-petites-villes-de-demain"
+    )
+
+
+def test_artisans_are_served_by_shared_workshops_not_by_apec_recruitment(engine: Engine) -> None:
+    """Rule (audience artisans): artisans sharing a workshop are the public of the Manufactures de
+    proximité; recruiting artisans is no Apec offer."""
+    shared = engine.ask("des artisans veulent un atelier partagé avec des machines en commun")
+    assert shared.results[0].id == "anct-manufactures-de-proximite"
+    hiring = engine.ask("les entreprises du bâtiment ne trouvent plus d'artisans")
+    assert all(r.id.startswith("anct-") for r in hiring.results)
