@@ -25,7 +25,16 @@ def test_bench_measures_both_bots_on_the_fake_server(in_process: bool) -> None:
     assert result.bot_rate > 0
     assert result.ratio == pytest.approx(result.bot_rate / result.echo_rate)  # one round: one ratio
     assert len(result.ratios) == 1
+    # The fake server counts the calls: the echo bot answers each update with exactly one message
+    # (the sentinel's reply is not counted), Aiguilleur with at least one.
+    assert result.echo_calls["sendMessage"] == 30
+    assert result.calls_per_answer(result.echo_calls) == 1.0
+    assert result.bot_calls["sendMessage"] >= 30
+    assert result.echo_cpu_ms[0] > 0
+    assert result.bot_cpu_ms[0] > 0
     data = result.to_json()
+    assert data["ratio_min"] <= data["ratio_q1"] <= data["ratio"] <= data["ratio_q3"] <= data["ratio_max"]
+    assert data["echo_calls_per_answer"] == 1.0
     assert data["goal"] == GOAL
     assert data["fake_server"] == ("same process" if in_process else "separate process")
     json.dumps(data)
@@ -36,5 +45,9 @@ def test_bench_bot_command(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["updates"] == 20
     assert data["unit"] == "updates/s"
+    assert main(["bench-bot", "--updates", "20", "--rounds", "2", "--in-process"]) == 0
+    out = capsys.readouterr().out
+    for shown in ("appel(s) Bot API par réponse", "quartiles", "temps CPU"):
+        assert shown in out
     assert main(["bench-bot", "--updates", "0"]) == 2
     assert main(["bench-bot", "--rounds", "1", "--updates", "10", "--concurrency", "0"]) == 2

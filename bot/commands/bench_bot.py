@@ -4,6 +4,7 @@ next to a bare python-telegram-bot echo bot measured in the same run."""
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
 
 import click
@@ -48,7 +49,7 @@ MAX_UPDATES = 50_000
     type=Integer(1, 256),
     default=None,
     metavar="N",
-    help="mises à jour traitées en parallèle par Aiguilleur (défaut : AIGUILLEUR_CONCURRENT_UPDATES, 4)",
+    help="mises à jour traitées en parallèle par chacun des deux bots (défaut : AIGUILLEUR_CONCURRENT_UPDATES, 4)",
 )
 @knowledge_option
 def command(
@@ -69,19 +70,34 @@ def command(
         # One line, compact, last on stdout (as `bench --json`).
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, separators=(",", ":")))
         return 0
+    data = result.to_json()
     verdict = "objectif atteint" if result.ratio >= GOAL else "objectif NON atteint"
-    click.echo(f"Bot écho python-telegram-bot : {result.echo_rate:8.1f} mises à jour/s")
-    click.echo(f"Aiguilleur                   : {result.bot_rate:8.1f} mises à jour/s")
+    for name, rate, cpu, calls in (
+        ("Bot écho python-telegram-bot", result.echo_rate, result.echo_cpu_ms, data["echo_calls_per_answer"]),
+        ("Aiguilleur                  ", result.bot_rate, result.bot_cpu_ms, data["bot_calls_per_answer"]),
+    ):
+        click.echo(
+            f"{name} : {rate:8.1f} mises à jour/s, {_median(cpu):5.2f} ms CPU par mise à jour, "
+            f"{calls:.2f} appel(s) Bot API par réponse"
+        )
     per_round = ", ".join(f"{r:.2f}" for r in result.ratios)
-    spread = f"de {min(result.ratios):.2f} à {max(result.ratios):.2f}" if result.ratios else "—"
     click.echo(
-        f"Rapport                      : {result.ratio:8.2f} × (objectif ≥ {GOAL}, {verdict} ; "
-        f"par mesure : {per_round}, soit {spread})"
+        f"Rapport                      : {result.ratio:8.2f} × médian (objectif ≥ {GOAL}, {verdict}) ; "
+        f"par mesure : {per_round} ; de {data['ratio_min']:.2f} à {data['ratio_max']:.2f}, "
+        f"quartiles {data['ratio_q1']:.2f}–{data['ratio_q3']:.2f}"
     )
-    where = "processus séparé" if result.fake_server == "separate process" else "même processus"
+    cpu = data["cpu_ratio"]
+    click.echo(
+        f"Rapport en temps CPU         : {cpu['median']:8.2f} × médian (de {cpu['min']:.2f} à {cpu['max']:.2f} ; "
+        "temps CPU du processus des bots par mise à jour, écho / Aiguilleur, moins sensible à la charge)"
+    )
+    where = "processus séparé" if result.fake_server == "separate process" else "même processus (CPU compris)"
     click.echo(
         f"({result.updates} mises à jour par mesure, médianes de {result.rounds} mesures appariées, limiteur désactivé, "
-        f"faux serveur en {where}, Aiguilleur avec {result.concurrent_updates} mise(s) à jour en parallèle, "
-        "bot écho avec les réglages par défaut)"
+        f"faux serveur en {where}, les deux bots avec {result.concurrent_updates} mise(s) à jour en parallèle)"
     )
     return 0
+
+
+def _median(values: tuple[float, ...]) -> float:
+    return statistics.median(values) if values else 0.0

@@ -84,18 +84,30 @@ async def reply_html(to: Where, html_text: str, markup: InlineKeyboardMarkup | N
 
 def bundle(replies: Sequence[Reply]) -> list[tuple[str, tuple[Choice, ...]]]:
     """Groups replies into as few Telegram messages as possible: consecutive replies share a
-    message when at most one of them has buttons and the text stays under the limit (e.g. the
-    card and "dans quelle commune ?", or "C'est noté" and the card)."""
+    message when the text stays under the limit and no button would be lost, i.e. at most one
+    of them has buttons (the card and "dans quelle commune ?", "C'est noté" and the card) or
+    the later one's buttons are all on the earlier one already (a card's "démarche" with the
+    card's own "En savoir plus"). One message instead of two: one Bot API call less, and less
+    of the per-chat sending budget Telegram allows."""
     messages: list[tuple[str, tuple[Choice, ...]]] = []
     for reply in replies:
         text, choices = reply_text(reply), reply.choices
         if messages:
             previous, previous_choices = messages[-1]
-            if not (previous_choices and choices) and len(previous) + 2 + len(text) <= LIMIT:
+            if _can_share(previous_choices, choices) and len(previous) + 2 + len(text) <= LIMIT:
                 messages[-1] = (f"{previous}\n\n{text}", previous_choices or choices)
                 continue
         messages.append((text, choices))
     return messages
+
+
+def _can_share(previous: Sequence[Choice], later: Sequence[Choice]) -> bool:
+    """True when one message can carry both replies' buttons: the earlier message's keyboard,
+    or the later one's, already holds every button (same label, same action)."""
+    if not previous or not later:
+        return True
+    offered = {(c.label, c.action) for c in previous}
+    return all((c.label, c.action) in offered for c in later)
 
 
 async def send_replies(to: Where, replies: Sequence[Reply]) -> list[Sent]:
