@@ -9,6 +9,7 @@ import io
 import json
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -229,6 +230,11 @@ def test_report_on_a_file_that_is_not_a_database_is_a_data_error(
 ) -> None:
     bad = tmp_path / "pas-une-base.db"
     bad.write_text("bonjour\n" * 200, encoding="utf-8")
+    bad.chmod(0o644)
     code, _, err = run(capsys, "report", "--knowledge-dir", str(DATA / "mini"), "--db", str(bad))
     assert code == 1
-    assert err.splitlines()[-1].startswith("Error: base du bot illisible")
+    assert (
+        err.splitlines()[-1] == f"Error: base du bot illisible : {bad} (ce fichier n'est pas une base SQLite)"
+    )
+    assert bad.read_text(encoding="utf-8") == "bonjour\n" * 200
+    assert stat.S_IMODE(bad.stat().st_mode) == 0o644, "a file that is not the base keeps its permissions"

@@ -207,3 +207,19 @@ def test_run_with_a_file_that_is_not_a_database_is_one_error(tmp_path: Path) -> 
     )
     assert "Traceback" not in result.stderr
     assert (tmp_path / "notes.db").read_text(encoding="utf-8") == "ceci n'est pas une base\n"
+
+
+def test_chat_with_a_file_that_is_not_a_database_is_one_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mes notes\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("bonjour\n"))
+    code, out, err = _run(capsys, "chat", "--db", str(notes))
+    assert code == 1
+    assert (
+        err.splitlines()[-1]
+        == f"Error: base du bot inaccessible : {notes} (ce fichier n'est pas une base SQLite)"
+    )
+    assert "Traceback" not in err
+    assert notes.read_text(encoding="utf-8") == "mes notes\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import stat
 from pathlib import Path
@@ -296,6 +297,28 @@ def test_database_files_are_private(tmp_path: Path) -> None:
     db.chmod(0o644)
     Store.open(db).close()
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    """A store path set to the wrong file (`AIGUILLEUR_DB=/etc/passwd`) changes nothing in it,
+    not even its permissions; a FIFO is refused without blocking, a folder is an OSError."""
+    other = tmp_path / "passwd"
+    other.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    other.chmod(0o644)
+    with pytest.raises(sqlite3.DatabaseError):
+        Store.open(other)
+    assert other.read_text(encoding="utf-8") == "root:x:0:0:root:/root:/bin/bash\n"
+    assert stat.S_IMODE(other.stat().st_mode) == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["passwd"], "no salt, WAL or journal created"
+    fifo = tmp_path / "fifo.db"
+    os.mkfifo(fifo)
+    with pytest.raises(sqlite3.DatabaseError):
+        Store.open(fifo)
+    with pytest.raises(IsADirectoryError):
+        Store.open(tmp_path)
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    Store.open(empty).close()  # an empty file is a new base, as for SQLite
 
 
 def test_erased_text_leaves_no_trace_in_the_database_or_wal_files(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import click
 from ..dialogue import Dialogue, Session
 from ..dialogue.terminal import TerminalChat, typed_lines
 from .base import Command
-from .common import knowledge_option, load_engine
+from .common import knowledge_option, load_engine, open_store
 
 # The terminal's user in the store: Telegram ids are positive, so 0 is nobody's.
 TERMINAL_USER = 0
@@ -44,9 +44,7 @@ def command(db: Path | None, knowledge_dir: Path | None) -> int:
     lines: Iterable[str] = typed_lines() if interactive else _piped_lines()
     if db is None:
         return TerminalChat(dialogue).loop(lines, click.echo, interactive=interactive)
-    from ..store import Store
-
-    store = Store.open(db)
+    store = open_store(db)
     key = store.user_key(TERMINAL_USER)
     try:
         chat = TerminalChat(dialogue, Session.from_dict(store.load_session(key)))

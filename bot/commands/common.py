@@ -118,7 +118,7 @@ def os_reason(exc: OSError) -> str:
     return _OS_REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
 
 
-def open_store(path: Path, *, salt: str | None, retention_days: int) -> Store:
+def open_store(path: Path, *, salt: str | None = None, retention_days: int = 365) -> Store:
     """The bot's store; a path that cannot hold it is one `Error: …` naming it (exit code 1)."""
     from ..store import Store  # sqlite-utils: only for the commands that use the store
 
@@ -126,11 +126,16 @@ def open_store(path: Path, *, salt: str | None, retention_days: int) -> Store:
         return Store.open(path, salt=salt, retention_days=retention_days)
     except OSError as exc:
         reason = os_reason(exc)
-    except sqlite3.DatabaseError as exc:
-        reason = "ce fichier n'est pas une base SQLite" if "not a database" in str(exc) else str(exc)
-    except RuntimeError:  # a schema newer than this program
-        reason = "base créée par une version plus récente d'Aiguilleur"
+    except (sqlite3.DatabaseError, RuntimeError) as exc:
+        reason = database_reason(exc)
     raise CliError(f"base du bot inaccessible : {path} ({reason})")
+
+
+def database_reason(exc: sqlite3.DatabaseError | RuntimeError) -> str:
+    """Why a file cannot be opened as the store, in French."""
+    if isinstance(exc, RuntimeError):  # a schema newer than this program
+        return "base créée par une version plus récente d'Aiguilleur"
+    return "ce fichier n'est pas une base SQLite" if "not a database" in str(exc) else str(exc)
 
 
 # Characters str.splitlines() (and JavaScript, and many JSON Lines readers) take for line breaks,

@@ -24,7 +24,7 @@ from matching import Engine
 from matching.anct import TableInfo, stale_tables
 
 from .base import CliError, Command
-from .common import knowledge_option, load_engine, settings
+from .common import database_reason, knowledge_option, load_engine, settings
 from .params import Date, Integer
 
 DB_ENV = "AIGUILLEUR_DB"
@@ -130,7 +130,7 @@ def build(engine: Engine, *, today: dt.date, months: int, days: int, db: Path | 
         try:
             store = Store.open(db, salt="lecture-seule-rapport")
         except (sqlite3.DatabaseError, RuntimeError) as exc:
-            raise CliError(f"base du bot illisible : {db} ({exc})") from exc
+            raise CliError(f"base du bot illisible : {db} ({database_reason(exc)})") from exc
         try:
             report.db = db
             report.unanswered = store.unanswered(days=days, limit=20)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import errno
 import hashlib
 import hmac
 import json
@@ -55,6 +56,32 @@ class Vote(enum.Enum):
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def refuse_non_database(path: Path) -> None:
+    """Raises before anything touches `path` (its permissions included) when it exists and is
+    not an SQLite database: a store path set to the wrong file (`AIGUILLEUR_DB=/etc/passwd`)
+    must leave that file as it was. An empty file is a new database, as for SQLite."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(st.st_mode):  # a FIFO would block whoever opens it
+        raise sqlite3.DatabaseError("file is not a database (not a regular file)")
+    if not st.st_size:
+        return
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        header = os.read(fd, len(SQLITE_HEADER))
+    finally:
+        os.close(fd)
+    if header != SQLITE_HEADER:
+        raise sqlite3.DatabaseError("file is not a database")
 
 
 def private_file(path: Path) -> None:
@@ -128,6 +155,7 @@ class Store(AdminReads):
         """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        refuse_non_database(path)
         private_file(path)
         conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
         db = Database(conn)
