@@ -14,6 +14,7 @@ from fakebot import running_bot
 from shared import shared_engine as engine
 
 from bot.store import Store
+from bot.telegram.services import SERVICES_KEY, Services
 
 QUESTION = "subvention piscine municipale de Plouzané-Témoin"
 
@@ -70,6 +71,41 @@ def test_the_bot_answers_when_the_store_fails_and_logs_what_was_not_stored(
         repair()
         store.close()
     assert "Store unavailable" in caplog.text
-    assert "interaction not saved or read" in caplog.text
+    assert "interaction kept to be saved later" in caplog.text
     assert "Plouzané" not in caplog.text
     assert "31" not in "".join(r.getMessage() for r in caplog.records if r.name.startswith("bot"))
+
+
+@pytest.mark.parametrize("fault", [locked, full, read_only], ids=["locked", "full", "read-only"])
+def test_what_the_store_refused_during_an_outage_is_saved_once_it_works_again(
+    fault: Callable[[Path, Store], Callable[[], None]], tmp_path: Path
+) -> None:
+    """Questions asked while the store was locked, full or read-only are answered, and once the
+    store works again their interactions (what /stats and the report count) are all there."""
+    db = tmp_path / "store.db"
+    store = Store.open(db)
+    repair = fault(db, store)
+    users = [40 + i for i in range(5)]
+
+    async def scenario() -> None:
+        async with running_bot(engine(), store) as bot:
+            services = bot.app.bot_data[SERVICES_KEY]
+            assert isinstance(services, Services)
+            services.db.retry_after = 0  # retry at the next call instead of 5 s later
+            mark = bot.api.mark()
+            for user in users:
+                bot.api.message(f"{QUESTION} {user}", user_id=user)
+            await bot.api.wait_for("sendMessage", since=mark, count=len(users), within=10.0)
+            assert services.db.deferred > 0, "the outage refused the writes"
+            repair()
+            await bot.drain()
+            assert services.db.deferred == 0
+
+    try:
+        asyncio.run(scenario())
+        keys = [store.user_key(user) for user in users]
+        marks = ", ".join("?" * len(keys))
+        stored = store.db.execute(f"SELECT count(*) FROM interactions WHERE user_key IN ({marks})", keys)
+        assert stored.fetchone()[0] == len(users)
+    finally:
+        store.close()

@@ -9,7 +9,10 @@ with its content. Because one thread runs everything in order, a read sees earli
 
 Degraded mode: after a failure (locked, full, read-only…), calls fail at once without touching
 SQLite for `RETRY_AFTER` seconds, then one call tries again; so an outage costs one busy
-timeout every few seconds, not one per message, and the bot keeps its pace.
+timeout every few seconds, not one per message, and the bot keeps its pace. Writes refused
+for such a passing reason (`sqlite3.OperationalError`) are not lost: they are kept in memory,
+in order (at most `MAX_DEFERRED`), and written first, in their order, as soon as the store
+works again (next call, next drain, or when the bot stops).
 """
 
 from __future__ import annotations
@@ -20,13 +23,13 @@ import logging
 import sqlite3
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from typing import TypeVar
 
 from ..store import Store
 
-__all__ = ["BUSY_TIMEOUT_MS", "CALL_TIMEOUT", "MAX_PENDING", "StoreWorker"]
+__all__ = ["BUSY_TIMEOUT_MS", "CALL_TIMEOUT", "MAX_DEFERRED", "MAX_PENDING", "StoreWorker"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,7 @@ CALL_TIMEOUT = 0.5  # seconds a handler waits for a read (its answer must not wa
 BUSY_TIMEOUT_MS = 250  # how long one statement waits for another connection's lock
 RETRY_AFTER = 5.0  # seconds of degraded mode (no SQLite call) after a failure
 MAX_PENDING = 10_000  # queued writes beyond this are dropped (and logged)
+MAX_DEFERRED = 10_000  # writes kept during an outage, to be written once it ends; beyond: dropped
 _LOG_EVERY = 100  # during an outage, one log line per this many failures
 
 
@@ -52,10 +56,13 @@ class StoreWorker:
         self.store = store
         self.timeout = timeout
         self.max_pending = max_pending
+        self.retry_after = RETRY_AFTER
         self.failures = 0  # failed calls since the store last worked
-        self.dropped = 0  # writes not even attempted (queue full)
+        self.dropped = 0  # writes not even attempted (queue full), or beyond MAX_DEFERRED
         self.skipped: Counter[str] = Counter()  # calls not attempted in degraded mode, by kind
-        self._retry_at = 0.0
+        self._deferred: deque[tuple[str, Callable[[Store], object]]] = deque()  # worker thread only
+        self._failed_at = -1e18
+        self._stopped = False
         self._pending = 0
         self._lock = threading.Lock()
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="aiguilleur-store")
@@ -63,27 +70,27 @@ class StoreWorker:
 
     # -- the worker thread ------------------------------------------------------------------
 
-    def _run(self, what: str, fn: Callable[[Store], T]) -> T:
+    def _run(self, what: str, fn: Callable[[Store], T], keep: bool = False) -> T:
+        """Runs `fn` (after the writes kept from an outage); `keep`: a write to keep on failure."""
         try:
-            if fn is _nothing:  # drain: only waits for the calls before it
+            degraded = bool(self.failures) and time.monotonic() < self._failed_at + self.retry_after
+            if fn is _nothing:  # drain: waits for the calls before it, and writes what was kept
+                if self._deferred and not degraded:
+                    self._write_deferred()
                 return None  # type: ignore[return-value]
-            if self.failures and time.monotonic() < self._retry_at:
-                self._skipped(what)
+            if degraded:
+                self._skipped(what, keep)
+                if keep:
+                    self._defer(what, fn)
                 raise StoreUnavailable(what)
+            if self._deferred:
+                self._write_deferred()
             result = fn(self.store)
         except sqlite3.Error as exc:
-            with self._lock:
-                self.failures += 1
-                failures = self.failures
-            self._retry_at = time.monotonic() + RETRY_AFTER
-            if failures == 1 or failures % _LOG_EVERY == 0:
-                log.warning(
-                    "Store unavailable (%s: %s): %s not saved or read (%d failure(s) in a row).",
-                    type(exc).__name__,
-                    _reason(exc),
-                    what,
-                    failures,
-                )
+            kept = keep and isinstance(exc, sqlite3.OperationalError)
+            self._failed("kept writes" if fn is _nothing else what, exc, kept)
+            if kept:
+                self._defer(what, fn)
             raise StoreUnavailable(what) from None
         finally:
             with self._lock:
@@ -92,17 +99,69 @@ class StoreWorker:
             with self._lock:
                 failures, self.failures, skipped, self.skipped = self.failures, 0, self.skipped, Counter()
             lost = ", ".join(f"{what}: {n}" for what, n in sorted(skipped.items())) or "none"
-            log.warning("Store available again after %d failure(s); skipped meanwhile: %s.", failures, lost)
+            log.warning(
+                "Store available again after %d failure(s); not attempted meanwhile: %s (writes among "
+                "them saved now).",
+                failures,
+                lost,
+            )
         return result
 
-    def _skipped(self, what: str) -> None:
+    def _failed(self, what: str, exc: sqlite3.Error, kept: bool = False) -> None:
+        with self._lock:
+            self.failures += 1
+            failures = self.failures
+        self._failed_at = time.monotonic()
+        if failures == 1 or failures % _LOG_EVERY == 0:
+            log.warning(
+                "Store unavailable (%s: %s): %s %s (%d failure(s) in a row).",
+                type(exc).__name__,
+                _reason(exc),
+                what,
+                "kept to be saved later" if kept else "not saved or read",
+                failures,
+            )
+
+    def _defer(self, what: str, fn: Callable[[Store], object]) -> None:
+        """Keeps a refused write for when the store works again (worker thread)."""
+        if len(self._deferred) >= MAX_DEFERRED:
+            with self._lock:
+                self.dropped += 1
+                dropped = self.dropped
+            if dropped == 1 or dropped % _LOG_EVERY == 0:
+                log.warning("Store unavailable too long: %s dropped (%d dropped so far).", what, dropped)
+            return
+        self._deferred.append((what, fn))
+
+    def _write_deferred(self) -> None:
+        """Writes the kept writes in their order; raises the first `OperationalError` (the rest
+        stays kept); a write failing otherwise is dropped (logged by kind)."""
+        written = 0
+        while self._deferred:
+            what, fn = self._deferred[0]
+            try:
+                fn(self.store)
+            except sqlite3.OperationalError:
+                raise
+            except sqlite3.Error as exc:
+                log.warning("Store: a kept %s could not be saved (%s), dropped.", what, type(exc).__name__)
+            else:
+                written += 1
+            self._deferred.popleft()
+        if written:
+            log.info("Store: %d write(s) kept during the outage saved.", written)
+
+    def _skipped(self, what: str, kept: bool) -> None:
         with self._lock:
             self.skipped[what] += 1
             count = self.skipped[what]
         if count == 1 or count % _LOG_EVERY == 0:  # each kind of data once, then every 100
-            log.warning("Store unavailable (degraded mode): %s not saved or read (%d so far).", what, count)
+            done = "kept to be saved later" if kept else "not read"
+            log.warning("Store unavailable (degraded mode): %s %s (%d so far).", what, done, count)
 
-    def _submit(self, what: str, fn: Callable[[Store], T]) -> concurrent.futures.Future[T] | None:
+    def _submit(
+        self, what: str, fn: Callable[[Store], T], keep: bool = False
+    ) -> concurrent.futures.Future[T] | None:
         with self._lock:
             if self._pending >= self.max_pending:
                 self.dropped += 1
@@ -115,7 +174,7 @@ class StoreWorker:
                 log.warning("Store overloaded: %s dropped (%d dropped so far).", what, dropped)
             return None
         try:
-            return self._executor.submit(self._run, what, fn)
+            return self._executor.submit(self._run, what, fn, keep)
         except RuntimeError:  # shut down
             with self._lock:
                 self._pending -= 1
@@ -131,7 +190,7 @@ class StoreWorker:
 
     def write(self, what: str, fn: Callable[[Store], object]) -> None:
         """Queues a change; returns at once. `what` names the kind of data for the log."""
-        self._submit(what, fn)
+        self._submit(what, fn, keep=True)
 
     async def call(self, what: str, fn: Callable[[Store], T], default: T, within: float | None = None) -> T:
         """The result of `fn(store)`, or `default` when the store fails or takes over `within`
@@ -160,9 +219,24 @@ class StoreWorker:
             return False
         return True
 
+    @property
+    def deferred(self) -> int:
+        """Writes kept during an outage, not saved yet."""
+        return len(self._deferred)
+
     def stop(self) -> None:
-        """Finishes the queued calls and stops the thread (the store stays open)."""
+        """Finishes the queued calls, tries once more the writes kept from an outage, and stops
+        the thread (the store stays open)."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._failed_at = -1e18
+        self._submit("drain", _nothing)
         self._executor.shutdown(wait=True)
+        if self._deferred:
+            kinds = Counter(what for what, _ in self._deferred)
+            lost = ", ".join(f"{what}: {n}" for what, n in sorted(kinds.items()))
+            log.warning("Store unavailable at stop: %d write(s) not saved (%s).", len(self._deferred), lost)
 
     def close(self) -> None:
         """Finishes the queued calls, then closes the store."""
