@@ -10,7 +10,9 @@ tagged JSON (tuples and sets kept apart, never a pickle).
 `ArrayIndex` is an `Index` rebuilt from them: `rank` is the scoring code's own, only the
 evidence sum and the shortlist cut run on numpy, adding each term's weights in message order
 (the same additions as the Python path, so the same floats) and breaking ties to the earlier
-entry, so both paths give identical scores and order (a test compares them).
+entry, so both paths give identical scores and order (a test compares them). The upper bounds
+of a large shortlist are arrays too, with every shortlisted entry's exact example similarity
+(one rapidfuzz call over a flat array of examples), so only a few records are ever decoded.
 """
 
 from __future__ import annotations
@@ -27,8 +29,18 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from .analyzer import Analyzer
+from .records import Work, _Batch, _Doc
 from .schema import Entry
-from .scoring import CONTEXT_WEIGHT, SHORTLIST, Index, Work, _Doc
+from .scoring import (
+    BOOST_BONUS,
+    CONCEPT_BONUS,
+    CONTEXT_WEIGHT,
+    MAX_PHRASES,
+    PHRASE_BONUS,
+    SHORTLIST,
+    SIMILARITY_WEIGHT,
+    Index,
+)
 
 __all__ = ["ARRAY_MIN", "ArrayIndex", "IndexArrays", "decode", "encode", "loads"]
 
@@ -140,6 +152,9 @@ class IndexArrays:
     weights: npt.NDArray[np.float64]
     doc_offsets: npt.NDArray[np.int64]
     doc_json: bytes
+    # Every entry's examples (as scored: stems joined by spaces), one a line, entry by entry.
+    examples: bytes
+    example_offsets: npt.NDArray[np.int64]
     state_json: bytes
     analyzer_json: bytes
 
@@ -159,6 +174,12 @@ class IndexArrays:
         records = [json.dumps(_doc_record(d), separators=(",", ":")).encode() for d in index._docs]
         offsets = np.zeros(len(records) + 1, dtype=np.int64)
         np.cumsum([len(r) for r in records], out=offsets[1:])
+        counts = np.fromiter((len(d.examples) for d in index._docs), dtype=np.int64, count=len(index._docs))
+        example_offsets = np.zeros(len(index._docs) + 1, dtype=np.int64)
+        np.cumsum(counts, out=example_offsets[1:])
+        if any("\n" in e for d in index._docs for e in d.examples):
+            raise ValueError("an analysed example holds a line break")
+        examples = "\n".join(e for d in index._docs for e in d.examples).encode()
         state = encode({k: v for k, v in vars(index).items() if k not in _SPECIAL})
         learnt = encode({k: v for k, v in vars(index.analyzer).items() if k not in _ANALYZER_SKIP})
         return cls(
@@ -168,6 +189,8 @@ class IndexArrays:
             weights=weights,
             doc_offsets=offsets,
             doc_json=b"".join(records),
+            examples=examples,
+            example_offsets=example_offsets,
             state_json=json.dumps(state, separators=(",", ":")).encode(),
             analyzer_json=json.dumps(learnt, separators=(",", ":")).encode(),
         )
@@ -253,6 +276,9 @@ class ArrayIndex(Index):
         self._doc_ids = arrays.docs
         self._weights = arrays.weights
         self.large = len(self.entries) >= ARRAY_MIN
+        self._factor_array = np.asarray(self._factors, dtype=np.float64)
+        self._gram_arrays: dict[tuple[str, ...], npt.NDArray[np.intp]] = {}
+        self._examples: npt.NDArray[np.object_] | None = None
         if not self.large:
             ids, values, bounds = arrays.docs.tolist(), arrays.weights.tolist(), arrays.indptr.tolist()
             self._postings = {
@@ -299,9 +325,9 @@ class ArrayIndex(Index):
     ) -> set[int]:
         if not isinstance(gained, _Evidence) or len(gained) + len(answered) <= SHORTLIST:
             return super()._shortlist(gained, answered, grams)
-        if len(answered - set(gained.touched.tolist())) + len(gained) <= SHORTLIST:
-            return set(gained.touched.tolist()) | answered
         values = gained.dense
+        if sum(1 for i in answered if values[i] == 0.0) + len(gained) <= SHORTLIST:
+            return set(gained.touched.tolist()) | answered
         if len(gained) <= SHORTLIST:
             chosen = set(gained.touched.tolist())
         else:
@@ -310,10 +336,32 @@ class ArrayIndex(Index):
             above = np.flatnonzero(values > cut)
             ties = np.flatnonzero(values == cut)[: SHORTLIST - len(above)]
             chosen = set(above.tolist()) | set(ties.tolist())
-        chosen.update(i for g in grams for i in self._gram_docs.get(g, ()))
+        for g in grams:
+            chosen.update(self._gram_docs.get(g, ()))
         ranked = sorted(answered, key=lambda i: (-float(values[i]), i))[:SHORTLIST]
         chosen.update(ranked)
         return chosen
+
+    def _all_similarities(self, query_text: str, ids: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        """`_similarities` of the entries `ids`, from the flat array of examples (no record is
+        decoded): one rapidfuzz call, then each entry's best example."""
+        if self._examples is None:
+            text = self.arrays.examples.decode()
+            self._examples = np.array(text.split("\n") if text else [], dtype=object)
+        offsets = self.arrays.example_offsets
+        first, counts = offsets[ids], offsets[ids + 1] - offsets[ids]
+        best = np.zeros(len(ids), dtype=np.float64)
+        total = int(counts.sum())
+        if total:
+            # Entry k's examples are first[k] … first[k] + counts[k] - 1, laid end to end.
+            starts = np.cumsum(counts) - counts
+            positions = np.arange(total) + np.repeat(first - starts, counts)
+            scores = process.cdist(
+                [query_text], self._examples[positions], scorer=fuzz.token_sort_ratio, dtype=np.float64
+            )[0]
+            some = counts > 0
+            best[some] = np.maximum.reduceat(scores, starts[some])
+        return np.maximum(best - 50.0, 0.0) * 2
 
     def _similarities(self, query_text: str, shortlist: set[int]) -> dict[int, float]:
         """The Python path's similarities (same scorer, same best example, same transform), with
@@ -332,3 +380,49 @@ class ArrayIndex(Index):
             scores = process.cdist([query_text], examples, scorer=fuzz.token_sort_ratio, dtype=np.float64)[0]
             np.maximum.at(best, np.asarray(owners, dtype=np.intp), scores)
         return {i: max(float(value) - 50.0, 0.0) * 2 for i, value in zip(order, best.tolist(), strict=True)}
+
+    def _gram_array(self, gram: tuple[str, ...]) -> npt.NDArray[np.intp] | None:
+        """The entries holding a phrase or boost phrase, as an array (built on first use)."""
+        docs = self._gram_arrays.get(gram)
+        if docs is None:
+            found = self._gram_docs.get(gram)
+            if found is None:
+                return None
+            docs = self._gram_arrays[gram] = np.asarray(found, dtype=np.intp)
+        return docs
+
+    def _bounds(self, shortlist: set[int], b: _Batch) -> tuple[list[int], list[float]]:
+        """The Python path's bounds as array arithmetic (same order: decreasing bound, ties to
+        the earlier entry)."""
+        if not self.large or not isinstance(b.gained, _Evidence):
+            return super()._bounds(shortlist, b)
+        ids = np.sort(np.fromiter(shortlist, dtype=np.intp, count=len(shortlist)))
+        phrases = np.zeros(len(self.entries), dtype=np.int32)
+        for g in b.grams:
+            docs = self._gram_array(g)
+            if docs is not None:
+                phrases[docs] += 1
+        # The exact similarity of every shortlisted entry (one C call): the bound's only slack
+        # left is an exclusion rule, which only lowers a score.
+        similarity = self._all_similarities(b.text, ids)
+        b.similarity.update(zip(ids.tolist(), similarity.tolist(), strict=True))
+        bound = b.gained.dense[ids] + SIMILARITY_WEIGHT * similarity / 100
+        bound += PHRASE_BONUS * np.minimum(phrases[ids], MAX_PHRASES)
+        # Boost and concept bonuses, territory rules: few entries, one at a time.
+        extra = dict.fromkeys({i for g in b.grams for i in self._boost_docs.get(g, ())}, BOOST_BONUS)
+        for i, size in b.sizes.items():
+            extra[i] = extra.get(i, 0.0) + CONCEPT_BONUS.get(size, 0.0)
+        touched = {*extra, *(b.adjust or ())}
+        if touched:
+            keys = np.fromiter(touched, dtype=np.intp, count=len(touched))
+            for i, k in zip(keys.tolist(), np.searchsorted(ids, keys).tolist(), strict=True):
+                if k == len(ids) or ids[k] != i:
+                    continue  # not shortlisted
+                value = float(bound[k]) + extra.get(i, 0.0)
+                change = b.adjust.get(i) if b.adjust else None
+                if change is not None:
+                    value = value * max(change.factor, 1.0) + (change.bonus if i in b.sizes else 0.0)
+                bound[k] = value
+        bound *= self._factor_array[ids]
+        order = np.lexsort((ids, -bound))
+        return ids[order].tolist(), bound[order].tolist()

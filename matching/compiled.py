@@ -54,7 +54,7 @@ __all__ = [
     "store",
 ]
 
-FORMAT = 1
+FORMAT = 2
 CACHE_DIRNAME = ".cache"
 CACHE_FILE = "compiled.npz"
 STAMP_FILE = "checked.json"
@@ -228,6 +228,7 @@ def store(directory: Path, engine: Engine, key: str, arrays: IndexArrays | None 
     blobs = {
         "terms": "\n".join(arrays.terms).encode(),
         "doc_json": arrays.doc_json,
+        "examples": arrays.examples,
         "state_json": arrays.state_json,
         "analyzer_json": arrays.analyzer_json,
         "entries_json": _adapters()[0].dump_json(list(engine.knowledge.entries)),
@@ -235,7 +236,11 @@ def store(directory: Path, engine: Engine, key: str, arrays: IndexArrays | None 
     }
     content: dict[str, Any] = {k: np.frombuffer(v, dtype=np.uint8) for k, v in blobs.items()}
     content.update(
-        indptr=arrays.indptr, docs=arrays.docs, weights=arrays.weights, doc_offsets=arrays.doc_offsets
+        indptr=arrays.indptr,
+        docs=arrays.docs,
+        weights=arrays.weights,
+        doc_offsets=arrays.doc_offsets,
+        example_offsets=arrays.example_offsets,
     )
     header = {"format": FORMAT, "key": key, "code": code_version(), "checksum": _checksum(content)}
     content["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
@@ -288,6 +293,8 @@ def load_cached(directory: Path, places: PlaceFinder | None, key: str | None = N
             weights=content["weights"],
             doc_offsets=content["doc_offsets"],
             doc_json=content["doc_json"].tobytes(),
+            examples=content["examples"].tobytes(),
+            example_offsets=content["example_offsets"],
             state_json=content["state_json"].tobytes(),
             analyzer_json=content["analyzer_json"].tobytes(),
         )

@@ -12,6 +12,10 @@ On top of that evidence: keyword phrases found whole, concepts the entry declare
 entry's example phrasings, and adjustments for the territory (population, programme membership).
 The shown score is a saturating transform of the evidence (0..100).
 
+A key phrase shared by hundreds of imported aids ("fonds vert") shortlists them all: then they
+are scored by decreasing upper bound of their score, by batches, until none left can enter the
+best results; those are exactly the results of scoring every entry, the rest is left out.
+
 Words alone are not a need: an entry is a result only when the message holds need-bearing
 evidence for it: a concept it declares, a keyword or boost phrase found whole, a
 one-word keyword, or, for an entry declaring no answers (an imported aid), a distinctive word of
@@ -25,13 +29,14 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
 from .analyzer import Analyzer, Term
 from .bm25f import FIELDS, entry_fields, saturated_frequencies
 from .concepts import ConceptHit, parse_answer
+from .reasons import explain
+from .records import Adjustment, Scored, Work, _Batch, _Doc
 from .schema import Entry
 
 __all__ = ["FIELDS", "Adjustment", "Index", "Scored", "Work", "entry_fields"]
@@ -52,63 +57,20 @@ AIDE_FACTOR = 0.97
 HALF_SCORE = 4.0
 # Entries fully scored per message, at most (besides those whose phrases the message contains).
 SHORTLIST = 150
+# From this many shortlisted entries, they are scored by decreasing upper bound, by batches, until
+# none left can enter the best results (a key phrase shared by hundreds of imported aids).
+BOUND_FROM = 64
+BOUND_BATCH = 32
+# Bounds are compared with this slack (scores are rounded to 4 decimals).
+BOUND_MARGIN = 1e-3
 # Distinct terms of a message that are scored, at most: the work budget of one message.
 MAX_TERMS = 60
 MAX_STARTS = 40
-# A single matched word is shown as a reason only if it is distinctive and well placed.
-REASON_MIN_IDF = 1.0
+# A single matched word is shown as a reason only if it is well placed (see `matching.reasons`).
 REASON_MIN_WEIGHT = 0.45
-MAX_REASONS = 5
 # A title word is need-bearing for an entry declaring no answers (an imported aid) from this IDF:
 # found in at most about 1 entry in 30 (IDF is normalised to the catalogue's size).
 DISTINCTIVE_IDF = 2.0
-
-
-@dataclass(frozen=True)
-class Scored:
-    """An entry's score (0..100), its raw evidence, the size of the best declared answer it
-    matched (0: none) and the user's words that explain it."""
-
-    index: int
-    score: float
-    reasons: tuple[str, ...]
-    evidence: float
-    concepts: int = 0
-    # Concepts of the message that appear in the entry's declared answers (a plausible lead).
-    related: int = 0
-
-
-@dataclass(frozen=True)
-class Adjustment:
-    """A territory rule's effect on one entry: a factor, a bonus and the reason shown."""
-
-    factor: float = 1.0
-    bonus: float = 0.0
-    reason: str | None = None
-
-
-@dataclass
-class Work:
-    """Deterministic count of the scoring work of a message (postings, grams, entries scored)."""
-
-    units: int = 0
-
-
-@dataclass(frozen=True)
-class _Doc:
-    phrases: tuple[tuple[tuple[str, ...], str], ...]
-    examples: tuple[str, ...]
-    boost: tuple[tuple[str, ...], ...]
-    exclude: tuple[tuple[str, ...], ...]
-    require_any: tuple[tuple[str, ...], ...]
-    answers: tuple[frozenset[str], ...]
-    not_for: frozenset[str]
-    audiences: frozenset[str]
-    concepts: frozenset[str]
-    strong: frozenset[str] = field(default_factory=frozenset)
-    # Single stems that are need-bearing evidence by themselves: one-word keywords and, for an
-    # entry declaring no answers, the distinctive words of its title.
-    singles: frozenset[str] = field(default_factory=frozenset)
 
 
 def _grams(stems: Sequence[str], longest: int, starts: frozenset[str]) -> set[tuple[str, ...]]:
@@ -128,15 +90,6 @@ def _best(gained: Mapping[int, float], size: int) -> set[int]:
     chosen = {i for i, v in gained.items() if v > cut}
     ties = sorted(i for i, v in gained.items() if v == cut)
     return chosen | set(ties[: size - len(chosen)])
-
-
-def _find(stems: Sequence[str], phrase: Sequence[str]) -> int:
-    """First position of a run of stems, or -1."""
-    size = len(phrase)
-    for k in range(len(stems) - size + 1):
-        if stems[k] == phrase[0] and tuple(stems[k : k + size]) == tuple(phrase):
-            return k
-    return -1
 
 
 class Index:
@@ -176,6 +129,11 @@ class Index:
             for gram in {*(q for q, _ in doc.phrases), *doc.boost}:
                 gram_docs.setdefault(gram, []).append(i)
         self._gram_docs = gram_docs
+        boost_docs: dict[tuple[str, ...], list[int]] = {}
+        for i, doc in enumerate(self._docs):
+            for gram in set(doc.boost):
+                boost_docs.setdefault(gram, []).append(i)
+        self._boost_docs = boost_docs
         # Concept -> (entry, declared answer) for every answer naming it.
         by_concept: dict[str, list[tuple[int, frozenset[str]]]] = {}
         for i, doc in enumerate(self._docs):
@@ -270,60 +228,26 @@ class Index:
         gained = self._evidence(unique, context, work)
         grams = _grams(kept, self._longest, self._starts)
         work.units += len(grams)
-        answered = {i for c in found for i, spec in self._by_concept.get(c, ()) if spec <= found}
+        # Entries with a declared answer the message's concepts cover -> its largest size.
+        sizes: dict[int, int] = {}
+        for c in found:
+            for i, spec in self._by_concept.get(c, ()):
+                if spec <= found and len(spec) >= sizes.get(i, 0):
+                    sizes[i] = len(spec)
         work.units += sum(len(self._by_concept.get(c, ())) for c in found)
-        shortlist = self._shortlist(gained, answered, grams)
+        shortlist = self._shortlist(gained, set(sizes), grams)
         work.units += len(shortlist)
-        stems = set(unique)
-        # Entries the message holds need-bearing evidence for (a declared concept, a keyword or
-        # boost phrase, one of `singles`), kept before the costlier similarity: words alone never
-        # make a result.
-        supported: list[tuple[int, int, bool, int]] = []
-        for i in shortlist:
-            if keep is not None and not keep(i):
-                continue
-            doc = self._docs[i]
-            phrases = sum(1 for p, _ in doc.phrases if p in grams)
-            boosted = any(p in grams for p in doc.boost)
-            related = len(found & doc.concepts)
-            if not (related or phrases or boosted or not doc.singles.isdisjoint(stems)):
-                continue
-            # An audience the entry does not serve rules it out, unless the message also names an
-            # audience of its declared answers ("des lycéens et des jeunes diplômés"); when the
-            # message seeks someone, that person decides ("recruter un steward en contrat aidé
-            # pour épauler notre manager de commerce" seeks no manager).
-            if doc.not_for & found and (
-                sought in doc.not_for if sought is not None else not doc.audiences & found
-            ):
-                continue
-            supported.append((i, phrases, boosted, related))
-        similarity = self._similarities(" ".join(kept), {i for i, *_ in supported})
-        out: list[Scored] = []
-        for i, phrases, boosted, related in supported:
-            doc = self._docs[i]
-            size = max((len(a) for a in doc.answers if a <= found), default=0)
-            evidence = gained.get(i, 0.0)
-            score = evidence + CONCEPT_BONUS.get(size, 0.0)
-            score += PHRASE_BONUS * min(phrases, MAX_PHRASES)
-            score += SIMILARITY_WEIGHT * similarity[i] / 100
-            if boosted:
-                score += BOOST_BONUS
-            if any(p in grams for p in doc.exclude):
-                score *= EXCLUDE_FACTOR
-            if doc.require_any and not any(p in grams for p in doc.require_any):
-                score *= EXCLUDE_FACTOR
-            change = adjust.get(i) if adjust else None
-            if change is not None:
-                # Membership reinforces an answer the message asks for, never creates one.
-                score = score * change.factor + (change.bonus if size else 0.0)
-            score *= self._factors[i]
-            out.append(Scored(i, round(score, 4), (), round(evidence, 4), size, related))
+        scoring = _Batch(gained, grams, found, set(unique), sought, keep, adjust, sizes, " ".join(kept))
+        if len(shortlist) <= BOUND_FROM:
+            out = self._score(list(shortlist), scoring)
+        else:
+            out = self._bounded(shortlist, scoring, max(limit, 2))
         out.sort(key=lambda s: (-s.score, s.index))
         shown = []
         for k, scored in enumerate(out):
             if k < limit:
                 change = adjust.get(scored.index) if adjust and scored.concepts else None
-                reasons = self._reasons(scored.index, terms, unique, context, hits, change)
+                reasons = explain(self._docs[scored.index], self.idf, terms, unique, context, hits, change)
             else:
                 reasons = ()
             shown.append(
@@ -337,6 +261,94 @@ class Index:
                 )
             )
         return shown
+
+    def _score(self, ids: Sequence[int], b: _Batch) -> list[Scored]:
+        """Full scores (before the 0..100 transform) of the entries among `ids` that the message
+        holds need-bearing evidence for (a declared concept, a keyword or boost phrase, one of
+        `singles`), kept before the costlier similarity: words alone never make a result."""
+        supported: list[tuple[int, int, bool, int]] = []
+        for i in ids:
+            if b.keep is not None and not b.keep(i):
+                continue
+            doc = self._docs[i]
+            phrases = sum(1 for p, _ in doc.phrases if p in b.grams)
+            boosted = any(p in b.grams for p in doc.boost)
+            related = len(b.found & doc.concepts)
+            if not (related or phrases or boosted or not doc.singles.isdisjoint(b.stems)):
+                continue
+            # An audience the entry does not serve rules it out, unless the message also names an
+            # audience of its declared answers ("des lycéens et des jeunes diplômés"); when the
+            # message seeks someone, that person decides ("recruter un steward en contrat aidé
+            # pour épauler notre manager de commerce" seeks no manager).
+            if doc.not_for & b.found and (
+                b.sought in doc.not_for if b.sought is not None else not doc.audiences & b.found
+            ):
+                continue
+            supported.append((i, phrases, boosted, related))
+        missing = {i for i, *_ in supported if i not in b.similarity}
+        similarity = {**b.similarity, **self._similarities(b.text, missing)} if missing else b.similarity
+        out: list[Scored] = []
+        for i, phrases, boosted, related in supported:
+            doc = self._docs[i]
+            size = b.sizes.get(i, 0)
+            evidence = b.gained.get(i, 0.0)
+            score = evidence + CONCEPT_BONUS.get(size, 0.0)
+            score += PHRASE_BONUS * min(phrases, MAX_PHRASES)
+            score += SIMILARITY_WEIGHT * similarity[i] / 100
+            if boosted:
+                score += BOOST_BONUS
+            if any(p in b.grams for p in doc.exclude):
+                score *= EXCLUDE_FACTOR
+            if doc.require_any and not any(p in b.grams for p in doc.require_any):
+                score *= EXCLUDE_FACTOR
+            change = b.adjust.get(i) if b.adjust else None
+            if change is not None:
+                # Membership reinforces an answer the message asks for, never creates one.
+                score = score * change.factor + (change.bonus if size else 0.0)
+            score *= self._factors[i]
+            out.append(Scored(i, round(score, 4), (), round(evidence, 4), size, related))
+        return out
+
+    def _bounded(self, shortlist: set[int], b: _Batch, best: int) -> list[Scored]:
+        """`_score` of a large shortlist in decreasing order of an upper bound of each entry's
+        score, by batches, until no entry left can enter the `best` first (their scores and
+        order are then exactly those of scoring every entry; the rest is left out)."""
+        order, bounds = self._bounds(shortlist, b)
+        out: list[Scored] = []
+        kept: list[float] = []  # min-heap of the `best` highest scores so far
+        for start in range(0, len(order), BOUND_BATCH):
+            if len(kept) >= best and bounds[start] < kept[0] - BOUND_MARGIN:
+                break
+            scored = self._score(order[start : start + BOUND_BATCH], b)
+            out.extend(scored)
+            for s in scored:
+                if len(kept) < best:
+                    heapq.heappush(kept, s.score)
+                elif s.score > kept[0]:
+                    heapq.heapreplace(kept, s.score)
+        return out
+
+    def _bounds(self, shortlist: set[int], b: _Batch) -> tuple[list[int], list[float]]:
+        """The shortlist by decreasing upper bound of its score (ties to the earlier entry), and
+        the bounds: exact evidence, concept, phrase and boost bonuses, the largest similarity,
+        no exclusion, a territory factor of at least 1 and the entry's own factor."""
+        phrases: defaultdict[int, int] = defaultdict(int)
+        for g in b.grams:
+            for i in self._gram_docs.get(g, ()):
+                phrases[i] += 1
+        boosted = {i for g in b.grams for i in self._boost_docs.get(g, ())}
+        bounds: list[tuple[float, int]] = []
+        for i in shortlist:
+            bound = b.gained.get(i, 0.0) + CONCEPT_BONUS.get(b.sizes.get(i, 0), 0.0) + SIMILARITY_WEIGHT
+            bound += PHRASE_BONUS * min(phrases.get(i, 0), MAX_PHRASES) + (
+                BOOST_BONUS if i in boosted else 0.0
+            )
+            change = b.adjust.get(i) if b.adjust else None
+            if change is not None:
+                bound = bound * max(change.factor, 1.0) + (change.bonus if i in b.sizes else 0.0)
+            bounds.append((-bound * self._factors[i], i))
+        bounds.sort()
+        return [i for _, i in bounds], [-v for v, _ in bounds]
 
     def _evidence(
         self, unique: Mapping[str, str], context: frozenset[str], work: Work
@@ -365,42 +377,10 @@ class Index:
         shortlist = set(gained) | answered
         if len(shortlist) > SHORTLIST:
             shortlist = _best(gained, SHORTLIST)
-            shortlist.update(i for g in grams for i in self._gram_docs.get(g, ()))
+            for g in grams:
+                shortlist.update(self._gram_docs.get(g, ()))
             shortlist.update(heapq.nlargest(SHORTLIST, answered, key=lambda i: (gained.get(i, 0.0), -i)))
         return shortlist
-
-    def _reasons(
-        self,
-        i: int,
-        terms: Sequence[Term],
-        unique: Mapping[str, str],
-        context: frozenset[str],
-        hits: Sequence[ConceptHit],
-        change: Adjustment | None,
-    ) -> tuple[str, ...]:
-        """The user's words that explain the entry: matched concepts and keyword phrases first,
-        then distinctive single words; never digits, context words, stop words or place words
-        (the last two never reach the scorer)."""
-        doc = self._docs[i]
-        reasons: list[str] = [h.surface for h in hits if h.concept in doc.concepts]
-        stems = [t.stem for t in terms]
-        for phrase, _ in doc.phrases:
-            at = _find(stems, phrase)
-            if at >= 0:
-                reasons.append(" ".join(dict.fromkeys(t.surface for t in terms[at : at + len(phrase)])))
-        for s, surface in unique.items():
-            if s in doc.strong and s not in context and self.idf(s) >= REASON_MIN_IDF and len(surface) > 2:
-                reasons.append(surface)
-        if change is not None and change.reason:
-            reasons.append(change.reason)
-        kept: list[str] = []
-        for r in dict.fromkeys(reasons):
-            low = r.lower()
-            if any(low in k.lower() for k in kept):
-                continue
-            kept = [k for k in kept if k.lower() not in low]
-            kept.append(r)
-        return tuple(kept[:MAX_REASONS])
 
     def _similarities(self, query_text: str, shortlist: set[int]) -> dict[int, float]:
         """Best rapidfuzz similarity (0..100) of the message to each shortlisted entry's examples,

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import matching.arrayindex as arrayindex
+import matching.scoring as scoring
 from bot.bench.aids import IMPORT_DAY, aid_records
 from bot.bench.runner import load_golden
 from bot.bench.synthetic import synthetic_queries
@@ -87,6 +88,39 @@ def test_compiled_index_answers_exactly_as_the_python_index_on_an_imported_catal
     messages = MESSAGES[:120] + synthetic_queries(80) + [a.title for a in aids[:40]]
     assert _answers(twin, messages) == _answers(engine, messages)
     assert twin.index.weights == engine.index.weights
+
+
+def _ranks(engine: Engine, messages: list[str], limit: int) -> list[list[tuple[int, float, tuple[str, ...]]]]:
+    out = []
+    for q in messages:
+        tokens = engine.need_tokens(q)
+        terms = [t for t in tokens if not t.stop]
+        ranked = engine.index.rank(terms, hits=engine.concepts.find(tokens), limit=limit)
+        out.append([(s.index, s.score, s.reasons) for s in ranked])
+    return out
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_scoring_by_upper_bounds_keeps_the_best_results_of_scoring_every_entry(
+    monkeypatch: pytest.MonkeyPatch, compiled: bool
+) -> None:
+    """A key phrase shared by hundreds of imported aids shortlists them all; scoring them by
+    decreasing upper bound and stopping when none left can enter the best gives exactly the
+    best results (scores, reasons, order) of scoring every one, on both paths."""
+    real = load_knowledge()
+    aids = convert(aid_records(arrayindex.ARRAY_MIN + 200), today=IMPORT_DAY).entries
+    engine = Engine(replace(real, entries=(*real.entries, *aids), entry_files={}))
+    if compiled:
+        engine = _compiled_twin(engine)
+        assert isinstance(engine.index, ArrayIndex)
+    messages = MESSAGES[:120] + synthetic_queries(80) + [a.title for a in aids[:40]]
+    bounded = {limit: _ranks(engine, messages, limit) for limit in (1, 5)}
+    monkeypatch.setattr(scoring, "BOUND_FROM", len(engine.entries))
+    for limit, ranks in bounded.items():
+        full = _ranks(engine, messages, limit)
+        assert [r[: max(limit, 2)] for r in ranks] == [r[: max(limit, 2)] for r in full]
+        # Entries that could not make the best were left unscored: the bound did cut.
+        assert sum(len(r) for r in ranks) < sum(len(r) for r in full)
 
 
 def test_a_full_load_stores_the_compiled_knowledge_and_a_start_serves_it(knowledge_dir: Path) -> None:

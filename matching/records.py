@@ -1,0 +1,75 @@
+"""The records of scoring: an entry as the scorer reads it (`_Doc`, built once at load time), what
+scoring needs of one message (`_Batch`), and what it gives back (`Scored`), with the territory
+rules' effect (`Adjustment`) and the work counter (`Work`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+__all__ = ["Adjustment", "Scored", "Work"]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """An entry's score (0..100), its raw evidence, the size of the best declared answer it
+    matched (0: none) and the user's words that explain it."""
+
+    index: int
+    score: float
+    reasons: tuple[str, ...]
+    evidence: float
+    concepts: int = 0
+    # Concepts of the message that appear in the entry's declared answers (a plausible lead).
+    related: int = 0
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A territory rule's effect on one entry: a factor, a bonus and the reason shown."""
+
+    factor: float = 1.0
+    bonus: float = 0.0
+    reason: str | None = None
+
+
+@dataclass
+class Work:
+    """Deterministic count of the scoring work of a message (postings, grams, entries scored)."""
+
+    units: int = 0
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What scoring an entry needs of one message (see `Index._score`)."""
+
+    gained: Mapping[int, float]
+    grams: set[tuple[str, ...]]
+    found: set[str]
+    stems: set[str]
+    sought: str | None
+    keep: Callable[[int], bool] | None
+    adjust: Mapping[int, Adjustment] | None
+    # Entry -> size of its largest declared answer the message's concepts cover.
+    sizes: dict[int, int]
+    text: str
+    # Similarities already computed (by `Index._bounds`), entry -> 0..100.
+    similarity: dict[int, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Doc:
+    phrases: tuple[tuple[tuple[str, ...], str], ...]
+    examples: tuple[str, ...]
+    boost: tuple[tuple[str, ...], ...]
+    exclude: tuple[tuple[str, ...], ...]
+    require_any: tuple[tuple[str, ...], ...]
+    answers: tuple[frozenset[str], ...]
+    not_for: frozenset[str]
+    audiences: frozenset[str]
+    concepts: frozenset[str]
+    strong: frozenset[str] = field(default_factory=frozenset)
+    # Single stems that are need-bearing evidence by themselves: one-word keywords and, for an
+    # entry declaring no answers, the distinctive words of its title.
+    singles: frozenset[str] = field(default_factory=frozenset)
