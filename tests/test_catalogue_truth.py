@@ -42,6 +42,8 @@ def test_conseillers_numeriques_say_new_posts_are_suspended(engine: Engine) -> N
         in card
     )
     assert not re.search(r"inscrivez votre structure|l'ANCT attribue les postes", card, re.IGNORECASE)
+    step = next(x for x in card.splitlines() if x.startswith("Prochaine étape"))
+    assert "Rapprochez-vous de la préfecture" in step, "the card's next step is something a town hall can do"
 
 
 def test_vta_fiche_de_poste_goes_to_the_prefecture_and_the_aid_is_dated(engine: Engine) -> None:
@@ -78,7 +80,10 @@ def test_the_delegates_decree_is_n_2024_97_never_february_2023(engine: Engine) -
 def test_avenir_montagnes_is_not_offered_as_open(engine: Engine) -> None:
     """Corrections §2.7: the fund was spent in 2023."""
     card = _card(engine, "anct-avenir-montagnes")
-    assert "Le fonds Avenir Montagnes n'est plus ouvert." in card
+    assert "À savoir (au 02/02/2023) : Fonds d'investissement entièrement consommé en février 2023" in card
+    entry = engine.entry("anct-avenir-montagnes")
+    assert entry is not None
+    assert "le fonds Avenir Montagnes n'est plus ouvert" in entry.next_steps
     assert "programme-montagne-112" not in card
 
 
@@ -195,3 +200,11 @@ def test_facts_on_demand_carry_their_dates_and_sources(engine: Engine) -> None:
     lines = fact_lines(entry, ("amount",), PLAIN)
     assert lines[0].startswith("• Montant (au 30/01/2026) : Aide forfaitaire de l'État de 15 000 € par VTA")
     assert "Source : Prolongation du VTA jusqu'en 2026 — https://saury-martin.fr/" in lines[0]
+
+
+def test_the_anact_is_not_taken_for_the_anct(engine: Engine) -> None:
+    """Corrections §2.12: the Anact (working conditions) is another agency; a question about it
+    is not answered with an ANCT programme because of its name."""
+    answer = engine.ask("l'anact pour les conditions de travail des agents")
+    assert not any("anact" in r.lower() for res in answer.results for r in res.reasons)
+    assert answer.status == "no_match"

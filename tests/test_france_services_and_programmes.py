@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.render import PLAIN, contact_lines, programme_lines
+from bot.dialogue import Reply
+from bot.render import PLAIN, contact_lines, entry_card, programme_lines
 from matching import Engine
 
 WEDNESDAY = dt.date(2026, 12, 2)
@@ -18,6 +19,22 @@ def test_france_services_near_a_commune_lists_the_nearest_with_distance_and_phon
     text = "\n".join(contact_lines(answer.contacts, PLAIN, WEDNESDAY))
     assert "• France services Paimpol — espace France services (à 3 km de Ploubazlanec)" in text
     assert "Tél. : 02 96 20 20 80" in text
+
+
+def test_the_card_names_the_nearest_site_with_its_distance_and_no_request_for_the_commune(
+    engine: Engine,
+) -> None:
+    answer = engine.ask("France services près de Ploubazlanec")
+    entry = engine.entry("anct-france-services")
+    assert entry is not None
+    card = entry_card(
+        entry, Reply("card", entry=entry, territory=answer.territory, contacts=answer.contacts), PLAIN
+    )
+    assert (
+        "• France services Paimpol — espace France services (à 3 km de Ploubazlanec) — tél. 02 96 20 20 80"
+        in card
+    )
+    assert "indiquez la commune" not in card
 
 
 def test_todays_hours_are_those_of_the_day_passed_in(engine: Engine) -> None:

@@ -19,7 +19,9 @@ def _card(engine: Engine, message: str, m: Markup) -> tuple[str, tuple[str, ...]
     top = answer.results[0]
     entry = engine.entry(top.id)
     assert entry is not None
-    reply = Reply("card", entry=entry, reasons=top.reasons, territory=answer.territory, contacts=answer.contacts)
+    reply = Reply(
+        "card", entry=entry, reasons=top.reasons, territory=answer.territory, contacts=answer.contacts
+    )
     return render(reply, m), top.reasons
 
 

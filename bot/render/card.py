@@ -113,6 +113,8 @@ def _brief_contact(c: Contact, m: Markup, *, role: bool) -> str:
     line = f"• {m.b(c.organisation)}"
     if role:
         line += m.esc(f" — {c.role}")
+    if c.distance_km is not None:
+        line += m.esc(f" ({c.scope})")  # "à 3 km de Ploubazlanec": the nearest site first
     if c.phone:
         line += m.esc(f" — tél. {c.phone}")
     return line
