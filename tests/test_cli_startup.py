@@ -223,3 +223,22 @@ def test_chat_with_a_file_that_is_not_a_database_is_one_error(
     )
     assert "Traceback" not in err
     assert notes.read_text(encoding="utf-8") == "mes notes\n"
+
+
+@pytest.mark.parametrize("content", [b"", b"court\n", b"\xff\xfe" * 40], ids=["empty", "short", "binary"])
+def test_an_unusable_salt_file_is_one_error_and_creates_no_base(
+    content: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A salt file emptied or cut short by hand is one French error naming it (never a traceback,
+    never a new salt that would orphan the rows already stored)."""
+    salt = tmp_path / "base.db.salt"
+    salt.write_bytes(content)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("bonjour\n"))
+    code, _, err = _run(capsys, "chat", "--db", str(tmp_path / "base.db"))
+    assert code == 1
+    assert err.splitlines()[-1].startswith(
+        f"Error: sel des identifiants illisible : {salt} est vide, trop court"
+    )
+    assert "Traceback" not in err
+    assert salt.read_bytes() == content
+    assert not (tmp_path / "base.db").exists()

@@ -120,10 +120,17 @@ def os_reason(exc: OSError) -> str:
 
 def open_store(path: Path, *, salt: str | None = None, retention_days: int = 365) -> Store:
     """The bot's store; a path that cannot hold it is one `Error: …` naming it (exit code 1)."""
-    from ..store import Store  # sqlite-utils: only for the commands that use the store
+    from ..store import SaltError, Store  # sqlite-utils: only for the commands that use the store
 
     try:
         return Store.open(path, salt=salt, retention_days=retention_days)
+    except SaltError as exc:
+        raise CliError(
+            f"sel des identifiants illisible : {exc.path} est vide, trop court (moins de 32 caractères) "
+            "ou n'est pas du texte. Ne le remplacez pas si la base contient déjà des données (les "
+            "préférences et avis ne seraient plus rattachés) : restaurez-le depuis une sauvegarde, ou "
+            "supprimez la base et ce fichier pour repartir de zéro"
+        ) from None
     except OSError as exc:
         reason = os_reason(exc)
     except (sqlite3.DatabaseError, RuntimeError) as exc:

@@ -35,7 +35,14 @@ from matching import MAX_QUERY_CHARS, Territory
 from .reads import AdminReads
 from .schema import MIGRATIONS, SCHEMA_VERSION, USER_TABLES
 
-__all__ = ["CARD_QUESTION_DAYS", "KEEP_QUESTION_STATUSES", "Store", "Vote", "load_or_create_salt"]
+__all__ = [
+    "CARD_QUESTION_DAYS",
+    "KEEP_QUESTION_STATUSES",
+    "SaltError",
+    "Store",
+    "Vote",
+    "load_or_create_salt",
+]
 
 log = logging.getLogger(__name__)
 
@@ -101,15 +108,31 @@ def private_file(path: Path) -> None:
             file.chmod(0o600)
 
 
+MIN_SALT_FILE_CHARS = 32
+
+
+class SaltError(ValueError):
+    """The salt file next to the base cannot be used (empty, too short, not text): the user keys
+    would be guessable, or would change and orphan every row."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path}: salt file is empty, too short or not ASCII text")
+        self.path = path
+
+
 def load_or_create_salt(path: Path) -> bytes:
-    """The salt stored in `path`, created once (mode 0600, never overwritten) when missing."""
+    """The salt stored in `path`, created once (mode 0600, never overwritten) when missing;
+    raises SaltError when the file holds no usable salt."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         private_file(path)
-        salt = path.read_text(encoding="ascii").strip()
-        if len(salt) < 32:
-            raise ValueError(f"{path}: salt file is empty or too short") from None
+        try:
+            salt = path.read_text(encoding="ascii").strip()
+        except UnicodeDecodeError:
+            raise SaltError(path) from None
+        if len(salt) < MIN_SALT_FILE_CHARS:
+            raise SaltError(path) from None
         return salt.encode()
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         value = secrets.token_hex(32)
@@ -156,12 +179,12 @@ class Store(AdminReads):
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         refuse_non_database(path)
+        key = salt.encode() if salt else load_or_create_salt(path.with_name(path.name + ".salt"))
         private_file(path)
         conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
         db = Database(conn)
         db.enable_wal()
         db.execute("PRAGMA synchronous=NORMAL")
-        key = salt.encode() if salt else load_or_create_salt(path.with_name(path.name + ".salt"))
         return cls(db, key, retention_days=retention_days, clock=clock)
 
     @classmethod
