@@ -22,7 +22,7 @@ from .population import stated_population
 from .schema import Entry
 from .scoring import Adjustment, Index, Work, entry_fields
 from .territory_rules import territory_rules
-from .verdict import NO_MATCH_BELOW, as_typed
+from .verdict import NO_MATCH_BELOW, as_typed, concepts_first
 from .verdict import status as verdict
 
 if TYPE_CHECKING:
@@ -136,6 +136,10 @@ class Engine:
             for i, e in enumerate(knowledge.entries)
             if e.rules.population_max is not None or e.rules.population_min is not None or e.rules.members_of
         ]
+        # The name an entry is called by, as stems ("Petites villes de demain (PVD)" -> its words).
+        self._names = {
+            i: tuple(self.analyzer.stems(knowledge.entries[i].title.split(" (")[0])) for i in self._ruled
+        }
         self.router = ContactRouter.for_knowledge(
             knowledge, places.prefecture if places else None, places.collectivity if places else None
         )
@@ -292,6 +296,7 @@ class Engine:
             work=work,
             sought=sought,
         )
+        scored = concepts_first(scored, max(top, 1))
         covered = {k for h in hits for k in range(h.start, h.end)}
         bare = all(k in covered or t.stem.isdigit() for k, t in enumerate(terms))
         status = verdict(scored, outside=outside, bare=bare)
@@ -339,11 +344,10 @@ class Engine:
         if (territory is None and stated is None) or not self._ruled:
             return None
         return territory_rules(
-            [(i, self.entries[i].rules) for i in self._ruled],
+            [(i, self.entries[i].rules, self._names[i]) for i in self._ruled],
             territory,
             stated,
             stems,
-            stems_of=self.analyzer.stems,
             title_of=lambda m: self._by_id[m].title if m in self._by_id else m,
         )
 

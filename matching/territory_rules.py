@@ -16,25 +16,25 @@ from .verdict import MEMBER_BONUS, POPULATION_FACTOR
 
 __all__ = ["territory_rules"]
 
-# Longest boost phrase looked for in the message, in terms.
-LONGEST_NAME = 6
+# Longest entry name looked for in the message, in terms.
+LONGEST_NAME = 8
 
 
 def territory_rules(
-    ruled: Sequence[tuple[int, Rules]],
+    ruled: Sequence[tuple[int, Rules, tuple[str, ...]]],
     territory: Territory | None,
     stated: int | None,
     stems: Sequence[str],
     *,
-    stems_of: Callable[[str], list[str]],
     title_of: Callable[[str], str],
 ) -> dict[int, Adjustment]:
     """Adjustments of the ruled entries: out of their population range, an entry is multiplied by
-    POPULATION_FACTOR; a member of a programme it serves gains MEMBER_BONUS and says so.
+    POPULATION_FACTOR; a member of a programme it serves gains MEMBER_BONUS and says so. `ruled`:
+    (entry index, rules, stems of the entry's name).
 
     `stated`: the population the message gives for its commune, which counts when the place gives
-    none (no place, or not a commune). An entry the message names (one of its `rules.boost`
-    phrases) keeps its rank whatever the population: "peut-on entrer dans Petites villes de demain
+    none (no place, or not a commune). An entry the message names (its title, without what
+    follows a parenthesis; an abbreviation is expanded to it) keeps its rank whatever the population: "peut-on entrer dans Petites villes de demain
     avec 21 000 habitants ?" asks about that programme."""
     grams = {tuple(stems[k : k + n]) for k in range(len(stems)) for n in range(1, LONGEST_NAME + 1)}
     population = territory.population if territory is not None and territory.level == "commune" else None
@@ -42,9 +42,9 @@ def territory_rules(
         population = stated
     members = set(territory.programmes) if territory is not None else set()
     out: dict[int, Adjustment] = {}
-    for i, rules in ruled:
+    for i, rules, name in ruled:
         factor, bonus, reason = 1.0, 0.0, None
-        named = any(tuple(stems_of(p)) in grams for p in rules.boost)
+        named = bool(name) and name in grams
         if (
             population is not None
             and not named

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .answer import Status
 from .scoring import Scored
@@ -21,7 +22,9 @@ __all__ = [
     "MIN_EVIDENCE",
     "NO_MATCH_BELOW",
     "POPULATION_FACTOR",
+    "CONCEPTLESS_PENALTY",
     "as_typed",
+    "concepts_first",
     "status",
 ]
 
@@ -40,6 +43,25 @@ MIN_EVIDENCE = 2.0
 # serving members of a programme the commune belongs to gains this (and says so).
 POPULATION_FACTOR = 0.5
 MEMBER_BONUS = 1.0
+# When a lead answers an intent × object pair of the message, a lead matching none of its declared
+# answers (words only) loses this many points.
+CONCEPTLESS_PENALTY = 10.0
+
+
+def concepts_first(scored: Sequence[Scored], shown: int) -> list[Scored]:
+    """The `shown` first leads reordered so that word overlap alone does not outrank a declared
+    answer: « la part des cadres dans l'emploi salarié de la zone d'emploi » asks for data on
+    cadres (an answer of the studies), not for career advice, whose text shares « salarié » and
+    « évolution ». Leads after `shown` keep their place (their reasons are not built)."""
+    head, tail = list(scored[:shown]), list(scored[shown:])
+    if not any(s.concepts >= 2 for s in head):
+        return list(scored)
+    head = [
+        replace(s, score=max(0.0, round(s.score - CONCEPTLESS_PENALTY, 1))) if s.concepts == 0 else s
+        for s in head
+    ]
+    head.sort(key=lambda s: (-s.score, s.index))
+    return head + tail
 
 
 def as_typed(reason: str, text: str) -> str:

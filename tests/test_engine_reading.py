@@ -79,3 +79,17 @@ def test_artisans_are_served_by_shared_workshops_not_by_apec_recruitment(engine:
     assert shared.results[0].id == "anct-manufactures-de-proximite"
     hiring = engine.ask("les entreprises du bâtiment ne trouvent plus d'artisans")
     assert all(r.id.startswith("anct-") for r in hiring.results)
+
+
+def test_a_closing_public_service_is_a_france_services_need(engine: Engine) -> None:
+    """Rule (intent fermer × services au public): the post office or the trésorerie leaving a
+    village asks for a France services desk, not for the village programme."""
+    answer = engine.ask("plus de bureau de poste ni de trésorerie dans le village, que faire ?")
+    assert answer.results[0].id == "anct-france-services"
+
+
+def test_data_on_cadres_is_a_study_not_career_advice(engine: Engine) -> None:
+    """Rule (données sur l'emploi cadre): the share of cadres in a zone d'emploi asks for the
+    Apec's studies."""
+    answer = engine.ask("quelle est la part des cadres dans l'emploi salarié de notre zone d'emploi ?")
+    assert answer.results[0].id == "apec-etudes-emploi"

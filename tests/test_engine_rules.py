@@ -228,3 +228,18 @@ def test_an_unknown_concept_is_reported_with_file_and_line(tmp_path: Path, knowl
     line = next(n for n, row in enumerate(catalogue.read_text("utf-8").splitlines(), 1) if "mentorrat" in row)
     assert f"{catalogue}:{line}: apec-mentorat.answers[0]: concept inconnu « mentorrat »" in messages
     assert any(m.startswith(f"{orientations}:") and "« acces-aux-soins »" in m for m in messages), messages
+
+
+def test_word_overlap_alone_loses_10_points_to_a_declared_answer() -> None:
+    """Rule (concepts_first): when a shown lead answers an intent × object pair of the message,
+    a lead matching none of its declared answers loses 10 points; without such a lead, nothing
+    moves."""
+    from matching.verdict import concepts_first
+
+    words_only = Scored(0, 63.9, (), 7.0, 0, 1)
+    declared = Scored(1, 54.0, (), 1.7, 2, 2)
+    assert [s.index for s in concepts_first([words_only, declared], 5)] == [1, 0]
+    close = Scored(1, 53.8, (), 1.7, 2, 2)
+    assert [s.index for s in concepts_first([words_only, close], 5)] == [0, 1]
+    single = Scored(1, 60.0, (), 1.7, 1, 1)
+    assert [s.index for s in concepts_first([words_only, single], 5)] == [0, 1]
