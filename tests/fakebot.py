@@ -19,7 +19,6 @@ import pytest
 from pydantic import SecretStr
 from shared import shared_engine
 from telegram.ext import Application
-from telegram.request import HTTPXRequest
 
 from bot.settings import Settings
 from bot.store import Store
@@ -27,6 +26,7 @@ from bot.telegram.app import build_application
 from bot.telegram.bench import started
 from bot.telegram.fakeserver import ApiError, FakeBotApi, plain
 from bot.telegram.fakeupdates import message_update
+from bot.telegram.jsonrequest import JsonRequest
 from bot.telegram.services import SERVICES_KEY, Services
 from matching import Engine
 
@@ -239,11 +239,12 @@ def settings_for(api: FakeBotApi, base_url: str = MOCK_BASE_URL, **options: Any)
     return Settings(_env_file=None, telegram_token=SecretStr(api.token), telegram_base_url=base_url, **values)  # type: ignore[call-arg]
 
 
-def mocked(api: FakeBotApi) -> dict[str, HTTPXRequest]:
-    """`build_application` options routing every Bot API call to `api` without a socket."""
+def mocked(api: FakeBotApi) -> dict[str, JsonRequest]:
+    """`build_application` options routing every Bot API call to `api` without a socket (with
+    the request class the bot uses in production)."""
     return {
-        "request": HTTPXRequest(connection_pool_size=64, httpx_kwargs={"transport": api.transport()}),
-        "get_updates_request": HTTPXRequest(httpx_kwargs={"transport": api.transport()}),
+        "request": JsonRequest(connection_pool_size=64, httpx_kwargs={"transport": api.transport()}),
+        "get_updates_request": JsonRequest(httpx_kwargs={"transport": api.transport()}),
     }
 
 

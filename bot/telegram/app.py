@@ -29,13 +29,14 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from matching import Engine
 
 from ..settings import Settings
 from ..store import Store
 from .handlers import admin, basics, conversation, errors, feedback, inline, media, privacy, territory
+from .jsonrequest import JsonRequest
 from .logs import install_privacy_filter
 from .ordering import PerUserOrder
 from .polling import GuardedBot
@@ -111,8 +112,9 @@ def build_application(
     bot = GuardedBot(
         token,
         defaults=defaults,
-        request=request or HTTPXRequest(connection_pool_size=MAX_CONNECTIONS),
-        get_updates_request=get_updates_request or HTTPXRequest(),
+        # JSON bodies: no pure-Python percent-encoding of every card (see jsonrequest.py).
+        request=request or JsonRequest(connection_pool_size=MAX_CONNECTIONS),
+        get_updates_request=get_updates_request or JsonRequest(),
         **options,
     )
     builder = (
