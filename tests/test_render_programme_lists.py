@@ -60,3 +60,28 @@ def test_an_absence_is_still_said_where_the_list_applies(engine: Engine) -> None
     assert lists.get("anct-action-coeur-de-ville") is False
     card, _ = _card(engine, "action coeur de ville à Brest", PLAIN)
     assert "Brest est absente de la liste ANCT d'avril 2024 pour Action cœur de ville" in card
+
+
+@pytest.mark.parametrize("place", ["", " à Carhaix", " à Saint-Pierre-et-Miquelon", " à Mamoudzou"])
+def test_a_shortened_summary_or_next_step_is_a_whole_clause_never_a_fragment(
+    engine: Engine, place: str
+) -> None:
+    """A card cut to fit keeps the first clause of its summary and next step ("Lancez une
+    recherche…"), never the start of a later clause ("; pour les dotations de l'État (DETR,
+    DSIL).", "; pour un projet local.")."""
+    from bot.render import entry_card
+
+    territory = engine.ask("recrutement" + place).territory if place else None
+    for entry in engine.entries:
+        contacts = engine.contacts_for(entry.id, territory)
+        card = entry_card(entry, Reply("card", entry=entry, territory=territory, contacts=contacts), PLAIN)
+        step = next(x for x in card.splitlines() if x.startswith("Prochaine étape : "))
+        shown = step.removeprefix("Prochaine étape : ")
+        whole = (entry.next_steps, entry.next_steps.split(". ", 1)[0] + ".")
+        assert shown in whole or " ; " not in shown, (entry.id, shown)
+        assert entry.next_steps.startswith(shown.rstrip(".")), (entry.id, shown)
+        summary = card.splitlines()[1]
+        if not summary.startswith(("Pourquoi", "À savoir", "Échéance", "Fiche", "Prochaine")):
+            whole = (entry.summary, entry.summary.split(". ", 1)[0] + ".")
+            assert summary in whole or " ; " not in summary, (entry.id, summary)
+            assert entry.summary.startswith(summary.rstrip(".")), (entry.id, summary)

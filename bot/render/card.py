@@ -84,17 +84,23 @@ def _first_sentence(text: str) -> str:
 
 
 def _before_colon(text: str) -> str:
-    """ "A : b, c." → "A." (the enumeration after a colon is detail)."""
-    return text.split(" : ", 1)[0].rstrip(",;") + "." if " : " in text else text
+    """ "A : b, c." → "A." (the enumeration after a colon is detail); "A ; for x : b." → "A."
+    (what leads into the colon belongs to it, so it goes too)."""
+    if " : " not in text:
+        return text
+    head = text.split(" : ", 1)[0]
+    return head.split(" ; ", 1)[0].rstrip(",;") + "."
 
 
 def _main_clause(text: str) -> str:
-    """ "Do this (detail), which…" → "Do this (detail)." (a comma inside brackets is kept)."""
+    """ "Do this (detail), which…" → "Do this (detail)."; "Do this ; for that (x, y), ask…" →
+    "Do this." (a comma inside brackets is kept, and a clause after a semicolon is never cut
+    into a fragment)."""
     depth = 0
     for i, ch in enumerate(text):
         depth += ch == "("
         depth -= ch == ")"
-        if ch == "," and depth == 0:
+        if ch in ",;" and depth == 0:
             return text[:i].rstrip() + "."
     return text
 
