@@ -132,3 +132,37 @@ def test_a_date_in_french_format_is_refused_with_the_expected_format(
     )
     assert code == 2
     assert "format attendu AAAA-MM-JJ ou AAAA-MM" in out + err
+
+
+# A binary file given by mistake (a PDF, a zip): bytes the CSV reader cannot split into rows.
+BINARY = b"%PDF-1.7\r\x00\x9c\xe2\r\n" + bytes(range(256)) * 4
+
+IMPORTS = {
+    "contacts-anct": ["import", "contacts-anct", "{file}", "--date", "2026-11-30"],
+    "france-services": ["import", "france-services", "{file}", "--date", "2026-11-30"],
+    "liste-programme": ["import", "liste-programme", "pvd", "{file}", "--date", "2026-11"],
+    "import-programme": ["territories", "import-programme", "anct-petites-villes-de-demain", "{file}"],
+}
+
+
+@pytest.mark.parametrize("command", IMPORTS)
+def test_a_binary_file_or_a_folder_is_one_french_error_and_changes_nothing(
+    command: str, knowledge: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The wrong file given to an import is one `Error: …` line naming it (never a traceback),
+    and the tables stay as they were."""
+    before = {p: p.read_bytes() for p in sorted(knowledge.rglob("*")) if p.is_file()}
+    binary = tmp_path / "export.csv"
+    binary.write_bytes(BINARY)
+    argv = [str(binary) if a == "{file}" else a for a in IMPORTS[command]]
+    code, _, err = run(capsys, *argv, "--knowledge-dir", str(knowledge))
+    assert code == 1, err
+    assert err.splitlines()[-1].startswith(f"Error: {binary} : fichier CSV illisible"), err
+    argv = [str(tmp_path) if a == "{file}" else a for a in IMPORTS[command]]
+    code, _, err = run(capsys, *argv, "--knowledge-dir", str(knowledge))
+    assert code in (1, 2), err  # a missing file is a usage error for `import`, a data error for `territories`
+    [line] = [line for line in err.splitlines() if line.startswith("Error: ")]
+    assert str(tmp_path) in line
+    assert "dossier" in line
+    assert "Traceback" not in err
+    assert {p: p.read_bytes() for p in sorted(knowledge.rglob("*")) if p.is_file()} == before

@@ -93,6 +93,16 @@ class Group(_French, click.Group):
 _EXTRA = re.compile(r"^Got unexpected extra arguments? \((?P<args>.*)\)$")
 _REQUIRES = re.compile(r"^Option '(?P<name>[^']+)' requires (an argument|\d+ arguments)\.$")
 _NO_VALUE = re.compile(r"^Option '(?P<name>[^']+)' does not take a value\.$")
+# click.Path's own checks ("File '/tmp' is a directory.").
+_PATH = re.compile(r"^(File|Directory|Path) '(?P<path>.*)' (?P<what>[a-z ]+)\.$")
+_PATH_PROBLEMS = {
+    "is a directory": "est un dossier, pas un fichier",
+    "is a file": "est un fichier, pas un dossier",
+    "does not exist": "introuvable",
+    "is not writable": "non modifiable (permission refusée)",
+    "is not readable": "illisible (permission refusée)",
+    "is not executable": "non exécutable",
+}
 
 
 def _suggest(word: str, choices: list[str]) -> str:
@@ -125,6 +135,9 @@ def _translate(exc: click.ClickException) -> str:
     if isinstance(exc, click.BadParameter):
         if exc.param is None:
             return exc.message
+        path = _PATH.match(exc.message)
+        if path and path["what"] in _PATH_PROBLEMS:
+            return f"{_param_name(exc.param, ctx)} : {path['path']} {_PATH_PROBLEMS[path['what']]}"
         return f"{_param_name(exc.param, ctx)} : valeur invalide ({exc.message})"
     message = exc.message
     if match := _EXTRA.match(message):

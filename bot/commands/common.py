@@ -118,6 +118,23 @@ def os_reason(exc: OSError) -> str:
     return _OS_REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
 
 
+def read_input(file: Path) -> bytes:
+    """The bytes of a file the user gave (an export to import): one French error if unreadable."""
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise CliError(f"lecture impossible de {file} : {os_reason(exc)}") from None
+
+
+def unreadable_csv(exc: Exception) -> str:
+    """Why an export could not be read as CSV, in French (the parser's own words are English)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return (
+            f"texte illisible (encodage inconnu, octet {exc.start + 1}) : est-ce bien l'export CSV attendu ?"
+        )
+    return "fichier CSV illisible (ce n'est pas un tableau CSV : fichier binaire ou tronqué ?)"
+
+
 def open_store(path: Path, *, salt: str | None = None, retention_days: int = 365) -> Store:
     """The bot's store; a path that cannot hold it is one `Error: …` naming it (exit code 1)."""
     from ..store import SaltError, Store  # sqlite-utils: only for the commands that use the store

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -29,7 +30,7 @@ from matching.anct.tables import (
 )
 
 from .base import CliError, Group
-from .common import announce, knowledge, knowledge_option, writable
+from .common import announce, knowledge, knowledge_option, read_input, unreadable_csv, writable
 from .params import Date, Existing, OneOf
 
 DEFAULT_FILE = Path("catalogue") / "aides-territoires.yaml"
@@ -81,7 +82,7 @@ def aides_territoires(
     """Converts the export, writes the catalogue file and checks the knowledge still loads."""
     today = today or dt.date.today()
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        data = json.loads(read_input(file).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CliError(f"{file} : JSON illisible ({exc})") from exc
     chosen = knowledge(knowledge_dir)
@@ -185,9 +186,11 @@ def _refresh(
         update={"date": _data_date(date), "origin": origin or f"{file.name} (importé)"}
     )
     try:
-        report = safe_import(importer, file.read_bytes(), directory, info)
+        report = safe_import(importer, read_input(file), directory, info)
     except TableFormatError as exc:
         raise CliError(f"{file} : {exc}") from exc
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise CliError(f"{file} : {unreadable_csv(exc)}") from None
     for line in report.lines():
         click.echo(line)
     click.echo(

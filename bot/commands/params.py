@@ -119,4 +119,6 @@ class Existing(click.ParamType[Path]):
         path = Path(value)
         if not (path.is_dir() if self.directory else path.exists()):
             raise _usage(f"{self.what} introuvable : {path}")
+        if not self.directory and path.is_dir():
+            raise _usage(f"{path} est un dossier : {self.what} attendu")
         return path

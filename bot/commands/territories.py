@@ -8,6 +8,7 @@ per message, tables loaded in <= 300 ms) without asserting it.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import statistics
 import time
@@ -30,7 +31,16 @@ from matching.territories.tables import TABLES_DIR
 
 from ..knowledge_dir import KnowledgeDir
 from .base import CliError, Group
-from .common import announce, knowledge, knowledge_error, knowledge_option, print_json, writable
+from .common import (
+    announce,
+    knowledge,
+    knowledge_error,
+    knowledge_option,
+    print_json,
+    read_input,
+    unreadable_csv,
+    writable,
+)
 from .params import Date, Integer, OneOf
 
 
@@ -99,10 +109,7 @@ def import_programme(
     knowledge_dir: Path | None,
 ) -> int:
     """Merges the CSV's communes into programmes.csv; rejected rows go to stderr."""
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise CliError(f"lecture impossible de {file} : {exc.strerror or exc}") from exc
+    data = read_input(file)
     chosen = _knowledge_dir(knowledge_dir, writes=not dry_run)
     directory = chosen.path
     tables = _load(chosen).tables
@@ -117,6 +124,8 @@ def import_programme(
         )
     except ProgrammeImportError as exc:
         raise CliError(f"{file} : {exc}") from exc
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise CliError(f"{file} : {unreadable_csv(exc)}") from None
     target = directory / TABLES_DIR / "programmes.csv"
     rows, added = merge(read_memberships(target), result.rows)
     if not dry_run:
