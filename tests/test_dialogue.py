@@ -310,3 +310,33 @@ def test_validate_and_reload_refuse_a_broken_follow_up_file(tmp_path: Path) -> N
     with pytest.raises(KnowledgeError) as caught:
         load_engine(copy)
     assert any(p.path.endswith(FOLLOWUPS_FILE) and p.line == 1 for p in caught.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("message", "door"),
+    [
+        (
+            "recruter une secrétaire de mairie à Guingamp",
+            "Centre de gestion de la fonction publique territoriale des Côtes-d'Armor",
+        ),
+        (
+            "recruter une secrétaire de mairie à Saint-Malo",
+            "Centre de gestion de la fonction publique territoriale d'Ille-et-Vilaine",
+        ),
+        # Île-de-France's centres de gestion are interdepartmental: no "CDG des Hauts-de-Seine"
+        (
+            "recruter un policier municipal à Nanterre",
+            "Centre de gestion de la fonction publique territoriale de votre département",
+        ),
+        (
+            "recruter une secrétaire de mairie à Papeete",
+            "Centre de gestion de la fonction publique territoriale de votre département",
+        ),
+    ],
+)
+def test_an_orientation_names_the_users_departement_and_its_source(
+    dialogue: Dialogue, message: str, door: str
+) -> None:
+    text = texts(dialogue.on_text(Session(), message))
+    assert f"Le bon interlocuteur : {door} — " in text
+    assert "\nSource : emploi-territorial.fr" in text

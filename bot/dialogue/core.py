@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from matching import Answer, Entry, words
+from matching import Answer, Entry, Territory, words
+from matching.contacts import de_form, de_region
 from matching.engine import PlaceResolutionLike
 
 from .base import ASK_PLACE, DIALOGUE_TOP, need_of
@@ -29,6 +30,8 @@ _NUMBER = re.compile(r"^\s*(?:n°|no|num(?:ero|éro)?|choix|le)?\s*([0-9]{1,2})\
 # A message of at most this many words, right after an answer, that reads as nothing is
 # rather an unrecognised follow-up than a new need.
 SHORT_MESSAGE = 6
+# Overseas collectivities: no département-level services named "de <département>".
+OVERSEAS_COLLECTIVITIES = frozenset({"975", "977", "978", "986", "987", "988"})
 _ORDER = ("Premier besoin", "Deuxième besoin", "Troisième besoin", "Quatrième besoin")
 NO_MATCH = (
     "Je n'ai pas trouvé d'offre Apec ni de programme ANCT qui corresponde à votre demande. "
@@ -235,10 +238,12 @@ class Dialogue(FollowUps, Places):
         if orientation is not None:
             text = (
                 "Ce besoin ne relève pas des offres Apec ni des programmes ANCT. "
-                f"Le bon interlocuteur : {orientation.organisation} — {orientation.why}"
+                f"Le bon interlocuteur : {_placed(orientation.organisation, answer.territory)} — {orientation.why}"
             )
             if orientation.url:
                 text += f" ({orientation.url})"
+            if orientation.source:
+                text += f"\nSource : {orientation.source}"
             return Outcome((Reply("orientation", text),), status=answer.status, answer=answer)
         return Outcome(
             (Reply("no_match", NO_MATCH, choices=(Choice("Parcourir par thème", action("t")),)),),
@@ -269,3 +274,19 @@ class Dialogue(FollowUps, Places):
 
     def catalogue_page(self, page: int) -> Reply:
         return self.browser.catalogue_page(page)
+
+
+def _placed(organisation: str, territory: Territory | None) -> str:
+    """ "… de votre département" / "… de votre région" name the user's département or région
+    when it is known ("Centre de gestion … des Côtes-d'Armor", "ARS de Bretagne"). Overseas
+    collectivities keep the general wording, and so do Île-de-France's centres de gestion,
+    which are interdepartmental (CIG petite and grande couronne)."""
+    dep = territory.departement if territory is not None else None
+    region = territory.region if territory is not None else None
+    if dep is None or dep.code in OVERSEAS_COLLECTIVITIES:
+        return organisation
+    if not (organisation.startswith("Centre de gestion") and region is not None and region.code == "11"):
+        organisation = organisation.replace("de votre département", de_form(dep.name))
+    if region is not None:
+        organisation = organisation.replace("de votre région", de_region(region.name))
+    return organisation
