@@ -24,6 +24,7 @@ from .loader import Knowledge, default_knowledge_dir, load_knowledge
 from .problems import KnowledgeError, Problem
 from .rules import KnowledgeRules
 from .safefiles import tree_problems
+from .yamlsafe import line_for
 
 __all__ = [
     "IMPORTED_KIND",
@@ -90,6 +91,41 @@ def _anct_tables(directory: Path) -> list[Problem]:
         return [_unexpected(directory / "anct", exc)]
 
 
+def _table_dates(directory: Path, today: dt.date) -> list[Problem]:
+    """The date of each official table (`anct/tables.yaml`) is cited in answers (« liste ANCT
+    de janvier 2021 »): a date later than today is a typo, refused like `reviewed`."""
+    from .anct.manifest import MANIFEST_FILE
+    from .yamlsafe import read_yaml
+
+    path = directory / "anct" / MANIFEST_FILE
+    if not path.is_file() or _blocked(directory, directory / "anct"):
+        return []
+    try:
+        document = read_yaml(path, directory)
+    except KnowledgeError:
+        return []  # check_tables reports the file itself
+    tables = document.data.get("tables") if isinstance(document.data, dict) else None
+    problems: list[Problem] = []
+    for i, table in enumerate(tables if isinstance(tables, list) else []):
+        value = str(table.get("date", "")) if isinstance(table, dict) else ""
+        try:
+            first_day = dt.date.fromisoformat(value if len(value) == 10 else value + "-01")
+        except ValueError:
+            continue  # check_tables reports a malformed date
+        if first_day > today:
+            where = table.get("id") if isinstance(table.get("id"), str) else f"tables[{i}]"
+            problems.append(
+                Problem(
+                    str(path),
+                    line_for(("tables", i, "date"), document.lines),
+                    f"{where}.date",
+                    f"date dans le futur ({value}, nous sommes le {today.isoformat()}) : indiquez la "
+                    "date des données, que les réponses citent",
+                )
+            )
+    return problems
+
+
 def _followups(directory: Path) -> list[Problem]:
     """The follow-up phrases of the dialogue (`relances.yaml`), read by the bot on each load."""
     from .followups import load_followups
@@ -128,6 +164,7 @@ def load_engine(
             return cached
     if not trusted:
         problems.extend(_anct_tables(directory))
+        problems.extend(_table_dates(directory, today or dt.date.today()))
         problems.extend(_followups(directory))
     tables = getattr(places, "tables", None)
     rules = KnowledgeRules(today or dt.date.today(), tables)

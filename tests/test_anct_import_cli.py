@@ -166,3 +166,25 @@ def test_a_binary_file_or_a_folder_is_one_french_error_and_changes_nothing(
     assert "dossier" in line
     assert "Traceback" not in err
     assert {p: p.read_bytes() for p in sorted(knowledge.rglob("*")) if p.is_file()} == before
+
+
+def test_an_import_dated_in_the_future_is_a_usage_error(
+    knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--date` is the date of the data, cited in answers: a date to come is a typo."""
+    before = (knowledge / "anct" / "contacts_locaux.csv").read_bytes()
+    code, _, err = run(
+        capsys,
+        "import",
+        "contacts-anct",
+        str(DATA / "contacts.csv"),
+        "--date",
+        "2099-11-30",
+        "--knowledge-dir",
+        str(knowledge),
+    )
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        "Error: --date : 2099-11-30 est dans le futur ; indiquez la date des données (citée dans les réponses)"
+    )
+    assert (knowledge / "anct" / "contacts_locaux.csv").read_bytes() == before

@@ -266,3 +266,22 @@ def test_validate_command_names_the_directory_and_the_sampled_aids(
         "Aides importées : exemples de 4 aides sur 4 vérifiés (échantillon fixe) ; 4 de leurs exemples "
         "mènent à une autre entrée (aides voisines, non bloquant).",
     ]
+
+
+def test_a_table_date_in_the_future_is_refused(tmp_path: Path) -> None:
+    """The date of an official table is cited in answers (« liste ANCT de janvier 2021 »): like
+    `reviewed`, it cannot be later than today, and the admin is told the file and line."""
+    k = tmp_path / "k"
+    shutil.copytree(default_knowledge_dir(), k, ignore=shutil.ignore_patterns(".cache"))
+    manifest = k / "anct" / "tables.yaml"
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines) if text.startswith("  date: "))
+    table = next(text for text in reversed(lines[:line]) if text.startswith("- id: ")).removeprefix("- id: ")
+    lines[line] = "  date: 2099-04"
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as exc:
+        load_engine(k, today=dt.date(2030, 1, 1))  # the bundled files are reviewed before that
+    assert [str(p) for p in exc.value.problems] == [
+        f"{manifest}:{line + 1}: {table}.date: date dans le futur (2099-04, nous sommes le 2030-01-01) : "
+        "indiquez la date des données, que les réponses citent"
+    ]

@@ -167,6 +167,11 @@ def _data_date(value: str) -> str:
         ) from None
     if not _MONTH_OR_DAY.match(value):
         raise CliError(f"--date : date invalide « {value} », format attendu AAAA-MM-JJ ou AAAA-MM", code=2)
+    if dt.date.fromisoformat(value if len(value) == 10 else value + "-01") > dt.date.today():
+        raise CliError(
+            f"--date : {value} est dans le futur ; indiquez la date des données (citée dans les réponses)",
+            code=2,
+        )
     return value
 
 
