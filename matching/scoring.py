@@ -48,7 +48,7 @@ CONTEXT_WEIGHT = 0.25
 PHRASE_BONUS = 0.9
 MAX_PHRASES = 3
 # Best declared answer matched: one concept, or an intent × object combination.
-CONCEPT_BONUS = {1: 1.2, 2: 4.0, 3: 4.8}
+CONCEPT_BONUS = {1: 1.2, 2: 4.0, 3: 6.0}
 BOOST_BONUS = 1.0
 SIMILARITY_WEIGHT = 1.5
 EXCLUDE_FACTOR = 0.25
