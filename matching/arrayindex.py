@@ -18,7 +18,9 @@ of a large shortlist are arrays too, with every shortlisted entry's exact exampl
 from __future__ import annotations
 
 import json
+import sys
 import typing
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -47,6 +49,8 @@ __all__ = ["ARRAY_MIN", "ArrayIndex", "IndexArrays", "decode", "encode", "loads"
 # From this many entries the evidence is summed with numpy; below, the CSR matrix is turned back
 # into the Python postings (a few hundred entries do not repay numpy's per-call overhead).
 ARRAY_MIN = 1000
+# Decoded records kept in memory (least recently used dropped first).
+DOCS_KEPT = 1024
 # Index attributes stored as arrays or rebuilt, not copied as JSON.
 _SPECIAL = frozenset({"entries", "analyzer", "audiences", "weights", "_postings", "_docs"})
 # Analyzer attributes rebuilt at load (texts' stems are only needed to build an index).
@@ -100,7 +104,9 @@ def _converter(hint: Any) -> Converter:
     """From plain JSON (lists) back to the annotated type: tuples and frozensets rebuilt by C
     calls (`tuple(list)`), strings and numbers as they are; anything else is refused."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if hint in (str, int, float, bool):
+    if hint is str:
+        return sys.intern  # stems repeat across records: one string each
+    if hint in (int, float, bool):
         return _same
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         inner = _converter(args[0])
@@ -110,12 +116,15 @@ def _converter(hint: Any) -> Converter:
         return lambda v: tuple(c(x) for c, x in zip(parts, v, strict=True))
     if origin is frozenset and args:
         inner = _converter(args[0])
-        return frozenset if inner is _same else (lambda v: frozenset(map(inner, v)))
+        return lambda v: frozenset(map(inner, v)) if v else _EMPTY
     raise TypeError(f"cannot store {hint!r} in the compiled index")
 
 
 def _same(value: Any) -> Any:
     return value
+
+
+_EMPTY: frozenset[Any] = frozenset()
 
 
 def _plain(value: Any) -> Any:
@@ -151,7 +160,7 @@ class IndexArrays:
     docs: npt.NDArray[np.int32]
     weights: npt.NDArray[np.float64]
     doc_offsets: npt.NDArray[np.int64]
-    doc_json: bytes
+    doc_json: bytes | memoryview
     # Every entry's examples (as scored: stems joined by spaces), one a line, entry by entry.
     examples: bytes
     example_offsets: npt.NDArray[np.int64]
@@ -211,23 +220,27 @@ class IndexArrays:
 
 
 class _LazyDocs(Sequence[_Doc]):
-    """Per-entry records decoded on first use: a message shortlists at most a few hundred."""
+    """Per-entry records decoded on use, the DOCS_KEPT most recently used kept: a message scores
+    at most a few hundred, and memory stays that of a few thousand however many messages."""
 
-    def __init__(self, offsets: npt.NDArray[np.int64], blob: bytes) -> None:
+    def __init__(self, offsets: npt.NDArray[np.int64], blob: bytes | memoryview) -> None:
         self._offsets = offsets.tolist()
         self._blob = memoryview(blob)
-        self._cache: dict[int, _Doc] = {}
+        self._cache: OrderedDict[int, _Doc] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
     def __getitem__(self, i: int) -> _Doc:  # type: ignore[override]
         doc = self._cache.get(i)
-        if doc is None:
-            if not 0 <= i < len(self):
-                raise IndexError(i)
-            record = json.loads(bytes(self._blob[self._offsets[i] : self._offsets[i + 1]]))
-            doc = self._cache[i] = _doc(record)
+        if doc is not None:
+            self._cache.move_to_end(i)
+            return doc
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        doc = self._cache[i] = _doc(json.loads(bytes(self._blob[self._offsets[i] : self._offsets[i + 1]])))
+        if len(self._cache) > DOCS_KEPT:
+            self._cache.popitem(last=False)
         return doc
 
     def __iter__(self) -> Iterator[_Doc]:
@@ -264,7 +277,7 @@ class ArrayIndex(Index):
     def __init__(
         self, arrays: IndexArrays, entries: Sequence[Entry], analyzer: Analyzer, audiences: frozenset[str]
     ) -> None:
-        self.entries = tuple(entries)
+        self.entries = entries  # type: ignore[assignment]  # decoded on use: never copied
         self.analyzer = analyzer
         self.audiences = audiences
         self.arrays = arrays

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pydantic import TypeAdapter
 
+from .entryfacts import EntryFacts, LazyEntries, entry_facts
 from .loader import Knowledge
 from .problems import KnowledgeError
 from .safefiles import file_problem, read_bytes
@@ -54,7 +55,7 @@ __all__ = [
     "store",
 ]
 
-FORMAT = 2
+FORMAT = 3
 CACHE_DIRNAME = ".cache"
 CACHE_FILE = "compiled.npz"
 STAMP_FILE = "checked.json"
@@ -67,9 +68,9 @@ _LIBRARIES = ("snowballstemmer", "rapidfuzz", "pydantic", "pydantic_core", "nump
 
 
 @lru_cache(maxsize=1)
-def _adapters() -> tuple[TypeAdapter[list[Entry]], TypeAdapter[list[OrientationRule]]]:
+def _adapters() -> tuple[TypeAdapter[Entry], TypeAdapter[list[OrientationRule]]]:
     """Built on first use: a start that reads the YAML never needs them."""
-    return TypeAdapter(list[Entry]), TypeAdapter(list[OrientationRule])
+    return TypeAdapter(Entry), TypeAdapter(list[OrientationRule])
 
 
 @lru_cache(maxsize=1)
@@ -157,10 +158,13 @@ def _write(target: Path, write: Callable[[BinaryIO], object]) -> bool:
 
 
 def _checksum(arrays: dict[str, Any]) -> str:
+    import numpy as np
+
     digest = hashlib.blake2b(digest_size=16)
     for name in sorted(arrays):
         value = arrays[name]
-        digest.update(name.encode() + b"\0" + str(value.dtype).encode() + b"\0" + value.tobytes())
+        digest.update(name.encode() + b"\0" + str(value.dtype).encode() + b"\0")
+        digest.update(np.ascontiguousarray(value).data)  # the array's bytes, without a copy
     return digest.hexdigest()
 
 
@@ -177,11 +181,11 @@ def _knowledge_json(knowledge: Knowledge) -> bytes:
     ).encode()
 
 
-def _knowledge(directory: Path, entries: bytes, data: bytes) -> Knowledge:
+def _knowledge(directory: Path, entries: LazyEntries, data: bytes) -> Knowledge:
     raw = json.loads(data)
     return Knowledge(
         directory,
-        tuple(_adapters()[0].validate_json(entries)),
+        entries,
         Vocabulary.model_validate(raw["vocabulary"]),
         ContactsFile.model_validate(raw["contacts"]),
         {k: (v[0], v[1]) for k, v in raw["entry_files"].items()},
@@ -225,13 +229,18 @@ def store(directory: Path, engine: Engine, key: str, arrays: IndexArrays | None 
     if target is None:
         return None
     arrays = arrays if arrays is not None else IndexArrays.of(engine.index)
+    # One JSON object per entry, end to end: a start decodes only the entries it shows.
+    entries = [_adapters()[0].dump_json(e) for e in engine.knowledge.entries]
+    entry_offsets = np.zeros(len(entries) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in entries], out=entry_offsets[1:])
     blobs = {
         "terms": "\n".join(arrays.terms).encode(),
         "doc_json": arrays.doc_json,
         "examples": arrays.examples,
         "state_json": arrays.state_json,
         "analyzer_json": arrays.analyzer_json,
-        "entries_json": _adapters()[0].dump_json(list(engine.knowledge.entries)),
+        "entries_json": b"".join(entries),
+        "facts_json": entry_facts(engine.knowledge.entries).to_json(),
         "knowledge_json": _knowledge_json(engine.knowledge),
     }
     content: dict[str, Any] = {k: np.frombuffer(v, dtype=np.uint8) for k, v in blobs.items()}
@@ -241,6 +250,7 @@ def store(directory: Path, engine: Engine, key: str, arrays: IndexArrays | None 
         weights=arrays.weights,
         doc_offsets=arrays.doc_offsets,
         example_offsets=arrays.example_offsets,
+        entry_offsets=entry_offsets,
     )
     header = {"format": FORMAT, "key": key, "code": code_version(), "checksum": _checksum(content)}
     content["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
@@ -292,14 +302,20 @@ def load_cached(directory: Path, places: PlaceFinder | None, key: str | None = N
             docs=content["docs"],
             weights=content["weights"],
             doc_offsets=content["doc_offsets"],
-            doc_json=content["doc_json"].tobytes(),
+            doc_json=content["doc_json"].data,
             examples=content["examples"].tobytes(),
             example_offsets=content["example_offsets"],
             state_json=content["state_json"].tobytes(),
             analyzer_json=content["analyzer_json"].tobytes(),
         )
         knowledge = _knowledge(
-            directory, content["entries_json"].tobytes(), content["knowledge_json"].tobytes()
+            directory,
+            LazyEntries(
+                content["entries_json"].data,
+                content["entry_offsets"].tolist(),
+                EntryFacts.from_json(content["facts_json"].tobytes()),
+            ),
+            content["knowledge_json"].tobytes(),
         )
         return Engine(knowledge, places, compiled=arrays)
     except Exception:  # noqa: BLE001 - a checksummed archive from another build: rebuild, never crash

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from .analyzer import Analyzer, Term
 from .answer import Answer, Contact, Orientation, Ranked, Territory
-from .concepts import ConceptHit, ConceptMatcher, parse_answer
+from .concepts import ConceptHit, ConceptMatcher
 from .contacts import ContactRouter
 from .conversation import ConversationReader
+from .entryfacts import entry_facts
 from .loader import Knowledge, Problem, load_knowledge
 from .normalise import strip_invisible, surface_words, words
 from .population import stated_population
@@ -104,7 +105,8 @@ class Engine:
         self.concepts = ConceptMatcher(knowledge.vocabulary, self.analyzer)
         # Needs the catalogue does not serve: `outside` concepts, and audiences that only appear in
         # `not_for` (no entry answers for them: "saisonniers", "lycéens", "médecins").
-        served = {c for e in knowledge.entries for a in e.answers for c in parse_answer(a)}
+        facts = entry_facts(knowledge.entries)
+        served = {c for a in facts.answers for c in a}
         self._outside = frozenset(
             cid
             for cid, c in knowledge.vocabulary.concepts.items()
@@ -113,13 +115,7 @@ class Engine:
         # Audiences served only as a public, never with an intent ("atelier-production+artisans"):
         # a message seeking one of them ("on ne trouve plus d'artisans") is no catalogue need.
         kinds = {cid: c.kind for cid, c in concepts.items()}
-        with_intent = {
-            c
-            for e in knowledge.entries
-            for a in e.answers
-            if any(kinds.get(p) == "intent" for p in parse_answer(a))
-            for c in parse_answer(a)
-        }
+        with_intent = {c for a in facts.answers if any(kinds.get(p) == "intent" for p in a) for c in a}
         self._public_only = frozenset(a for a in audiences if a in served and a not in with_intent)
         self._context = frozenset(
             t.stem for w in knowledge.vocabulary.context_words for t in self.analyzer.terms(w)
@@ -131,11 +127,7 @@ class Engine:
             )
             for o in knowledge.orientations
         ]
-        self._ruled = [
-            i
-            for i, e in enumerate(knowledge.entries)
-            if e.rules.population_max is not None or e.rules.population_min is not None or e.rules.members_of
-        ]
+        self._ruled = facts.ruled
         # The name an entry is called by, as stems ("Petites villes de demain (PVD)" -> its words).
         self._names = {
             i: tuple(self.analyzer.stems(knowledge.entries[i].title.split(" (")[0])) for i in self._ruled
@@ -143,8 +135,8 @@ class Engine:
         self.router = ContactRouter.for_knowledge(
             knowledge, places.prefecture if places else None, places.collectivity if places else None
         )
-        self._by_id = {e.id: e for e in knowledge.entries}
-        self._has_perimeters = any(e.perimeter for e in knowledge.entries)
+        self._ids = facts.ids
+        self._perimeters = facts.perimeters
 
     @classmethod
     def load(cls, directory: Path | None = None, *, territories: bool = True) -> Engine:
@@ -167,11 +159,12 @@ class Engine:
         return cls(knowledge, places)
 
     @property
-    def entries(self) -> tuple[Entry, ...]:
+    def entries(self) -> Sequence[Entry]:
         return self.knowledge.entries
 
     def entry(self, entry_id: str) -> Entry | None:
-        return self._by_id.get(entry_id)
+        i = self._ids.get(entry_id)
+        return self.entries[i] if i is not None else None
 
     # -- answering --------------------------------------------------------------------------
 
@@ -348,20 +341,20 @@ class Engine:
             territory,
             stated,
             stems,
-            title_of=lambda m: self._by_id[m].title if m in self._by_id else m,
+            title_of=lambda m: entry.title if (entry := self.entry(m)) is not None else m,
         )
 
     def _perimeter_filter(self, territory: Territory | None) -> Callable[[int], bool] | None:
         """Drops aids whose perimeter excludes the territory (an aid for one région is not
         proposed elsewhere); None when nothing can be excluded."""
-        if territory is None or not self._has_perimeters:
+        if territory is None or not self._perimeters:
             return None
-        entries = self.entries
-        return lambda i: in_perimeter(entries[i], territory)
+        codes, perimeters = territory_codes(territory), self._perimeters
+        return lambda i: (perimeter := perimeters.get(i)) is None or not perimeter.isdisjoint(codes)
 
     def contacts_for(self, entry_id: str, territory: Territory | None) -> tuple[Contact, ...]:
         """Contacts for a given entry (used when a user picks an alternative)."""
-        entry = self._by_id.get(entry_id)
+        entry = self.entry(entry_id)
         return self.router.route(entry, territory) if entry else ()
 
     # -- checks -----------------------------------------------------------------------------

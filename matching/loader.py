@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -49,7 +49,7 @@ class Knowledge:
     """Validated knowledge: entries in catalogue order, vocabulary and contacts."""
 
     directory: Path
-    entries: tuple[Entry, ...]
+    entries: Sequence[Entry]
     vocabulary: Vocabulary
     contacts: ContactsFile
     entry_files: dict[str, tuple[str, int | None]] = field(default_factory=dict)

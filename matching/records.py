@@ -58,7 +58,7 @@ class _Batch:
     similarity: dict[int, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Doc:
     phrases: tuple[tuple[tuple[str, ...], str], ...]
     examples: tuple[str, ...]
