@@ -1,8 +1,9 @@
 """End-to-end throughput of the bot against the fake Bot API server, next to a bare echo bot.
 
-Both bots run in the same process, on the same fake server, with the same updates, through
-python-telegram-bot's real HTTP stack (long polling, JSON, handlers, one HTTP request per reply),
-with the rate limiter off and the same number of updates handled at once. The echo bot is the
+Both bots run in the same process, on the same fake server, with the same updates, through the
+same real HTTP stack (python-telegram-bot's long polling and handlers, httpx, Aiguilleur's JSON
+request bodies, one HTTP request per reply), with the rate limiter off and the same number of
+updates handled at once. The echo bot is the
 floor cost of python-telegram-bot itself; Aiguilleur adds matching, places, rendering and the
 SQLite store. The goal is at least half the echo bot's rate.
 
@@ -33,9 +34,10 @@ from matching import Engine
 
 from ..settings import Settings
 from ..store import Store
-from .app import build_application
+from .app import MAX_CONNECTIONS, build_application
 from .benchfakes import BenchFake, LocalFake, ProcessFake
 from .fakeupdates import message_update
+from .jsonrequest import JsonRequest
 
 __all__ = ["GOAL", "MAX_UPDATES", "BenchResult", "bench_texts", "echo_app", "run_bench_bot", "started"]
 
@@ -172,7 +174,8 @@ def bench_texts(engine: Engine, count: int) -> list[str]:
 
 
 def echo_app(api: BenchFake, concurrency: int = 1) -> Application:  # type: ignore[type-arg]
-    """The bare echo bot of python-telegram-bot's examples, handling `concurrency` updates at once
+    """The bare echo bot of python-telegram-bot's examples, on the same HTTP stack as Aiguilleur
+    (its JSON request class, pool of the same size) and handling `concurrency` updates at once
     (PTB's own update processor) like Aiguilleur."""
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -181,6 +184,9 @@ def echo_app(api: BenchFake, concurrency: int = 1) -> Application:  # type: igno
         await update.message.reply_text(update.message.text)
 
     builder = ApplicationBuilder().token(api.token).base_url(api.base_url)
+    builder = builder.request(JsonRequest(connection_pool_size=MAX_CONNECTIONS)).get_updates_request(
+        JsonRequest()
+    )
     app = builder.concurrent_updates(concurrency if concurrency > 1 else False).build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     return app
