@@ -340,3 +340,16 @@ def test_an_orientation_names_the_users_departement_and_its_source(
     text = texts(dialogue.on_text(Session(), message))
     assert f"Le bon interlocuteur : {door} — " in text
     assert "\nSource : emploi-territorial.fr" in text
+
+
+def test_until_when_for_an_offer_without_end_date_says_there_is_none(dialogue: Dialogue) -> None:
+    """ "jusqu'à quand ?" about an Apec service: no "date limite :" header over the agreement's
+    dates, but "no end date in the sources" and what is time-bound about it."""
+    session = Session()
+    dialogue.on_text(session, "manager de commerce à Carhaix")
+    text = texts(dialogue.on_text(session, "jusqu'à quand ?"))
+    assert "aucune date limite dans les sources ; à savoir :" in text
+    assert "date limite :" not in text.replace("aucune date limite dans les sources", "")
+    session = Session()
+    dialogue.on_text(session, "villages d'avenir à Carhaix")
+    assert "Villages d'avenir — date limite :" in texts(dialogue.on_text(session, "jusqu'à quand ?"))

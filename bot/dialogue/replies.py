@@ -88,9 +88,13 @@ def facts_reply(
     facts = facts_for(entry, facets)
     more = (Choice("En savoir plus", action("m", entry.id)),)
     if facts:
+        asked = _asked(facets)
+        if list(facets) == ["deadline"] and not any(f.kind == "deadline" or f.until for f in facts):
+            # "jusqu'à quand ?" answered by a status only: say there is no end date, not "date limite :"
+            asked = "aucune date limite dans les sources ; à savoir"
         return Reply(
             "facts",
-            f"{entry.title} — {_asked(facets)} :",
+            f"{entry.title} — {asked} :",
             entry=entry,
             facts=facts,
             contacts=contacts,
