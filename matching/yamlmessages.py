@@ -90,6 +90,13 @@ def syntax_message(exc: yaml.MarkedYAMLError, text: str = "") -> tuple[int | Non
             return context_line, "guillemet ouvert ici et jamais fermé"
         return context_line, f"valeur entre guillemets invalide : {_french(problem)}"
     message = _french(problem)
+    if "flow" in context and context_line is not None and line is not None and context_line < line:
+        # A bracket left open: the parser only notices lines later, at the next key.
+        opener, closer = ("[", "]") if "sequence" in context else ("{", "}")
+        return (
+            context_line,
+            f"« {opener} » ouvert ici, jamais refermé (« {closer} » attendu avant la ligne {line})",
+        )
     if _char_at(text, mark) == "\t":
         message = _french("tab character")
     if context_line is not None and line is not None and context_line < line and "block" in context:

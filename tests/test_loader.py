@@ -96,6 +96,21 @@ def test_yaml_syntax_errors_are_in_french_with_the_line(tmp_path: Path) -> None:
     ]
 
 
+def test_unclosed_bracket_is_reported_where_it_opens(tmp_path: Path) -> None:
+    """A list between brackets left open is noticed lines below, at the next key; the admin is
+    sent to the bracket itself (a flow mapping likewise)."""
+    k = _copy(tmp_path)
+    path = k / "catalogue" / "mini.yaml"
+    _edit(path, "keywords: [mentorat, parrainage, parrain]", "keywords: [mentorat, parrainage, parrain")
+    assert _problems(k) == [
+        f"{path}:9: YAML invalide : « [ » ouvert ici, jamais refermé (« ] » attendu avant la ligne 10)"
+    ]
+    _edit(path, "keywords: [mentorat, parrainage, parrain", "keywords: {mentorat: 1")
+    assert _problems(k) == [
+        f"{path}:9: YAML invalide : « {{ » ouvert ici, jamais refermé (« }} » attendu avant la ligne 10)"
+    ]
+
+
 def test_unclosed_quote_is_reported_where_it_opens(tmp_path: Path) -> None:
     """The parser notices an unclosed quote far below; the admin is sent to the quote itself."""
     k = _copy(tmp_path)
