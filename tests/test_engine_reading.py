@@ -93,3 +93,21 @@ def test_data_on_cadres_is_a_study_not_career_advice(engine: Engine) -> None:
     Apec's studies."""
     answer = engine.ask("quelle est la part des cadres dans l'emploi salarié de notre zone d'emploi ?")
     assert answer.results[0].id == "apec-etudes-emploi"
+
+
+def test_a_project_handed_to_the_prefecture_goes_to_the_delegue_territorial(engine: Engine) -> None:
+    """Rule (intent contacter × ANCT): handing a project to the préfecture or to the comité local,
+    or asking where a dossier stands there, is a question for the délégué territorial."""
+    handed = engine.ask(
+        "à qui transmettre notre projet pour qu'il soit présenté en comité local de cohésion ?"
+    )
+    assert handed.results[0].id == "anct-comite-local-cohesion"
+    waiting = engine.ask("notre dossier est en préfecture depuis deux mois, où en est-il ?")
+    assert waiting.results[0].id == "anct-comite-local-cohesion"
+
+
+def test_a_question_about_future_needs_for_cadres_asks_for_studies(engine: Engine) -> None:
+    """Rule (données et études, prospective): which cadre jobs will be lacking in five years is a
+    question for the Apec's studies."""
+    answer = engine.ask("quels métiers cadres vont manquer dans notre région d'ici cinq ans ?")
+    assert answer.results[0].id == "apec-etudes-emploi"
