@@ -64,7 +64,7 @@ COMPILE_MIN = 300
 # Set by the program (settings) to cache knowledge directories it must not write into.
 CACHE_DIR: Path | None = None
 _PACKAGES = ("site-packages", "dist-packages")
-_LIBRARIES = ("snowballstemmer", "rapidfuzz", "pydantic", "pydantic_core", "numpy")
+_LIBRARIES = ("snowballstemmer", "pystemmer", "rapidfuzz", "pydantic", "pydantic_core", "numpy")
 
 
 @lru_cache(maxsize=1)
