@@ -209,7 +209,9 @@ def test_import_command_errors(mini_dir: Path, tmp_path: Path, capsys: pytest.Ca
     assert "Error: --today : date invalide" in capsys.readouterr().err
     assert main([*base, str(tmp_path / "absent.json"), "--knowledge-dir", str(mini_dir)]) == 2
     assert main([*base, str(AIDES / "broken.json"), "--knowledge-dir", str(mini_dir)]) == 1
-    assert "JSON illisible" in capsys.readouterr().err
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"Error: {AIDES / 'broken.json'} : JSON illisible ligne 2, colonne 1 (fichier tronqué, ou pas un export JSON ?)"
+    )
     # Everything expired: nothing is written, so the knowledge stays loadable.
     output = mini_dir / "catalogue" / "aides-territoires.yaml"
     assert (

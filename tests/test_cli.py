@@ -170,6 +170,32 @@ def test_eval_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str], 
     assert err.strip() == f"Error: fichier introuvable : {tmp_path / 'absent.yaml'}"
 
 
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (
+            "- q: mentorat\n  expected: []\n",
+            "champ expect : champ obligatoire absent (champs : q, expect, commune…)",
+        ),
+        ("q: mentorat\nexpect: []\n", "chaque cas s'écrit « - q: … » suivi de « expect: […] »"),
+        (
+            "- q: mentorat\n  expect: [apec-mentorat\n- q: crte\n",
+            "ligne 2 : « [ » ouvert ici, jamais refermé",
+        ),
+    ],
+    ids=["misspelt field", "not a list", "yaml error"],
+)
+def test_eval_on_a_broken_set_says_what_is_wrong(
+    content: str, why: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An admin's own labelled set with a slip: the error says which field or line, in French."""
+    path = tmp_path / "jeu.yaml"
+    path.write_text(content, encoding="utf-8")
+    code, _, err = run(capsys, "eval", str(path))
+    assert code == 1
+    assert err.splitlines()[-1].startswith(f"Error: {path} : jeu de questions illisible ({why}")
+
+
 def _fill(text: str) -> str:
     return text.replace("{data}", str(DATA)).replace("{programmes}", ", ".join(PROGRAMME_IDS))
 

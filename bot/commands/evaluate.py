@@ -6,12 +6,15 @@ from pathlib import Path
 from typing import Any
 
 import click
+import yaml
+from pydantic import ValidationError
 
 from matching.evaluation import HALVES, evaluate, load_cases, split_half
+from matching.yamlmessages import syntax_message
 
 from ..evalsets import DEV_SET
 from .base import CliError, Command
-from .common import knowledge_option, load_engine, print_json
+from .common import knowledge_option, load_engine, os_reason, print_json
 from .params import Existing
 
 
@@ -42,7 +45,7 @@ def command(file: Path | None, as_json: bool, half: str | None, knowledge_dir: P
     try:
         cases = load_cases(path)
     except Exception as exc:  # YAML or schema problem in a user-supplied file
-        raise CliError(f"{path} : jeu de questions illisible ({exc.__class__.__name__})") from exc
+        raise CliError(f"{path} : jeu de questions illisible ({_why(exc)})") from None
     if half is not None:
         cases = split_half(cases, half)
     report = evaluate(load_engine(knowledge_dir), cases).to_json()
@@ -82,3 +85,25 @@ def summary(path: Path, count: int, report: dict[str, Any]) -> list[str]:
                 got = ", ".join(miss["got"]) or "pas de réponse"
                 lines.append(f"  - « {miss['q']} » : attendu {expected}, obtenu {got} ({miss['status']})")
     return lines
+
+
+def _why(exc: Exception) -> str:
+    """What is wrong with a labelled set, in French, with the line or the case when known
+    (the file is the admin's own: its values may be quoted)."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        line, message = syntax_message(exc)
+        return f"ligne {line} : {message}" if line else message
+    if isinstance(exc, ValidationError):
+        error = exc.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in error["loc"])
+        if not field:
+            return "chaque cas s'écrit « - q: … » suivi de « expect: […] »"
+        kinds = {"missing": "champ obligatoire absent", "extra_forbidden": "champ inconnu"}
+        return f"champ {field} : {kinds.get(error['type'], error['msg'])} (champs : q, expect, commune…)"
+    if isinstance(exc, UnicodeDecodeError):
+        return "le fichier n'est pas encodé en UTF-8"
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    if isinstance(exc, TypeError):
+        return "une liste de cas (« - q: … ») est attendue"
+    return exc.__class__.__name__

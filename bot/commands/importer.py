@@ -83,8 +83,12 @@ def aides_territoires(
     today = today or dt.date.today()
     try:
         data = json.loads(read_input(file).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CliError(f"{file} : JSON illisible ({exc})") from exc
+    except UnicodeDecodeError:
+        raise CliError(f"{file} : JSON illisible (le fichier n'est pas encodé en UTF-8)") from None
+    except json.JSONDecodeError as exc:
+        raise CliError(
+            f"{file} : JSON illisible ligne {exc.lineno}, colonne {exc.colno} (fichier tronqué, ou pas un export JSON ?)"
+        ) from None
     chosen = knowledge(knowledge_dir)
     directory = chosen.path
     if output is None and not directory.is_dir():
