@@ -50,7 +50,7 @@ __all__ = ["ARRAY_MIN", "ArrayIndex", "IndexArrays", "decode", "encode", "loads"
 # into the Python postings (a few hundred entries do not repay numpy's per-call overhead).
 ARRAY_MIN = 1000
 # Decoded records kept in memory (least recently used dropped first).
-DOCS_KEPT = 1024
+DOCS_KEPT = 2048
 # Index attributes stored as arrays or rebuilt, not copied as JSON.
 _SPECIAL = frozenset({"entries", "analyzer", "audiences", "weights", "_postings", "_docs"})
 # Analyzer attributes rebuilt at load (texts' stems are only needed to build an index).

@@ -59,8 +59,8 @@ HALF_SCORE = 4.0
 SHORTLIST = 150
 # From this many shortlisted entries, they are scored by decreasing upper bound, by batches, until
 # none left can enter the best results (a key phrase shared by hundreds of imported aids).
-BOUND_FROM = 64
-BOUND_BATCH = 32
+BOUND_FROM = 32
+BOUND_BATCH = 16
 # Bounds are compared with this slack (scores are rounded to 4 decimals).
 BOUND_MARGIN = 1e-3
 # Distinct terms of a message that are scored, at most: the work budget of one message.

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import matching.arrayindex as arrayindex
+import matching.entryfacts as entryfacts
 import matching.scoring as scoring
 from bot.bench.aids import IMPORT_DAY, aid_records
 from bot.bench.runner import load_golden
@@ -136,6 +137,26 @@ def test_a_full_load_stores_the_compiled_knowledge_and_a_start_serves_it(knowled
     assert served.knowledge == fresh.knowledge
     assert _answers(served, MESSAGES[:40]) == _answers(fresh, MESSAGES[:40])
     assert _answers(Engine.load(knowledge_dir), MESSAGES[:40]) == _answers(fresh, MESSAGES[:40])
+
+
+def test_a_start_on_compiled_knowledge_decodes_only_the_entries_it_shows(
+    knowledge_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory of a start on thousands of aids: no entry is built until a message shows it, and
+    only the most recently used are kept; the entries are the validated ones all the same."""
+    fresh = load_engine(knowledge_dir)
+    served = load_cached(knowledge_dir, None)
+    assert served is not None
+    entries = served.entries
+    assert isinstance(entries, entryfacts.LazyEntries)
+    assert len(entries._decoded) == 0
+    answer = served.ask(MESSAGES[0], top=1)
+    assert len(entries._decoded) <= 1
+    monkeypatch.setattr(entryfacts, "DECODED", 1)
+    assert list(entries) == list(fresh.entries)
+    assert len(entries._decoded) == 1
+    assert served.entry(fresh.entries[0].id) == fresh.entries[0]
+    assert served.ask(MESSAGES[0], top=1) == answer
 
 
 def _corrupt(path: Path, how: str) -> None:
