@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from .answer import Territory
 from .schema import Rules
 from .scoring import Adjustment
-from .verdict import MEMBER_BONUS, POPULATION_FACTOR
+from .verdict import MEMBER_BONUS, NON_MEMBER_FACTOR, POPULATION_FACTOR
 
 __all__ = ["territory_rules"]
 
@@ -32,6 +32,12 @@ def territory_rules(
     POPULATION_FACTOR; a member of a programme it serves gains MEMBER_BONUS and says so. `ruled`:
     (entry index, rules, stems of the entry's name).
 
+    A commune on one dated programme list (Action cœur de ville) and absent from another one
+    (Petites villes de demain) is served by the first: the entry serving the list it is absent
+    from is multiplied by NON_MEMBER_FACTOR, so « revitaliser le centre-bourg de Lannion » (ACV,
+    absent from PVD) answers ACV. Only lists the knowledge holds count, and only once the commune
+    is on one of them: absent from every list, or a programme without a list, changes nothing.
+
     `stated`: the population the message gives for its commune, which counts when the place gives
     none (no place, or not a commune). An entry the message names (its title, without what
     follows a parenthesis; an abbreviation is expanded to it) keeps its rank whatever the population: "peut-on entrer dans Petites villes de demain
@@ -41,6 +47,11 @@ def territory_rules(
     if population is None:
         population = stated
     members = set(territory.programmes) if territory is not None else set()
+    absent = (
+        {s.programme for s in territory.programme_lists if not s.member}
+        if territory is not None and any(s.member for s in territory.programme_lists)
+        else set()
+    )
     out: dict[int, Adjustment] = {}
     for i, rules, name in ruled:
         factor, bonus, reason = 1.0, 0.0, None
@@ -54,6 +65,8 @@ def territory_rules(
             )
         ):
             factor = POPULATION_FACTOR
+        elif not named and rules.members_of and set(rules.members_of) <= absent:
+            factor = NON_MEMBER_FACTOR
         member = next((m for m in rules.members_of if m in members), None)
         if member is not None and territory is not None:
             bonus = MEMBER_BONUS

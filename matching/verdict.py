@@ -19,6 +19,7 @@ __all__ = [
     "CLEAR_ABOVE",
     "LEAD_CONCEPTS",
     "MEMBER_BONUS",
+    "NON_MEMBER_FACTOR",
     "MIN_EVIDENCE",
     "NO_MATCH_BELOW",
     "POPULATION_FACTOR",
@@ -43,6 +44,9 @@ MIN_EVIDENCE = 2.0
 # serving members of a programme the commune belongs to gains this (and says so).
 POPULATION_FACTOR = 0.5
 MEMBER_BONUS = 1.0
+# An entry serving a dated programme list the commune is absent from, while it is on another
+# list, is multiplied by this (the commune's own programme answers first).
+NON_MEMBER_FACTOR = 0.5
 # When a lead answers an intent × object pair of the message, a lead matching none of its declared
 # answers (words only) loses this many points.
 CONCEPTLESS_PENALTY = 10.0

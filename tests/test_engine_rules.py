@@ -10,8 +10,9 @@ import yaml
 
 from matching import Engine
 from matching.analyzer import Analyzer
-from matching.schema import Vocabulary
+from matching.schema import Rules, Vocabulary
 from matching.scoring import Scored, Work
+from matching.territory_rules import territory_rules
 from matching.verdict import status as _status
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -168,6 +169,31 @@ def test_a_programme_member_is_told_so_in_the_reasons(engine: Engine) -> None:
     answer = engine.ask("recruter un chef de projet à Guingamp")
     assert answer.results[0].id == "apec-recrutement-chef-projet"
     assert "Guingamp fait partie du programme Petites villes de demain (PVD)" in answer.results[0].reasons
+
+
+def test_a_commune_on_one_programme_list_is_served_by_it_before_one_it_is_absent_from(
+    engine: Engine,
+) -> None:
+    """Rule (rules.members_of and the dated lists): Lannion (19,880 inhabitants, under the PVD
+    limit) is on the ACV list of April 2024 and absent from the PVD list of January 2021, so its
+    centre-bourg revitalisation answers ACV; the entry it is absent from is halved (0.5), never
+    when the message names it, never for a commune on no list."""
+    lannion = engine.ask("besoin de revitaliser le centre-bourg de Lannion")
+    assert lannion.territory is not None
+    assert lannion.territory.programmes == ("anct-action-coeur-de-ville",)
+    assert lannion.results[0].id == "anct-action-coeur-de-ville"
+    named = engine.ask("on voudrait entrer dans petites villes de demain, on est a Lannion")
+    assert named.results[0].id == "anct-petites-villes-de-demain"
+    pvd = Rules(members_of=["anct-petites-villes-de-demain"])
+    on_acv = lannion.territory
+    assert territory_rules([(0, pvd, ())], on_acv, None, (), title_of=str)[0].factor == 0.5
+    on_none = on_acv.model_copy(
+        update={
+            "programmes": (),
+            "programme_lists": tuple(s.model_copy(update={"member": False}) for s in on_acv.programme_lists),
+        }
+    )
+    assert territory_rules([(0, pvd, ())], on_none, None, (), title_of=str) == {}
 
 
 def test_membership_never_creates_an_answer(engine: Engine) -> None:
