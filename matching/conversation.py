@@ -22,6 +22,50 @@ __all__ = ["ConversationReader", "Reading"]
 _PRIORITY: tuple[Social, ...] = ("thanks", "goodbye", "acknowledgement", "greeting")
 # Accent-tolerant letters for separator patterns matched on the raw message.
 _ACCENTS = {"a": "[aàâä]", "e": "[eéèêë]", "i": "[iîï]", "o": "[oôö]", "u": "[uùûü]", "c": "[cç]"}
+# How a writer introduces their own role ("je suis secrétaire de mairie", "en tant que DGS"):
+# French grammar, not domain words; the roles themselves are the vocabulary's identity phrases.
+_SELF = (
+    "je suis",
+    "nous sommes",
+    "on est",
+    "en tant que",
+    "moi c'est",
+    "je travaille comme",
+    "je bosse comme",
+)
+# Identity phrases that introduce a writer rather than name a role.
+_NOT_ROLES = frozenset({"je", "j", "nous", "on", "ici", "de", "pour"})
+# Small words allowed between a role opening a clause and the place it is at ("DGS à la mairie de").
+_BEFORE_PLACE = frozenset(
+    {
+        "a",
+        "au",
+        "de",
+        "d",
+        "du",
+        "des",
+        "la",
+        "le",
+        "l",
+        "les",
+        "pour",
+        "sur",
+        "en",
+        "dans",
+        "chez",
+        "commune",
+        "ville",
+        "mairie",
+        "communaute",
+        "communes",
+        "cc",
+        "cdc",
+        "agglo",
+        "sommes",
+        "suis",
+        "ici",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +103,17 @@ class ConversationReader:
             by_first.setdefault(key[0], []).append((key, phrases[key]))
         self._by_first = by_first
         self._separator = _separator_pattern(conversation.separators)
+        roles = [r for r in conversation.identity if words(r) and words(r)[0] not in _NOT_ROLES]
+        self._roles = _alternatives(roles)
+        role = rf"(?P<role>{self._roles})(?!\w)" if self._roles else None
+        article = r"(?:(?:le|la|l|un|une|les)[\W_]+)?"
+        self._self_role = (
+            re.compile(rf"(?<!\w)(?:{_alternatives(_SELF)})[\W_]+{article}{role}", re.IGNORECASE)
+            if role
+            else None
+        )
+        # A role opening a clause: "secrétaire de mairie ici, …", "DGS de Lannion, …".
+        self._clause_role = re.compile(rf"(?:^|[,.;:!?\n(])[\W_]*{role}", re.IGNORECASE) if role else None
 
     def read(self, tokens: Sequence[str]) -> Reading:
         """Conversation kinds found in the words, and whether anything else remains."""
@@ -99,6 +154,20 @@ class ConversationReader:
                 i += 1
         return frozenset(drop)
 
+    def roles(self, text: str, places: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+        """(start, end) of the writer's own role in the message: "je suis secrétaire de mairie",
+        "en tant que DGS", or a role opening a clause followed by "ici" or by the place
+        ("secrétaire de mairie à Plouaret, …"). Who writes is not the person sought, so these
+        words are not read as the need; "on cherche une secrétaire de mairie" keeps them."""
+        spans: list[tuple[int, int]] = []
+        if self._self_role is not None:
+            spans += [f.span("role") for f in self._self_role.finditer(text)]
+        if self._clause_role is not None:
+            for found in self._clause_role.finditer(text):
+                if _before_place(text, found.end(), places):
+                    spans.append(found.span("role"))
+        return sorted(set(spans))
+
     def split(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each piece of the message, cut before each separator ("… et aussi …");
         one piece when there is none."""
@@ -123,14 +192,33 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _separator_pattern(separators: Sequence[str]) -> re.Pattern[str] | None:
-    """One regex for every separator, tolerant of accents, case and punctuation between words."""
+def _before_place(text: str, end: int, places: Sequence[tuple[int, int]]) -> bool:
+    """Whether a role ending at `end` is followed by "ici", or by small words then a place."""
+    rest = words(text[end : end + 40])
+    if rest[:1] == ["ici"]:
+        return True
+    for start, _ in places:
+        if start >= end:
+            between = words(text[end:start])
+            return len(between) <= 5 and all(w in _BEFORE_PLACE for w in between)
+    return False
+
+
+def _alternatives(phrases: Sequence[str]) -> str:
+    """Regex alternatives for phrases, longest first, tolerant of accents, case and punctuation
+    between words; empty when there is none."""
     alternatives = []
-    for separator in sorted(separators, key=len, reverse=True):
-        parts = fold(separator).split()
+    for phrase in sorted(phrases, key=len, reverse=True):
+        parts = [p for p in re.split(r"[\W_]+", fold(phrase)) if p]
         if parts:
             spelled = ["".join(_ACCENTS.get(ch, re.escape(ch)) for ch in part) for part in parts]
             alternatives.append(r"[\W_]+".join(spelled))
+    return "|".join(alternatives)
+
+
+def _separator_pattern(separators: Sequence[str]) -> re.Pattern[str] | None:
+    """One regex for every separator, tolerant of accents, case and punctuation between words."""
+    alternatives = _alternatives(separators)
     if not alternatives:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.IGNORECASE)

@@ -271,8 +271,9 @@ class Engine:
         top: int,
         work: Work | None = None,
     ) -> Answer:
-        """The answer to one need."""
-        tokens = self.need_tokens(text, spans)
+        """The answer to one need; the writer's own role ("je suis secrétaire de mairie") is not
+        read as the need."""
+        tokens = self.need_tokens(text, _merged([*spans, *self.conversation.roles(text, spans)]))
         terms = [t for t in tokens if not t.stop]
         hits = self.concepts.find(tokens)
         found = {h.concept for h in hits}
@@ -386,6 +387,17 @@ def in_perimeter(entry: Entry, territory: Territory | None) -> bool:
     if not entry.perimeter or territory is None:
         return True
     return bool(territory_codes(territory) & set(entry.perimeter))
+
+
+def _merged(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans without overlaps (overlapping ones joined), in order."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 def _here(
