@@ -70,7 +70,16 @@ def territory_rules(
         member = next((m for m in rules.members_of if m in members), None)
         if member is not None and territory is not None:
             bonus = MEMBER_BONUS
-            reason = f"{territory.name} fait partie du programme {title_of(member)}"
+            reason = (
+                f"{territory.name} fait partie du programme {title_of(member)}{_dated(territory, member)}"
+            )
         if factor != 1.0 or bonus:
             out[i] = Adjustment(factor, bonus, reason)
     return out
+
+
+def _dated(territory: Territory, programme: str) -> str:
+    """ " (liste ANCT de janvier 2021)": the date of the list the membership comes from, as the
+    cards say it (a list changes; an undated membership would read as true today)."""
+    status = next((s for s in territory.programme_lists if s.programme == programme and s.member), None)
+    return f" ({status.source})" if status is not None else ""

@@ -168,7 +168,10 @@ def test_a_programme_member_is_told_so_in_the_reasons(engine: Engine) -> None:
     commune is in the programme."""
     answer = engine.ask("recruter un chef de projet à Guingamp")
     assert answer.results[0].id == "apec-recrutement-chef-projet"
-    assert "Guingamp fait partie du programme Petites villes de demain (PVD)" in answer.results[0].reasons
+    assert (
+        "Guingamp fait partie du programme Petites villes de demain (PVD) (liste ANCT de janvier 2021)"
+        in answer.results[0].reasons
+    )
 
 
 def test_a_commune_on_one_programme_list_is_served_by_it_before_one_it_is_absent_from(
