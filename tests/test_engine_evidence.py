@@ -283,3 +283,16 @@ def test_the_person_sought_is_the_first_named_after_the_intent() -> None:
         == "apec-diffusion-offres"
     )
     assert _top(engine, "des saisonniers et des cadres, une annonce") == "apec-diffusion-offres"
+
+
+def test_cdc_near_a_loan_is_the_caisse_des_depots(engine: Engine) -> None:
+    """« cdc » next to a loan or a bank is the Caisse des dépôts (corrections 2026-12, §2.12): the
+    answer points to the Banque des Territoires; next to a need of the commune, it stays the
+    communauté de communes."""
+    loan = engine.ask("un pret de la cdc pour renover l'ecole ?")
+    assert loan.status == "no_match"
+    assert loan.orientation is not None and "Banque des Territoires" in loan.orientation.organisation
+    which = engine.ask("Banque des Territoires / Anah, quelle différence avec l'ANCT ?")
+    assert which.orientation is not None and "Caisse des dépôts" in which.orientation.organisation
+    community = engine.ask("la cdc veut recruter un manager de commerce")
+    assert community.status != "no_match" and community.orientation is None
