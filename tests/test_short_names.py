@@ -3,31 +3,17 @@ commune table: the rule, the committed table rebuilt identically, and what a use
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from shared import script
 
 from matching.territories import PlaceResolver
 from matching.territories.short_names import Town, derive_short_names, short_part
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
-
-
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "build_short_names", ROOT / "scripts" / "build_short_names.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_short_names"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize(
@@ -108,7 +94,7 @@ def test_a_commune_bearing_the_name_keeps_it_unless_the_compound_town_is_far_big
 
 
 def test_the_committed_table_is_the_rebuild_of_the_committed_communes() -> None:
-    text = _script().build(KNOWLEDGE)
+    text = script("build_short_names").build(KNOWLEDGE)
     assert (KNOWLEDGE / "territoires" / "noms_courts.csv").read_text(encoding="utf-8") == text
     assert "Carhaix,29024,Carhaix-Plouguer\n" in text
 
