@@ -291,8 +291,11 @@ def test_cdc_near_a_loan_is_the_caisse_des_depots(engine: Engine) -> None:
     communauté de communes."""
     loan = engine.ask("un pret de la cdc pour renover l'ecole ?")
     assert loan.status == "no_match"
-    assert loan.orientation is not None and "Banque des Territoires" in loan.orientation.organisation
+    assert loan.orientation is not None
+    assert "Banque des Territoires" in loan.orientation.organisation
     which = engine.ask("Banque des Territoires / Anah, quelle différence avec l'ANCT ?")
-    assert which.orientation is not None and "Caisse des dépôts" in which.orientation.organisation
+    assert which.orientation is not None
+    assert "Caisse des dépôts" in which.orientation.organisation
     community = engine.ask("la cdc veut recruter un manager de commerce")
-    assert community.status != "no_match" and community.orientation is None
+    assert community.status != "no_match"
+    assert community.orientation is None
