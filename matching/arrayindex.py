@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import sys
 import typing
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -31,6 +30,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from .analyzer import Analyzer
+from .lazyrecords import LazyRecords
 from .records import Work, _Batch, _Doc
 from .schema import Entry
 from .scoring import (
@@ -219,32 +219,15 @@ class IndexArrays:
         return ArrayIndex(self, entries, analyzer, audiences)
 
 
-class _LazyDocs(Sequence[_Doc]):
+class _LazyDocs(LazyRecords[_Doc]):
     """Per-entry records decoded on use, the DOCS_KEPT most recently used kept: a message scores
     at most a few hundred, and memory stays that of a few thousand however many messages."""
 
-    def __init__(self, offsets: npt.NDArray[np.int64], blob: bytes | memoryview) -> None:
-        self._offsets = offsets.tolist()
-        self._blob = memoryview(blob)
-        self._cache: OrderedDict[int, _Doc] = OrderedDict()
+    def decode(self, data: bytes) -> _Doc:
+        return _doc(json.loads(data))
 
-    def __len__(self) -> int:
-        return len(self._offsets) - 1
-
-    def __getitem__(self, i: int) -> _Doc:  # type: ignore[override]
-        doc = self._cache.get(i)
-        if doc is not None:
-            self._cache.move_to_end(i)
-            return doc
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        doc = self._cache[i] = _doc(json.loads(bytes(self._blob[self._offsets[i] : self._offsets[i + 1]])))
-        if len(self._cache) > DOCS_KEPT:
-            self._cache.popitem(last=False)
-        return doc
-
-    def __iter__(self) -> Iterator[_Doc]:
-        return (self[i] for i in range(len(self)))
+    def kept(self) -> int:
+        return DOCS_KEPT
 
 
 class _Evidence(Mapping[int, float]):
@@ -283,7 +266,7 @@ class ArrayIndex(Index):
         self.arrays = arrays
         for name, value in loads(arrays.state_json).items():
             setattr(self, name, value)
-        self._docs = _LazyDocs(arrays.doc_offsets, arrays.doc_json)  # type: ignore[assignment]
+        self._docs = _LazyDocs(arrays.doc_json, arrays.doc_offsets.tolist())  # type: ignore[assignment]
         self._rows = {t: k for k, t in enumerate(arrays.terms)}
         self._indptr = arrays.indptr
         self._doc_ids = arrays.docs

@@ -11,15 +11,15 @@ compiled knowledge) and decodes an entry on first use, keeping the most recently
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, overload
+from typing import Any
 
 from pydantic import TypeAdapter
 
 from .concepts import parse_answer
+from .lazyrecords import LazyRecords
 from .schema import Entry
 
 __all__ = ["DECODED", "EntryFacts", "LazyEntries", "entry_facts"]
@@ -85,41 +85,18 @@ def _adapter() -> TypeAdapter[Entry]:
     return TypeAdapter(Entry)
 
 
-class LazyEntries(Sequence[Entry]):
+class LazyEntries(LazyRecords[Entry]):
     """Validated entries as JSON (`blob[offsets[i]:offsets[i + 1]]` is entry i), decoded on use."""
 
     def __init__(self, blob: bytes, offsets: Sequence[int], facts: EntryFacts) -> None:
-        self._blob = memoryview(blob)
-        self._offsets = list(offsets)
+        super().__init__(blob, offsets)
         self.facts = facts
-        self._decoded: OrderedDict[int, Entry] = OrderedDict()
 
-    def __len__(self) -> int:
-        return len(self._offsets) - 1
+    def decode(self, data: bytes) -> Entry:
+        return _adapter().validate_json(data)
 
-    @overload
-    def __getitem__(self, i: int) -> Entry: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Entry]: ...
-    def __getitem__(self, i: int | slice) -> Entry | Sequence[Entry]:
-        if isinstance(i, slice):
-            return tuple(self[k] for k in range(*i.indices(len(self))))
-        if i < 0:
-            i += len(self)
-        entry = self._decoded.get(i)
-        if entry is not None:
-            self._decoded.move_to_end(i)
-            return entry
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        entry = _adapter().validate_json(self._blob[self._offsets[i] : self._offsets[i + 1]].tobytes())
-        self._decoded[i] = entry
-        if len(self._decoded) > DECODED:
-            self._decoded.popitem(last=False)
-        return entry
-
-    def __iter__(self) -> Iterator[Entry]:
-        return (self[i] for i in range(len(self)))
+    def kept(self) -> int:
+        return DECODED
 
     def __eq__(self, other: Any) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str | bytes):
