@@ -90,6 +90,14 @@ def test_catalogue_table_groups_by_kind(capsys: pytest.CaptureFixture[str]) -> N
     assert "Offre Apec" in out
     assert "Programme ANCT" in out
     assert "apec-mentorat" in out
+    # Each kind is one group, even where the files interleave kinds (Aides-territoires, a
+    # public service, sits among the ANCT programmes).
+    headers = [line for line in out.splitlines() if line and not line.startswith(" ")]
+    groups = headers[:-1]
+    assert groups == ["Offre Apec", "Programme ANCT", "Service public"]
+    service = out.split("Service public\n")[1]
+    assert "anct-aides-territoires" in service
+    assert "anct-crte" not in service
 
 
 def test_validate_bundled_knowledge_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
