@@ -73,6 +73,23 @@ def test_resolve_text_output(knowledge: Path, capsys: pytest.CaptureFixture[str]
     assert "Aucun lieu reconnu." in capsys.readouterr().out
 
 
+def test_resolve_dates_each_programme_membership(capsys: pytest.CaptureFixture[str]) -> None:
+    """On the bundled knowledge, a membership says which dated list it comes from, as the cards."""
+    assert (
+        _run(
+            "territories", "resolve", "chef de projet à Guingamp", "--knowledge-dir", str(ROOT / "knowledge")
+        )
+        == 0
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        "Programmes : Petites villes de demain (liste ANCT de janvier 2021) [anct-petites-villes-de-demain]"
+        in lines
+    )
+    assert _run("territories", "resolve", "à Lannion", "--knowledge-dir", str(ROOT / "knowledge")) == 0
+    assert "Action cœur de ville (liste ANCT d'avril 2024)" in capsys.readouterr().out
+
+
 def test_bench_runs(knowledge: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _run("territories", "bench", "--repeat", "1", "--knowledge-dir", str(knowledge)) == 0
     out = capsys.readouterr().out

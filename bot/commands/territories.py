@@ -18,9 +18,11 @@ from pathlib import Path
 import click
 
 from matching import KnowledgeError
+from matching.answer import Territory
 from matching.territories import PlaceResolver, resolution_json
 from matching.territories.programmes import (
     PROGRAMME_IDS,
+    PROGRAMME_TITLES,
     ProgrammeImportError,
     merge,
     parse_programme_csv,
@@ -172,7 +174,7 @@ def resolve(text: str, as_json: bool, knowledge_dir: Path | None) -> int:
         region = f", région {t.region.name}" if t.region and t.level != "region" else ""
         click.echo(f"Territoire : {t.label()} [{t.level} {t.code}]{region}")
         if t.programmes:
-            click.echo(f"Programmes : {', '.join(t.programmes)}")
+            click.echo(f"Programmes : {'; '.join(_programme_labels(t))}")
     elif not resolution.candidates:
         click.echo("Aucun lieu reconnu.")
     if resolution.candidates:
@@ -183,6 +185,14 @@ def resolve(text: str, as_json: bool, knowledge_dir: Path | None) -> int:
     if resolution.spans:
         click.echo("Mots du lieu : " + " | ".join(text[a:b] for a, b in resolution.spans))
     return 0
+
+
+def _programme_labels(t: Territory) -> list[str]:
+    """ "Petites villes de demain (liste ANCT de janvier 2021) [anct-petites-villes-de-demain]":
+    a membership with the date of its list, as the cards say it (a list changes; an undated
+    membership would read as true today); the id for the admin who edits programmes.csv."""
+    dated = {s.programme: f"{s.title} ({s.source})" for s in t.programme_lists if s.member}
+    return [f"{dated.get(p) or PROGRAMME_TITLES.get(p, p)} [{p}]" for p in t.programmes]
 
 
 # -- bench -------------------------------------------------------------------------------------
