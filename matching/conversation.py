@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .answer import Social
+from .followups import spellings
 from .normalise import fold, words
 from .schema import Conversation
 
@@ -95,8 +96,7 @@ class ConversationReader:
         }
         for kind, values in kinds.items():
             for value in values:
-                key = tuple(words(value))
-                if key:
+                for key in spellings(tuple(words(value))):
                     phrases.setdefault(key, kind)
         by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for key in sorted(phrases, key=len, reverse=True):

@@ -28,6 +28,7 @@ __all__ = [
     "FollowUpPhrases",
     "FollowUpReader",
     "load_followups",
+    "spellings",
 ]
 
 FOLLOWUPS_FILE = "relances.yaml"
@@ -36,6 +37,9 @@ FollowUpKind = Literal["contact", "facts", "more", "other", "new_place"]
 # When a message carries several kinds, the one answered first (facts and contacts are precise
 # questions; "autre chose" and "en savoir plus" are vaguer; "et pour" only opens a place).
 _PRIORITY: tuple[FollowUpKind, ...] = ("facts", "contact", "other", "more", "new_place")
+# Elided words ("c'est", "qu'il", "j'appelle"): agents often type them glued ("cest qui",
+# "quil faut", "jappelle qui"), so each phrase is also read with them glued to the next word.
+_ELIDED = frozenset({"c", "d", "j", "jusqu", "l", "m", "n", "qu", "s", "t"})
 _FACT_KINDS: tuple[FactKind, ...] = (
     "amount",
     "eligibility",
@@ -104,13 +108,11 @@ class FollowUpReader:
         }
         for fact in _FACT_KINDS:
             for value in getattr(phrases.facts, fact):
-                key = tuple(words(value))
-                if key:
+                for key in spellings(tuple(words(value))):
                     table.setdefault(key, ("facts", fact))
         for kind, values in simple.items():
             for value in values:
-                key = tuple(words(value))
-                if key:
+                for key in spellings(tuple(words(value))):
                     table.setdefault(key, (kind, None))
         by_first: dict[str, list[tuple[tuple[str, ...], tuple[FollowUpKind, FactKind | None]]]] = {}
         for key in sorted(table, key=len, reverse=True):
@@ -143,6 +145,20 @@ class FollowUpReader:
     @property
     def empty(self) -> bool:
         return not self._by_first
+
+
+def spellings(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A phrase as written, then with its elided words glued to the next ("c est qui" →
+    "cest qui"); empty for an empty phrase."""
+    if not key:
+        return []
+    if len(key) == 1:
+        return [key]
+    head, rest = key[0], key[1:]
+    found = [(head, *tail) for tail in spellings(rest)]
+    if head in _ELIDED:
+        found += spellings((head + rest[0], *rest[1:]))
+    return found
 
 
 def load_followups(directory: Path) -> FollowUpPhrases:

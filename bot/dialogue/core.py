@@ -10,14 +10,16 @@ otherwise a need (the engine also tells greetings, thanks and "je suis le maire 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from matching import Answer, Entry, Territory, words
+from matching.answer import Social
 from matching.contacts import de_form, de_region
 from matching.engine import PlaceResolutionLike
 
 from .base import ASK_PLACE, DIALOGUE_TOP, need_of
-from .followup import FollowUps
+from .followup import NEW_NEED_TERMS, FollowUps
 from .model import Choice, Outcome, Reply, action, index, label
 from .places import settle_candidates
 from .placing import Places
@@ -30,6 +32,9 @@ _NUMBER = re.compile(r"^\s*(?:n°|no|num(?:ero|éro)?|choix|le)?\s*([0-9]{1,2})\
 # A message of at most this many words, right after an answer, that reads as nothing is
 # rather an unrecognised follow-up than a new need.
 SHORT_MESSAGE = 6
+# Words besides a thank-you or a goodbye that still make the message a courtesy, not an
+# unanswered need ("c'est bon pour moi").
+COURTESY_TERMS = 2
 # Overseas collectivities: no département-level services named "de <département>".
 OVERSEAS_COLLECTIVITIES = frozenset({"975", "977", "978", "986", "987", "988"})
 _ORDER = ("Premier besoin", "Deuxième besoin", "Troisième besoin", "Quatrième besoin")
@@ -110,12 +115,22 @@ class Dialogue(FollowUps, Places):
             chosen = settle_candidates(self.engine.places, session.candidates, text)
             if chosen is not None:
                 return self._set_place(session, chosen)
-        followup = self.followups.read(text)
+        followup = None if self._new_subject(text) else self.followups.read(text)
         if followup is not None:
             handled = self._follow_up(session, text, followup)
             if handled is not None:
                 return handled
         return self._need(session, text)
+
+    def _new_subject(self, text: str) -> bool:
+        """A message opening with "autre sujet", "autre question", "par ailleurs"… then a need
+        of its own is a new question, never a follow-up on the last answer ("autre sujet :
+        comment faire une demande de permis de construire ?" is not the last offer's démarche)."""
+        start, end = self.engine.conversation.split(text)[0]
+        if start == 0:
+            return False
+        rest = text[start:]
+        return len(self.engine.need_terms(rest, self.engine.resolve_place(rest).spans)) >= NEW_NEED_TERMS
 
     def _typed_number(self, session: Session, number: int, text: str) -> Outcome | None:
         """A number picks a choice of the last reply; out of range it is never a need."""
@@ -149,6 +164,9 @@ class Dialogue(FollowUps, Places):
             return Outcome((replace(again, text=text),), status=answer.status, answer=answer)
         if unread and session.awaiting_place:
             return self._commune_named(session, text)
+        if unread and (social := self._courtesy(text, place.spans)) is not None:
+            # "ok c'est bon pour moi, bonne journée": a goodbye in a sentence, not a need to log.
+            return Outcome((polite(social),), status=answer.status, answer=answer)
         last = session.last
         entry = self.engine.entry(last.entry) if last is not None and last.entry else None
         if unread and entry is not None and len(words(text)) <= SHORT_MESSAGE:
@@ -158,6 +176,14 @@ class Dialogue(FollowUps, Places):
             # "bon, Lorient alors": a place and nothing we read as a need, right after an answer.
             return self._new_place(session, place)
         return self.answer_outcome(session, answer, place)
+
+    def _courtesy(self, text: str, spans: Sequence[tuple[int, int]]) -> Social | None:
+        """The thanks, goodbye or acknowledgement of a message that says little else (at most
+        COURTESY_TERMS other words: "ok c'est bon pour moi, bonne journée"); None otherwise."""
+        social = self.engine.conversation.read(words(text)).social
+        if social not in ("thanks", "goodbye", "acknowledgement"):
+            return None
+        return social if len(self.engine.need_terms(text, spans)) <= COURTESY_TERMS else None
 
     def _not_understood(self, entry: Entry) -> Reply:
         """A short message read neither as a need nor as a follow-up, right after an answer:

@@ -33,6 +33,8 @@ class FollowUps(DialogueBase):
         """Answers a follow-up on the last answer; None when the message is rather a new need."""
         place = self.engine.resolve_place(text)
         if followup.kind == "new_place":
+            if self._rest_need(session, followup.rest, 1) is not None:
+                return None  # "et pour un VTA à Morlaix ?": another need, read as such
             if place.territory is not None or place.candidates:
                 return self._new_place(session, place)
             return None
