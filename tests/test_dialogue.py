@@ -259,6 +259,39 @@ def test_every_card_stays_about_120_words_wherever_the_user_is(dialogue: Dialogu
                     assert words <= CARD_WORDS + 5, (entry.id, place, words)
 
 
+def test_a_card_is_shortened_no_more_than_it_must(dialogue: Dialogue, engine: Engine) -> None:
+    """The card keeps everything that fits: with one shortening fewer it would be too long
+    (the fewest SHORTENINGS, whatever the search that finds them)."""
+    from bot.render.card import CARD_WORDS, SHORTENINGS, _card_lines, word_count
+
+    levels = set()
+    for entry in engine.entries:
+        for place in ("Guingamp", "Ajaccio", "Mamoudzou", ""):
+            outcome = dialogue.on_text(Session(), f"{entry.examples[0]} {'à ' + place if place else ''}")
+            for reply in outcome.replies:
+                if reply.kind != "card" or reply.entry is None:
+                    continue
+                card = render(reply, PLAIN)
+                drafts = [
+                    "\n".join(_card_lines(reply.entry, reply, PLAIN, level))
+                    for level in range(len(SHORTENINGS) + 1)
+                ]
+                level = drafts.index(card.split("\n", 1)[1] if reply.text else card)
+                levels.add(level)
+                if level:
+                    assert word_count(drafts[level - 1]) > CARD_WORDS, (entry.id, place, level)
+    assert len(levels) > 2  # cards of every length were looked at, not only short ones
+
+
+def test_words_are_counted_as_a_reader_sees_them() -> None:
+    """Punctuation standing alone is no word; a word glued to punctuation is one."""
+    from bot.render.card import word_count
+
+    assert word_count("« Pourquoi » : — recruter, vite ! • (PVD)") == 4
+    assert word_count(" \n ") == 0
+    assert word_count("l'Apec…") == 1
+
+
 def test_a_place_is_named_once_in_its_line() -> None:
     """Fort-de-France is in Martinique (département and région): "Martinique" is said once."""
     from bot.render import territory_line

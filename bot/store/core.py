@@ -34,6 +34,7 @@ from matching import MAX_QUERY_CHARS, Territory
 
 from .reads import AdminReads
 from .schema import MIGRATIONS, SCHEMA_VERSION, USER_TABLES
+from .transactions import Transactions
 
 __all__ = [
     "CARD_QUESTION_DAYS",
@@ -140,7 +141,7 @@ def load_or_create_salt(path: Path) -> bytes:
     return value.encode()
 
 
-class Store(AdminReads):
+class Store(AdminReads, Transactions):
     """Typed access to the SQLite store; methods take raw Telegram ids and hash them, except the
     session methods, which take the pseudonymous key itself (`user_key`)."""
 
@@ -217,7 +218,7 @@ class Store(AdminReads):
                 f"store schema version {version} is newer than this program ({SCHEMA_VERSION})"
             )
         for target in range(version, SCHEMA_VERSION):
-            with self.db.conn:
+            with self.db.atomic():
                 for statement in MIGRATIONS[target]:
                     self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {target + 1}")
@@ -255,7 +256,7 @@ class Store(AdminReads):
 
     def set_territory(self, user_id: int, territory: Territory | None) -> None:
         value = json.dumps(territory.model_dump(mode="json"), ensure_ascii=False) if territory else None
-        with self.db.conn:
+        with self._tx():
             self.db.execute(
                 "INSERT INTO preferences (user_key, territory, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT(user_key) DO UPDATE SET territory = excluded.territory, updated_at = excluded.updated_at",
@@ -281,7 +282,7 @@ class Store(AdminReads):
     def save_session(self, key: str, data: Mapping[str, Any]) -> None:
         """Saves the conversation state (JSON-serialisable) for the pseudonymous `key`."""
         payload = json.dumps(dict(data), ensure_ascii=False, separators=(",", ":"))
-        with self.db.conn:
+        with self._tx():
             self.db.execute(
                 "INSERT INTO sessions (user_key, data, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT(user_key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
@@ -289,7 +290,7 @@ class Store(AdminReads):
             )
 
     def delete_session(self, key: str) -> None:
-        with self.db.conn:
+        with self._tx():
             self.db.execute("DELETE FROM sessions WHERE user_key = ?", [key])
 
     # -- logging ----------------------------------------------------------------------------
@@ -305,7 +306,7 @@ class Store(AdminReads):
     ) -> None:
         """One answered message; the question text is kept only when unanswered or ambiguous."""
         kept = question[:MAX_QUERY_CHARS] if question and status in KEEP_QUESTION_STATUSES else None
-        with self.db.conn:
+        with self._tx():
             self.db.execute(
                 "INSERT INTO interactions (at, user_key, status, top_entry, latency_ms, question) VALUES (?, ?, ?, ?, ?, ?)",
                 [self._now(), self.user_key(user_id), status, top, latency_ms, kept],
@@ -316,7 +317,7 @@ class Store(AdminReads):
         if vote not in (1, -1):
             raise ValueError("vote must be 1 or -1")
         kept = question[:MAX_QUERY_CHARS] if question and vote < 0 else None
-        with self.db.conn:
+        with self._tx():
             self.db.execute(
                 "INSERT INTO feedback (at, user_key, entry_id, vote, question) VALUES (?, ?, ?, ?, ?)",
                 [self._now(), self.user_key(user_id), entry_id, vote, kept],
@@ -330,7 +331,7 @@ class Store(AdminReads):
         """Remembers that message `message_id` of the chat showed `entry_id`'s card to the user,
         in answer to `question` (kept `CARD_QUESTION_DAYS` days, for a 👎)."""
         kept = question[:MAX_QUERY_CHARS] if question else None
-        with self.db.conn:
+        with self._tx():
             self.db.execute(
                 "INSERT INTO cards (chat_key, message_id, entry_id, user_key, at, question) VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(chat_key, message_id, entry_id) DO UPDATE SET user_key = excluded.user_key, "
@@ -351,7 +352,7 @@ class Store(AdminReads):
         if vote not in (1, -1):
             raise ValueError("vote must be 1 or -1")
         user, chat = self.user_key(user_id), self.chat_key(chat_id)
-        with self.db.conn:
+        with self._tx():
             row = self.db.execute(
                 "SELECT question FROM cards WHERE chat_key = ? AND message_id = ? AND entry_id = ? AND user_key = ?",
                 [chat, int(message_id), entry_id, user],
@@ -380,7 +381,7 @@ class Store(AdminReads):
         cutoff = self._since(days if days is not None else self.retention_days)
         ahead = (now + FUTURE_SLACK).strftime(_TIME_FORMAT)
         removed = 0
-        with self.db.conn:
+        with self._tx():
             for table, column in USER_TABLES:
                 removed += self.db.execute(
                     f"DELETE FROM {table} WHERE {column} < ? OR {column} > ?", [cutoff, ahead]
@@ -396,7 +397,7 @@ class Store(AdminReads):
         """Deletes every row about the user (`/oubli`), then checkpoints; returns the row count."""
         key = self.user_key(user_id)
         removed = 0
-        with self.db.conn:
+        with self._tx():
             for table, _ in USER_TABLES:
                 removed += self.db.execute(f"DELETE FROM {table} WHERE user_key = ?", [key]).rowcount
         self.checkpoint()

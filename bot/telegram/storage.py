@@ -7,11 +7,16 @@ None of that may stop the bot from answering, so handlers never call the store d
 Anything that could not be stored is said in the log, by kind ("interaction", "vote"…), never
 with its content. Because one thread runs everything in order, a read sees earlier writes.
 
+Writes queued one after another, with no read between them, reach SQLite together: one job
+of the worker runs them in one transaction (a message's session, place, interaction and cards
+shown: one commit and one wake-up of the thread instead of one each). Should one of them fail
+for a lasting reason, the others are written one by one and it alone is dropped.
+
 Degraded mode: after a failure (locked, full, read-only…), calls fail at once without touching
 SQLite for `RETRY_AFTER` seconds, then one call tries again; so an outage costs one busy
 timeout every few seconds, not one per message, and the bot keeps its pace. Writes refused
 for such a passing reason (`sqlite3.OperationalError`) are not lost: they are kept in memory,
-in order (at most `MAX_DEFERRED`), and written first, in their order, as soon as the store
+in order (at most `MAX_DEFERRED` groups of writes), and written first, in their order, as soon as the store
 works again (next call, next drain, or when the bot stops).
 """
 
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import logging
 import sqlite3
 import threading
@@ -34,6 +40,7 @@ __all__ = ["BUSY_TIMEOUT_MS", "CALL_TIMEOUT", "MAX_DEFERRED", "MAX_PENDING", "St
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+Write = tuple[str, Callable[[Store], object]]  # the kind of data (for the log), the change
 
 CALL_TIMEOUT = 0.5  # seconds a handler waits for a read (its answer must not wait on the disk)
 BUSY_TIMEOUT_MS = 250  # how long one statement waits for another connection's lock
@@ -65,13 +72,23 @@ class StoreWorker:
         self._stopped = False
         self._pending = 0
         self._lock = threading.Lock()
+        self._batch: list[Write] | None = None  # queued writes that later ones may still join
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="aiguilleur-store")
         self.write("busy timeout", lambda s: s.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))
 
     # -- the worker thread ------------------------------------------------------------------
 
-    def _run(self, what: str, fn: Callable[[Store], T], keep: bool = False) -> T:
-        """Runs `fn` (after the writes kept from an outage); `keep`: a write to keep on failure."""
+    def _run(
+        self, what: str, fn: Callable[[Store], T], keep: bool = False, batch: list[Write] | None = None
+    ) -> T:
+        """Runs `fn` (after the writes kept from an outage); `keep`: a write to keep on failure;
+        `batch`: the group of writes `fn` runs, closed now to later writes."""
+        if batch is not None:
+            with self._lock:
+                if self._batch is batch:
+                    self._batch = None
+                self._pending -= len(batch) - 1  # the group counts once from here on
+            what = ", ".join(dict.fromkeys(kind for kind, _ in batch))
         try:
             degraded = bool(self.failures) and time.monotonic() < self._failed_at + self.retry_after
             if fn is _nothing:  # drain: waits for the calls before it, and writes what was kept
@@ -153,14 +170,15 @@ class StoreWorker:
 
     def _skipped(self, what: str, kept: bool) -> None:
         with self._lock:
-            self.skipped[what] += 1
-            count = self.skipped[what]
+            for kind in what.split(", "):  # a group of writes counts each kind it holds
+                self.skipped[kind] += 1
+            count = self.skipped[what.split(", ")[0]]
         if count == 1 or count % _LOG_EVERY == 0:  # each kind of data once, then every 100
             done = "kept to be saved later" if kept else "not read"
             log.warning("Store unavailable (degraded mode): %s %s (%d so far).", what, done, count)
 
     def _submit(
-        self, what: str, fn: Callable[[Store], T], keep: bool = False
+        self, what: str, fn: Callable[[Store], T], keep: bool = False, batch: list[Write] | None = None
     ) -> concurrent.futures.Future[T] | None:
         with self._lock:
             if self._pending >= self.max_pending:
@@ -169,15 +187,19 @@ class StoreWorker:
             else:
                 self._pending += 1
                 dropped = 0
+                # A read or a drain runs after the writes queued so far, before any later one.
+                self._batch = batch
         if dropped:
             if dropped == 1 or dropped % _LOG_EVERY == 0:
                 log.warning("Store overloaded: %s dropped (%d dropped so far).", what, dropped)
             return None
         try:
-            return self._executor.submit(self._run, what, fn, keep)
+            return self._executor.submit(self._run, what, fn, keep, batch)
         except RuntimeError:  # shut down
             with self._lock:
                 self._pending -= 1
+                if self._batch is batch:
+                    self._batch = None
             log.warning("Store closed: %s not stored.", what)
             return None
 
@@ -189,8 +211,16 @@ class StoreWorker:
         return self._pending
 
     def write(self, what: str, fn: Callable[[Store], object]) -> None:
-        """Queues a change; returns at once. `what` names the kind of data for the log."""
-        self._submit(what, fn, keep=True)
+        """Queues a change; returns at once. `what` names the kind of data for the log. The
+        change joins the writes queued just before it unless a read came between them or the
+        worker has started them."""
+        with self._lock:
+            if self._batch is not None and self._pending < self.max_pending:
+                self._batch.append((what, fn))
+                self._pending += 1
+                return
+        batch = [(what, fn)]
+        self._submit(what, functools.partial(_write_all, batch), keep=True, batch=batch)
 
     async def call(self, what: str, fn: Callable[[Store], T], default: T, within: float | None = None) -> T:
         """The result of `fn(store)`, or `default` when the store fails or takes over `within`
@@ -242,6 +272,27 @@ class StoreWorker:
         """Finishes the queued calls, then closes the store."""
         self.stop()
         self.store.close()
+
+
+def _write_all(batch: list[Write], store: Store) -> None:
+    """A group of writes in one transaction; when one fails for a lasting reason (not locked,
+    full, read-only…), the others are written one by one and it alone is dropped."""
+    try:
+        with store.batch():
+            for _, fn in batch:
+                fn(store)
+    except sqlite3.OperationalError:
+        raise  # a passing reason: the whole group is kept, in order, for later
+    except sqlite3.Error:
+        if len(batch) == 1:
+            raise
+        for what, fn in batch:
+            try:
+                fn(store)
+            except sqlite3.OperationalError:
+                raise
+            except sqlite3.Error as exc:
+                log.warning("Store: a %s could not be saved (%s), dropped.", what, type(exc).__name__)
 
 
 def _nothing(store: Store) -> None:

@@ -1,0 +1,122 @@
+"""The store worker groups the writes of a message: one commit, in order, nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store
+from bot.telegram.storage import StoreWorker
+
+USER = 4242
+
+
+def _held(worker: StoreWorker) -> threading.Event:
+    """Keeps the worker thread busy until the returned event is set (writes queue up meanwhile)."""
+    started, release = threading.Event(), threading.Event()
+
+    def hold(_: Store) -> None:
+        started.set()
+        release.wait(10)
+
+    worker.write("hold", hold)
+    assert started.wait(10)
+    return release
+
+
+def _interactions(store: Store) -> int:
+    return int(store.db.execute("SELECT count(*) FROM interactions").fetchone()[0])
+
+
+def test_the_writes_of_a_message_are_committed_once(tmp_path: Path) -> None:
+    """Session, interaction and card of one answer: one transaction, all three saved."""
+    store = Store.open(tmp_path / "s.db")
+    statements: list[str] = []
+    worker = StoreWorker(store)
+    release = _held(worker)
+    store.db.conn.set_trace_callback(statements.append)
+    key = store.user_key(USER)
+    worker.write("session", lambda s: s.save_session(key, {"territory": None}))
+    worker.write("interaction", lambda s: s.log_interaction(USER, status="match", top="x"))
+    worker.write("card", lambda s: s.card_shown(USER, 1, 7, "x", "recruter"))
+    release.set()
+    assert asyncio.run(worker.drain(10))
+    worker.close()
+    ours = statements[statements.index("BEGIN") :]  # the held write's own COMMIT comes before
+    assert ours.count("COMMIT") == 1
+    assert sum(sql.startswith("INSERT") for sql in ours) == 3
+    store = Store.open(tmp_path / "s.db")
+    assert store.load_session(key) == {"territory": None}
+    assert _interactions(store) == 1
+    assert store.db.execute("SELECT count(*) FROM cards").fetchone()[0] == 1
+    store.close()
+
+
+def test_a_read_sees_the_writes_queued_before_it_and_none_after(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    worker = StoreWorker(store)
+
+    async def scenario() -> int:
+        release = _held(worker)
+        worker.write("interaction", lambda s: s.log_interaction(USER, status="match"))
+        read = asyncio.ensure_future(worker.call("count", _interactions, -1, within=10))
+        await asyncio.sleep(0)  # the read is queued before the next write
+        worker.write("interaction", lambda s: s.log_interaction(USER, status="no_match"))
+        release.set()
+        seen = await read
+        assert await worker.drain(10)
+        return seen
+
+    assert asyncio.run(scenario()) == 1
+    assert _interactions(store) == 2
+    worker.close()
+
+
+def test_a_write_that_fails_for_good_loses_only_itself(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A broken write among a message's writes is dropped (and logged by kind); the others stay."""
+    store = Store.open(tmp_path / "s.db")
+    worker = StoreWorker(store)
+
+    def broken(s: Store) -> None:
+        raise sqlite3.IntegrityError("a constraint of a future schema")
+
+    release = _held(worker)
+    worker.write("interaction", lambda s: s.log_interaction(USER, status="match"))
+    worker.write("vote", broken)
+    worker.write("interaction", lambda s: s.log_interaction(USER, status="match"))
+    with caplog.at_level(logging.WARNING):
+        release.set()
+        assert asyncio.run(worker.drain(10))
+    assert _interactions(store) == 2
+    assert "a vote could not be saved" in caplog.text
+    worker.close()
+
+
+def test_a_group_refused_by_a_locked_store_is_saved_whole_later(tmp_path: Path) -> None:
+    """Locked while a message's writes ran: none is half-saved, all are saved once it is free."""
+    path = tmp_path / "s.db"
+    store = Store.open(path)
+    worker = StoreWorker(store)
+    other = sqlite3.connect(path)
+    other.execute("BEGIN EXCLUSIVE")
+    release = _held(worker)
+    worker.write("session", lambda s: s.save_session(s.user_key(USER), {"a": 1}))
+    worker.write("interaction", lambda s: s.log_interaction(USER, status="match"))
+    release.set()
+    assert asyncio.run(worker.drain(10))
+    assert worker.deferred == 1
+    other.rollback()
+    other.close()
+    worker.retry_after = 0
+    assert asyncio.run(worker.drain(10))
+    assert worker.deferred == 0
+    assert _interactions(store) == 1
+    assert store.load_session(store.user_key(USER)) == {"a": 1}
+    worker.close()
