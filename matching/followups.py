@@ -22,6 +22,7 @@ from .schema import FactKind
 from .yamlsafe import Lines, field_name, line_for, read_yaml
 
 __all__ = [
+    "ContactDetail",
     "FOLLOWUPS_FILE",
     "FollowUp",
     "FollowUpKind",
@@ -34,6 +35,10 @@ __all__ = [
 FOLLOWUPS_FILE = "relances.yaml"
 
 FollowUpKind = Literal["contact", "facts", "more", "other", "new_place"]
+# A contact detail asked for by name ("le mail ?", "un numéro ?"): the reply says which
+# contacts the sources give none for, instead of leaving the user to notice it is missing.
+ContactDetail = Literal["email", "phone", "address"]
+_DETAILS: tuple[ContactDetail, ...] = ("email", "phone", "address")
 # When a message carries several kinds, the one answered first (facts and contacts are precise
 # questions; "autre chose" and "en savoir plus" are vaguer; "et pour" only opens a place).
 _PRIORITY: tuple[FollowUpKind, ...] = ("facts", "contact", "other", "more", "new_place")
@@ -69,12 +74,21 @@ class FactPhrases(_Strict):
     status: list[str] = Field(default_factory=list, description="Actualité : « toujours en cours »…")
 
 
+class DetailPhrases(_Strict):
+    """Contact questions that name the detail wanted (also read as a contact question)."""
+
+    email: list[str] = Field(default_factory=list, description="Courriel : « le mail », « courriel »…")
+    phone: list[str] = Field(default_factory=list, description="Téléphone : « le numero », « tel »…")
+    address: list[str] = Field(default_factory=list, description="Adresse postale : « l'adresse »…")
+
+
 class FollowUpPhrases(_Strict):
     """The file `relances.yaml`: phrases, written without accents, that refer to the last answer."""
 
     contact: list[str] = Field(
         default_factory=list, description="Demande du contact : « c'est qui le contact », « un numero »…"
     )
+    details: DetailPhrases = Field(default_factory=DetailPhrases)
     facts: FactPhrases = Field(default_factory=FactPhrases)
     more: list[str] = Field(default_factory=list, description="Plus de détails : « en savoir plus »…")
     other: list[str] = Field(
@@ -85,6 +99,10 @@ class FollowUpPhrases(_Strict):
     )
 
 
+# What a phrase means: its kind, the fact asked (facts) and the contact detail named (contact).
+_Meaning = tuple[FollowUpKind, FactKind | None, ContactDetail | None]
+
+
 @dataclass(frozen=True)
 class FollowUp:
     """What a message asks about the previous answer; `rest` is the message without the
@@ -93,13 +111,14 @@ class FollowUp:
     kind: FollowUpKind
     facets: tuple[FactKind, ...] = ()
     rest: str = ""
+    details: tuple[ContactDetail, ...] = ()
 
 
 class FollowUpReader:
     """Finds follow-up phrases in a message (whole words, accents and case ignored)."""
 
     def __init__(self, phrases: FollowUpPhrases) -> None:
-        table: dict[tuple[str, ...], tuple[FollowUpKind, FactKind | None]] = {}
+        table: dict[tuple[str, ...], _Meaning] = {}
         simple: dict[FollowUpKind, list[str]] = {
             "contact": phrases.contact,
             "more": phrases.more,
@@ -109,12 +128,16 @@ class FollowUpReader:
         for fact in _FACT_KINDS:
             for value in getattr(phrases.facts, fact):
                 for key in spellings(tuple(words(value))):
-                    table.setdefault(key, ("facts", fact))
+                    table.setdefault(key, ("facts", fact, None))
+        for detail in _DETAILS:
+            for value in getattr(phrases.details, detail):
+                for key in spellings(tuple(words(value))):
+                    table.setdefault(key, ("contact", None, detail))
         for kind, values in simple.items():
             for value in values:
                 for key in spellings(tuple(words(value))):
-                    table.setdefault(key, (kind, None))
-        by_first: dict[str, list[tuple[tuple[str, ...], tuple[FollowUpKind, FactKind | None]]]] = {}
+                    table.setdefault(key, (kind, None, None))
+        by_first: dict[str, list[tuple[tuple[str, ...], _Meaning]]] = {}
         for key in sorted(table, key=len, reverse=True):
             by_first.setdefault(key[0], []).append((key, table[key]))
         self._by_first = by_first
@@ -124,14 +147,17 @@ class FollowUpReader:
         tokens = words(text)
         kinds: set[FollowUpKind] = set()
         facets: list[FactKind] = []
+        details: list[ContactDetail] = []
         rest: list[str] = []
         i = 0
         while i < len(tokens):
-            for key, (kind, facet) in self._by_first.get(tokens[i], ()):
+            for key, (kind, facet, detail) in self._by_first.get(tokens[i], ()):
                 if tuple(tokens[i : i + len(key)]) == key:
                     kinds.add(kind)
                     if facet is not None and facet not in facets:
                         facets.append(facet)
+                    if detail is not None and detail not in details:
+                        details.append(detail)
                     i += len(key)
                     break
             else:
@@ -140,7 +166,7 @@ class FollowUpReader:
         if not kinds:
             return None
         kind = next(k for k in _PRIORITY if k in kinds)
-        return FollowUp(kind=kind, facets=tuple(facets), rest=" ".join(rest))
+        return FollowUp(kind=kind, facets=tuple(facets), rest=" ".join(rest), details=tuple(details))
 
     @property
     def empty(self) -> bool:

@@ -6,7 +6,9 @@ cannot drift apart."""
 from __future__ import annotations
 
 import asyncio
+import gzip
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +52,43 @@ def test_conversation_in_the_terminal(scenario: Scenario) -> None:
     if scenario.pending and problems:
         pytest.xfail(scenario.pending)
     assert problems == []
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+
+
+def _digits(phone: str) -> str:
+    return re.sub(r"\D", "", phone).removeprefix("33").lstrip("0")
+
+
+def _knowledge_details() -> tuple[set[str], set[str]]:
+    """Every e-mail and phone number written in the knowledge files (CSV tables included)."""
+    emails: set[str] = set()
+    phones: set[str] = set()
+    for path in (ROOT / "knowledge").rglob("*"):
+        if path.suffix not in (".yaml", ".csv", ".gz"):
+            continue
+        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        text = data.decode("utf-8", errors="replace")
+        emails.update(e.casefold() for e in _EMAIL.findall(text))
+        phones.update(_digits(p) for p in _PHONE.findall(text))
+    return emails, phones
+
+
+def test_no_reply_gives_a_mail_or_phone_the_knowledge_does_not_hold() -> None:
+    """Every e-mail and phone number in a reply of any scenario comes from the knowledge files:
+    asking for a contact detail never makes one up."""
+    emails, phones = _knowledge_details()
+    invented: list[str] = []
+    for scenario in SCENARIOS:
+        chat = TerminalChat(Dialogue(shared_engine()))
+        for turn in scenario.turns:
+            line = turn.say if turn.say is not None else _choice_number(chat, turn.choose or "")
+            reply = chat.handle(line)
+            invented += [f"{scenario.id} : {e}" for e in _EMAIL.findall(reply) if e.casefold() not in emails]
+            invented += [f"{scenario.id} : {p}" for p in _PHONE.findall(reply) if _digits(p) not in phones]
+    assert invented == []
 
 
 def _transcript_replies(output: str) -> list[str]:

@@ -73,7 +73,7 @@ class FollowUps(DialogueBase):
             if followup.kind == "facts":
                 replies.append(facts_reply(entry, followup.facets, contacts, territory))
             else:
-                replies.append(contacts_reply(entry, contacts, territory))
+                replies.append(contacts_reply(entry, contacts, territory, followup.details))
         if territory is None and followup.kind == "contact":
             session.awaiting_place = True
             session.last_query = session.needs[0].query

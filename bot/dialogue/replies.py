@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from matching import Contact, Entry, Fact, Territory
+from matching.followups import ContactDetail
 from matching.schema import FactKind
 
 from .model import Choice, Reply, action, label
@@ -20,6 +21,7 @@ __all__ = [
     "details_reply",
     "facts_for",
     "facts_reply",
+    "missing_details",
     "polite",
 ]
 
@@ -44,6 +46,7 @@ _ANSWERED_BY: dict[str, tuple[FactKind, ...]] = {
     "status": ("status", "deadline"),
 }
 
+_DETAIL_LABELS: dict[str, str] = {"email": "courriel", "phone": "téléphone", "address": "adresse postale"}
 _POLITE = {
     "greeting": "Bonjour ! Décrivez en une phrase le besoin de votre collectivité "
     "(par exemple « recruter un chef de projet Petites villes de demain »), avec votre commune "
@@ -128,17 +131,40 @@ def facts_reply(
     )
 
 
-def contacts_reply(entry: Entry, contacts: tuple[Contact, ...], territory: Territory | None) -> Reply:
-    """Whom to contact for the entry, with every detail the knowledge has (and the relays)."""
+def contacts_reply(
+    entry: Entry,
+    contacts: tuple[Contact, ...],
+    territory: Territory | None,
+    asked: Sequence[ContactDetail] = (),
+) -> Reply:
+    """Whom to contact for the entry, with every detail the knowledge has (and the relays);
+    a detail `asked` for by name that the sources lack for a contact is said missing first."""
     where = f" ({territory.label()})" if territory is not None else ""
     return Reply(
         "contacts",
-        f"Pour « {entry.title} »{where}, à contacter :",
+        f"{missing_details(contacts, asked)}Pour « {entry.title} »{where}, à contacter :",
         entry=entry,
         contacts=contacts,
         territory=territory,
         choices=(Choice("En savoir plus", action("m", entry.id)),),
     )
+
+
+def missing_details(contacts: Sequence[Contact], asked: Sequence[ContactDetail]) -> str:
+    """ "Pas de courriel dans nos sources pour Apec Bretagne (sa page web : …). " for each detail
+    asked that some contacts lack; never a guessed address or number. Empty when none lacks."""
+    said: list[str] = []
+    for detail in asked:
+        lacking = [c for c in contacts if not getattr(c, detail)]
+        if not lacking:
+            continue
+        names = [c.organisation + (f" (sa page web : {c.url})" if c.url else "") for c in lacking]
+        said.append(f"Pas de {_DETAIL_LABELS[detail]} dans nos sources pour {_joined(names)}.")
+    return " ".join(said) + "\n" if said else ""
+
+
+def _joined(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " ni pour " + names[-1]
 
 
 def details_reply(
