@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .analyzer import Analyzer, Term
 from .schema import Entry, OrientationRule, Vocabulary
 
-__all__ = ["ConceptHit", "ConceptMatcher", "parse_answer", "unknown_references"]
+__all__ = ["ConceptHit", "ConceptMatcher", "figure_span", "parse_answer", "unknown_references"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +58,11 @@ class ConceptMatcher:
                     key, table = tuple(t.stem for t in tokens), literal
                 if key and table.setdefault(key, cid) != cid:
                     self._clashes.append((form, cid, table[key]))
+        self._sized = [
+            (cid, c.population_min, c.population_max)
+            for cid, c in vocabulary.concepts.items()
+            if c.population_min is not None or c.population_max is not None
+        ]
         self._by_first = _by_first(forms)
         self._literal = _by_first(literal)
         self.longest = max((len(k) for k in forms), default=1)
@@ -80,10 +85,43 @@ class ConceptMatcher:
         found = {h.concept for h in hits}
         return [h for h in hits if h.concept not in self._with_any or self._with_any[h.concept] & found]
 
+    def with_population(
+        self, hits: Sequence[ConceptHit], terms: Sequence[Term], population: int | None
+    ) -> list[ConceptHit]:
+        """`hits` plus the concepts whose population range holds the commune's stated size
+        ("commune de 600 habitants" is a small rural commune, "ville de 32 000 habitants" a
+        ville moyenne), placed on the figure's terms; a concept already found is not added again."""
+        hits = list(hits)
+        if population is None or not self._sized:
+            return hits
+        found = {h.concept for h in hits}
+        start, end = figure_span(terms)
+        surface = " ".join(t.surface for t in terms[start:end])
+        for cid, low, high in self._sized:
+            if (
+                cid in found
+                or (low is not None and population < low)
+                or (high is not None and population > high)
+            ):
+                continue
+            hits.append(ConceptHit(cid, start, end, surface))
+        hits.sort(key=lambda h: (h.start, h.end))
+        return hits
+
     def clashes(self) -> list[tuple[str, str, str]]:
         """(form, concept, other concept) for every form that analyses like another concept's
         form: the first concept defined would silently take the other's words."""
         return self._clashes
+
+
+def figure_span(terms: Sequence[Term]) -> tuple[int, int]:
+    """Term positions of the first figure and the word after it ("600 habitants", "32 000
+    hab"): where a stated population is (see `matching.population`)."""
+    start = next((k for k, t in enumerate(terms) if t.stem.isdigit()), len(terms))
+    end = start
+    while end < len(terms) and terms[end].stem.isdigit():
+        end += 1
+    return start, min(end + 1, len(terms))
 
 
 def _by_first(forms: dict[tuple[str, ...], str]) -> dict[str, list[tuple[tuple[str, ...], str]]]:

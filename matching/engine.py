@@ -275,7 +275,8 @@ class Engine:
         read as the need."""
         tokens = self.need_tokens(text, _merged([*spans, *self.conversation.roles(text, spans)]))
         terms = [t for t in tokens if not t.stop]
-        hits = self.concepts.find(tokens)
+        stated = stated_population(text)
+        hits = self.concepts.with_population(self.concepts.find(tokens), terms, stated)
         found = {h.concept for h in hits}
         orientation = next((o for o, combos in self._orientations if any(c <= found for c in combos)), None)
         sought = self._sought(hits)
@@ -285,7 +286,7 @@ class Engine:
             hits=hits,
             limit=max(top, 1),
             context=self._context,
-            adjust=self._territory_rules(here, stated_population(text), [t.stem for t in terms]),
+            adjust=self._territory_rules(here, stated, [t.stem for t in terms]),
             keep=self._perimeter_filter(here),
             work=work,
             sought=sought,

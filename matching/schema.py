@@ -173,6 +173,18 @@ class Concept(_Strict):
         description="Le concept ne compte que si le message contient aussi l'un de ces concepts : "
         "« compétence » n'est une question de droit qu'avec une tournure comme « peut-on ».",
     )
+    population_min: int | None = Field(
+        default=None,
+        ge=0,
+        description="Le concept est aussi trouvé quand le message donne pour sa commune une population d'au moins "
+        "ce nombre d'habitants (avec `population_max` : une fourchette ; « ville de 32 000 habitants » : ville moyenne).",
+    )
+    population_max: int | None = Field(
+        default=None,
+        ge=0,
+        description="Le concept est aussi trouvé quand le message donne pour sa commune une population d'au plus "
+        "ce nombre d'habitants (« commune de 600 habitants » : petite commune rurale).",
+    )
 
 
 class Vocabulary(_Strict):

@@ -40,6 +40,29 @@ def test_a_stated_population_rules_entries_like_a_named_communes(engine: Engine)
     assert large.results[0].id == "anct-action-coeur-de-ville"
 
 
+def test_a_stated_population_is_read_as_the_kind_of_commune(engine: Engine) -> None:
+    """Rule (concepts' population_min/max): the size a message gives is a concept of its own,
+    shown as a reason: 32,000 inhabitants is a ville moyenne (« ORT » alone would be a Petite ville
+    de demain), 600 a small rural commune; no size, no such concept."""
+    town = engine.ask("ville de 32 000 habitants, centre ancien dégradé, on voudrait lancer une ORT")
+    assert town.results[0].id == "anct-action-coeur-de-ville"
+    assert "32 000 habitants" in town.results[0].reasons
+    hits = engine.concepts.with_population([], engine.need_terms("commune de 600 hab"), 600)
+    assert [(h.concept, h.surface) for h in hits] == [("village-rural", "600 hab")]
+    assert engine.concepts.with_population([], engine.need_terms("une commune"), None) == []
+
+
+def test_cafe_is_not_the_caf_and_an_empty_post_office_is_a_building(engine: Engine) -> None:
+    """Rule: « café » (stem « caf ») is no longer the CAF, which is an abbreviation; « l'ancienne
+    poste » is the building of a project, not a public service closing (France services)."""
+    found = {h.concept for h in engine.concepts.find(engine.need_tokens("un café et la CAF"))}
+    assert found == {"services-publics"}
+    answer = engine.ask(
+        "l'association veut ouvrir un lieu partagé avec café et coworking dans l'ancienne poste"
+    )
+    assert answer.results[0].id == "anct-fabriques-de-territoire"
+
+
 def test_an_entry_the_message_names_keeps_its_rank_whatever_the_population(engine: Engine) -> None:
     """Rule: asking about a programme by name is answered by that programme even outside its
     population range (its card tells the condition)."""
