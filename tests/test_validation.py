@@ -150,6 +150,18 @@ def test_truncated_territory_table_is_refused(k: Path) -> None:
     assert problem.startswith(f"{communes}:")
 
 
+def test_former_epci_name_of_an_unknown_epci_is_refused(k: Path) -> None:
+    """An admin's former EPCI name must point at an EPCI of the tables (file and line named)."""
+    former = k / "territoires" / "anciens_noms_epci.csv"
+    former.write_text(
+        former.read_text(encoding="utf-8") + "Communauté de communes du Pays Perdu,999999999,test\n",
+        encoding="utf-8",
+    )
+    [problem] = _problems(k)
+    assert problem.startswith(f"{former}:3")
+    assert "999999999" in problem
+
+
 def test_missing_territory_table_is_refused(k: Path) -> None:
     """One table missing from `territoires/` is reported by name."""
     (k / "territoires" / "regions.csv").unlink()

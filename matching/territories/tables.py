@@ -36,6 +36,8 @@ USUAL_HEADER = ("nom", "code")
 # Short names derived from the commune names (scripts/build_short_names.py); the hand list wins.
 SHORT_NAMES_FILE = "noms_courts.csv"
 DEMONYM_HEADER = ("nom", "code", "sorte", "source")
+FORMER_EPCI_HEADER = ("nom", "code", "source")
+FORMER_EPCI_FILE = "anciens_noms_epci.csv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,8 @@ class Tables:
     # Département adjectives and well-known pays (gentiles_et_pays.csv): folded form -> code.
     demonyms: dict[str, str] = field(default_factory=dict)
     programme_lists: tuple[ProgrammeList, ...] = ()
+    # Former names of EPCI still in use (anciens_noms_epci.csv): full folded name -> SIREN.
+    epci_former_names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, knowledge_dir: Path) -> Tables:
@@ -219,6 +223,12 @@ class Tables:
         tables.demonyms = demonym_index(
             reader.csv("gentiles_et_pays.csv", DEMONYM_HEADER, required=False, codes=deps)
         )
+        tables.epci_former_names = {
+            name_key(name): code
+            for name, code, *_ in reader.csv(
+                FORMER_EPCI_FILE, FORMER_EPCI_HEADER, required=False, codes=epcis
+            )
+        }
         if reader.exists("programmes.csv"):
             tables.programmes = load_programme_index(reader.path("programmes.csv"))
             tables.programme_lists = load_programme_lists(knowledge_dir)
@@ -263,6 +273,9 @@ class Tables:
         out: dict[str, list[str]] = defaultdict(list)
         for epci in self.epcis.values():
             out[epci.key].append(epci.code)
+        for key, code in self.epci_former_names.items():  # "CC du Grand Villefranchois" (2017-2019)
+            if code not in out[key]:
+                out[key].append(code)
         return dict(out)
 
     @cached_property
@@ -275,6 +288,10 @@ class Tables:
             for short in epci_short_names(key):
                 if epci.code not in out[short]:
                     out[short].append(epci.code)
+        for key, code in self.epci_former_names.items():
+            for short in epci_short_names(key):
+                if code not in out[short]:
+                    out[short].append(code)
         return dict(out)
 
     @cached_property
