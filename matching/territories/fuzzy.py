@@ -60,7 +60,8 @@ def fuzzy_at(scan: Scan, i: int, only_end: int | None = None, *, compound: bool 
     cap = scan.capital(i)
     if scan.keys[i] in lx.PREPOSITIONS or scan.keys[i] in ("a", "et", "ou", "pour"):
         return None  # "A BREST" is "à Brest", never "Abrest"
-    if not (cue or (cap and (compound or not scan._break_before(i)))):
+    subject = cap and not cue and _opens_subject(scan, i)
+    if not (cue or subject or (cap and (compound or not scan._break_before(i)))):
         return None
     if scan._after_locality_noun(i):
         return None  # "le quartier des Fontanilles" is not Fontenilles
@@ -73,7 +74,12 @@ def fuzzy_at(scan: Scan, i: int, only_end: int | None = None, *, compound: bool 
         if scan.keys[end - 1] in lx.NAME_GLUE or any(scan.blocked[i:end]):
             continue
         key = " ".join(scan.keys[i:end])
-        if end - i == 1 and (len(key) < 4 or key in scan.t.common_words or key in lx.INSTITUTION_WORDS):
+        if end - i == 1 and (
+            len(key) < 4
+            or key in scan.t.common_words
+            or key in lx.INSTITUTION_WORDS
+            or key in lx.INSTITUTION_PLURALS
+        ):
             continue
         if end - i == 1 and cue is None and (len(key) < 6 or (i > 0 and scan.capital(i - 1))):
             continue  # a capitalised word without cue, short or after another one: a surname?
@@ -89,9 +95,25 @@ def fuzzy_at(scan: Scan, i: int, only_end: int | None = None, *, compound: bool 
             return None
         scan.fuzzy_budget -= 1
         codes = fuzzy_codes(scan.t, key, lowercase=not cap)
+        if codes and subject and not _big_town(scan.t, codes):
+            return None  # a sentence's first word: only a slip of a town everybody names
         if codes:
             return Mention("commune", tuple(codes), i, end, scan._span(cue_start, end), fuzzy=True)
     return None
+
+
+def _opens_subject(scan: Scan, i: int) -> bool:
+    """ "Perpigan recrute…": one word opening a sentence, then a verb of which it is the subject."""
+    if not scan._break_before(i) or i + 1 >= len(scan.keys) or scan._break_before(i + 1):
+        return False
+    return scan.keys[i + 1] in lx.SUBJECT_VERBS and not scan._joined(i)
+
+
+def _big_town(tables: Tables, codes: list[str]) -> bool:
+    """Whether one of these communes is a town of 20,000 people or more, five times bigger
+    than the others (the resolver takes a misspelt name only then, see resolver._dominant)."""
+    sizes = sorted(((row.population if (row := tables.commune(c)) else 0) for c in codes), reverse=True)
+    return bool(sizes) and sizes[0] >= 20_000 and (len(sizes) == 1 or sizes[0] >= 5 * max(sizes[1], 1))
 
 
 def _unit(scan: Scan, i: int, end: int) -> bool:

@@ -123,6 +123,19 @@ INSTITUTION_WORDS = _keys(
     "espagne", "italie", "allemagne", "belgique", "suisse", "luxembourg", "andorre", "monaco",
     "pyrénées", "alpes", "morvan", "cévennes", "vosges du nord", "camargue",
 )  # fmt: skip
+# Their plurals ("la Conférence des Maires", "les Préfets") are no misspelt commune name either
+# (an exact name keeps its reading: Saintes, Monts, Ponts are towns).
+INSTITUTION_PLURALS = frozenset(
+    w + "s" for w in INSTITUTION_WORDS if " " not in w and not w.endswith(("s", "x", "z"))
+)
+
+# Verbs of a town speaking as the subject ("Perpignan recrute", "Vannes cherche"): a
+# capitalised word opening a sentence before one of them is read as a place even when misspelt.
+SUBJECT_VERBS = _keys(
+    "recrute", "recrutent", "cherche", "cherchent", "veut", "veulent", "souhaite", "souhaitent",
+    "organise", "organisent", "lance", "lancent", "prépare", "préparent", "embauche", "embauchent",
+    "voudrait", "voudraient", "aimerait", "envisage", "candidate",
+)  # fmt: skip
 
 # Words right after a number that make it a quantity, not a postal code ("20000 habitants").
 QUANTITY_WORDS = _keys(

@@ -256,7 +256,10 @@ class Scan:
                 return True, cue_start
             # "dans le nord", "la Manche", but not "au nord de la ville"
             followed = end < len(self.keys) and self.keys[end] in ("de", "du", "des", "d")
-            marked = cue == "area" or cap or self._need_tail(i, end)
+            # A sentence's first word has its capital anyway: "Réunion avec France Travail" is a
+            # meeting; "Manche : …", "Nord, on cherche…" stand alone as a heading does.
+            opening = self._break_before(first) and not self._clause_ends(end)
+            marked = cue == "area" or (cap and not opening) or self._need_tail(i, end)
             return bool(marked and not followed), cue_start
         if not common:
             if cue or cap or kind != "commune":
@@ -289,6 +292,13 @@ class Scan:
             return False
         before = self.keys[i - 1]
         return before in lx.NEED_TAIL or self.blocked[i - 1]
+
+    def _clause_ends(self, end: int) -> bool:
+        """Whether the words before token `end` end the message or a clause ("Manche : …")."""
+        if end >= len(self.tokens):
+            return True
+        gap = self.text[self.tokens[end - 1].end : self.tokens[end].start]
+        return bool(_CLAUSE_END.search(gap)) or "(" in gap
 
     def _of_follows(self, end: int) -> bool:
         """ "Tours de table", "Sens de la marche": the word starts a noun phrase."""
