@@ -34,14 +34,15 @@ __all__ = [
 
 FOLLOWUPS_FILE = "relances.yaml"
 
-FollowUpKind = Literal["contact", "facts", "more", "other", "new_place"]
+FollowUpKind = Literal["contact", "facts", "more", "other", "intercommunality", "new_place"]
 # A contact detail asked for by name ("le mail ?", "un numéro ?"): the reply says which
 # contacts the sources give none for, instead of leaving the user to notice it is missing.
 ContactDetail = Literal["email", "phone", "address"]
 _DETAILS: tuple[ContactDetail, ...] = ("email", "phone", "address")
 # When a message carries several kinds, the one answered first (facts and contacts are precise
-# questions; "autre chose" and "en savoir plus" are vaguer; "et pour" only opens a place).
-_PRIORITY: tuple[FollowUpKind, ...] = ("facts", "contact", "other", "more", "new_place")
+# questions; "autre chose" and "en savoir plus" are vaguer; "la comcom" and "et pour" only
+# open a place).
+_PRIORITY: tuple[FollowUpKind, ...] = ("facts", "contact", "other", "more", "intercommunality", "new_place")
 # Elided words ("c'est", "qu'il", "j'appelle"): agents often type them glued ("cest qui",
 # "quil faut", "jappelle qui"), so each phrase is also read with them glued to the next word.
 _ELIDED = frozenset({"c", "d", "j", "jusqu", "l", "m", "n", "qu", "s", "t"})
@@ -94,6 +95,10 @@ class FollowUpPhrases(_Strict):
     other: list[str] = Field(
         default_factory=list, description="Autre piste : « c'est pas ca », « autre chose »…"
     )
+    intercommunality: list[str] = Field(
+        default_factory=list,
+        description="Même besoin, pour l'intercommunalité de la commune retenue : « la comcom », « l'interco »…",
+    )
     new_place: list[str] = Field(
         default_factory=list, description="Même besoin, autre lieu : « et pour », « pareil a »…"
     )
@@ -123,6 +128,7 @@ class FollowUpReader:
             "contact": phrases.contact,
             "more": phrases.more,
             "other": phrases.other,
+            "intercommunality": phrases.intercommunality,
             "new_place": phrases.new_place,
         }
         for fact in _FACT_KINDS:

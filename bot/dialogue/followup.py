@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from matching import Answer
+from matching import Answer, Territory
 from matching.followups import FollowUp
 
 from .base import ASK_PLACE, DIALOGUE_TOP, DialogueBase
 from .model import Choice, Outcome, Reply, action, label
+from .places import OverridePlace
 from .replies import contacts_reply, facts_reply
 from .state import Session
 
@@ -32,11 +33,17 @@ class FollowUps(DialogueBase):
     def _follow_up(self, session: Session, text: str, followup: FollowUp) -> Outcome | None:
         """Answers a follow-up on the last answer; None when the message is rather a new need."""
         place = self.engine.resolve_place(text)
-        if followup.kind == "new_place":
+        if followup.kind == "intercommunality" and session.last is None:
+            return None  # "je suis à la comcom de …" opening a conversation: who writes, and where
+        if followup.kind in ("new_place", "intercommunality"):
             if self._rest_need(session, followup.rest, 1) is not None:
                 return None  # "et pour un VTA à Morlaix ?": another need, read as such
             if place.territory is not None or place.candidates:
                 return self._new_place(session, place)
+            epci = _intercommunality(session.territory) if followup.kind == "intercommunality" else None
+            if epci is not None:
+                # "non plutôt pour la comcom": the same need, for the commune's intercommunality
+                return self._new_place(session, OverridePlace(epci))
             return None
         context = any(n.entry for n in session.needs)
         # With nothing to refer to, one need word is enough ("les conditions du mentorat ?").
@@ -149,3 +156,18 @@ class FollowUps(DialogueBase):
                 )
             )
         return Outcome((self.browser.themes_reply(),))
+
+
+def _intercommunality(territory: Territory | None) -> Territory | None:
+    """The intercommunality of a remembered commune, as a place (same département and région),
+    or None when the place is not a commune or its EPCI is unknown."""
+    if territory is None or territory.level != "commune" or territory.epci is None:
+        return None
+    return Territory(
+        level="epci",
+        code=territory.epci.code,
+        name=territory.epci.name,
+        departement=territory.departement,
+        region=territory.region,
+        epci=territory.epci,
+    )
