@@ -6,6 +6,7 @@ Built once from the knowledge directory (analysis and indexing happen at load ti
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,8 @@ __all__ = [
 MAX_QUERY_CHARS = 1000
 # Needs read in one message, at most (the work budget of "et aussi" repeated a hundred times).
 MAX_NEEDS = 4
+# Place resolutions remembered (the last texts asked about; each one is frozen, never changed).
+PLACES_REMEMBERED = 16
 
 
 class PlaceResolutionLike(Protocol):
@@ -88,6 +91,9 @@ class Engine:
         analysed again; large catalogues rank with array arithmetic)."""
         self.knowledge = knowledge
         self.places = places
+        # The dialogue asks where a message is more than once (a follow-up, then the need it
+        # holds); the same text always names the same place, so a few are remembered.
+        self._place_of = functools.lru_cache(maxsize=PLACES_REMEMBERED)(self._resolve_place)
         self.analyzer = compiled.analyzer() if compiled is not None else Analyzer(knowledge.vocabulary)
         concepts = knowledge.vocabulary.concepts
         audiences = frozenset(c for c, v in concepts.items() if v.kind == "audience")
@@ -170,6 +176,9 @@ class Engine:
 
     def resolve_place(self, text: str) -> PlaceResolutionLike:
         """Place named in a message, or an empty resolution when tables are not loaded."""
+        return self._place_of(text)
+
+    def _resolve_place(self, text: str) -> PlaceResolutionLike:
         text = strip_invisible(text)
         if self.places is None or not text.strip():
             return _NoPlace()

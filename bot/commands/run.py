@@ -85,6 +85,7 @@ def run(*, webhook: bool, env_file: Path | None, knowledge_dir: Path | None, ver
 
     from ..telegram.app import build_application
     from ..telegram.logs import install_privacy_filter
+    from ..telegram.memory import settle
     from ..telegram.webhook import run_webhook
 
     install_privacy_filter([token, secret])  # masks them in every log line, tracebacks included
@@ -92,6 +93,7 @@ def run(*, webhook: bool, env_file: Path | None, knowledge_dir: Path | None, ver
     salt = config.salt.get_secret_value() if config.salt else None
     store = open_store(config.db, salt=salt, retention_days=config.retention_days)
     application = build_application(config, engine, store, updater=not webhook)
+    settle()  # the knowledge, loaded for good, out of the collector's way
     try:
         if webhook:
             assert config.webhook_url is not None

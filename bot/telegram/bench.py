@@ -38,6 +38,7 @@ from .app import MAX_CONNECTIONS, build_application
 from .benchfakes import BenchFake, LocalFake, ProcessFake
 from .fakeupdates import message_update
 from .jsonrequest import JsonRequest
+from .memory import settle
 
 __all__ = ["GOAL", "MAX_UPDATES", "BenchResult", "bench_texts", "echo_app", "run_bench_bot", "started"]
 
@@ -244,6 +245,7 @@ async def _bench(
 ) -> BenchResult:
     texts = bench_texts(engine, updates)
     store = Store.open(store_dir / "bench.db", salt="bench-" + "0" * 32)
+    settle()  # as `aiguilleur run` does once the knowledge is loaded
     concurrent = (
         concurrency if concurrency is not None else Settings.model_fields["concurrent_updates"].default
     )

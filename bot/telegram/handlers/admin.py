@@ -20,6 +20,7 @@ from matching import KnowledgeError, default_knowledge_dir
 from matching.validation import load_engine
 
 from ...store import Stats
+from ..memory import settle_again
 from ..messaging import reply_html, where
 from ..services import services
 
@@ -88,6 +89,7 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     svc.swap_engine(engine)
+    settle_again()  # the old knowledge may go, the new one is frozen
     log.info("Knowledge reloaded: %d entries.", len(engine.entries))
     places = "avec" if engine.places is not None else "sans"
     await reply_html(
