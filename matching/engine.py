@@ -23,7 +23,7 @@ from .normalise import strip_invisible, surface_words, words
 from .population import stated_population
 from .schema import Entry
 from .scoring import Adjustment, Index, Work, entry_fields
-from .territory_rules import territory_rules
+from .territory_rules import LONGEST_NAME, territory_rules
 from .verdict import NO_MATCH_BELOW, as_typed, concepts_first
 from .verdict import status as verdict
 
@@ -138,6 +138,8 @@ class Engine:
         self._names = {
             i: tuple(self.analyzer.stems(knowledge.entries[i].title.split(" (")[0])) for i in self._ruled
         }
+        # Names of the catalogue's own entries, stemmed when first asked for (see `_named`).
+        self._called: dict[int, tuple[str, ...]] = {}
         self.router = ContactRouter.for_knowledge(
             knowledge, places.prefecture if places else None, places.collectivity if places else None
         )
@@ -303,6 +305,9 @@ class Engine:
         scored = concepts_first(scored, max(top, 1))
         covered = {k for h in hits for k in range(h.start, h.end)}
         bare = all(k in covered or t.stem.isdigit() for k, t in enumerate(terms))
+        if outside and scored and self._named(scored[0].index, terms):
+            # « France services : l'agent d'accueil doit-il être titulaire ? » asks about France services.
+            outside = False
         status = verdict(scored, outside=outside, bare=bare)
         results: tuple[Ranked, ...] = ()
         contacts: tuple[Contact, ...] = ()
@@ -329,6 +334,20 @@ class Engine:
             contacts=contacts,
             orientation=orientation,
         )
+
+    def _named(self, index: int, terms: Sequence[Term]) -> bool:
+        """Whether the message names the entry (its title before a parenthesis; an abbreviation
+        is expanded to it: « PVD », « France services »)."""
+        name = self._called.get(index)
+        if name is None:
+            entry = self.entries[index]
+            name = () if entry.kind == "aide" else tuple(self.analyzer.stems(entry.title.split(" (")[0]))
+            self._called[index] = name = name if len(name) <= LONGEST_NAME else ()
+        if not name:
+            return False
+        stems = [t.stem for t in terms]
+        n = len(name)
+        return any(tuple(stems[k : k + n]) == name for k in range(len(stems) - n + 1))
 
     def _sought(self, hits: Sequence[ConceptHit]) -> str | None:
         """The person a message seeks: the first audience named after its first intent

@@ -43,6 +43,9 @@ _NOT_COMMUNE = frozenset(
         "syndicat",
         "total",
         "dont",
+        # « regroupe 32 communes et 41 000 habitants »: a group of communes.
+        "communes",
+        "regroupe",
     }
 )
 # How many words before the number are read for its owner.
