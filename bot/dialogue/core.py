@@ -136,8 +136,13 @@ class Dialogue(FollowUps, Places):
         """A number picks a choice of the last reply; out of range it is never a need."""
         if session.choices and 1 <= number <= len(session.choices):
             return self._act(session, session.choices[number - 1].action)
-        if session.awaiting_place and (place := self.engine.resolve_place(text)).territory is not None:
-            return self._set_place(session, place.territory)
+        if session.awaiting_place:
+            # "29" in answer to "dans quelle commune ?": the question is the cue, as in "dans le 29".
+            place = self.engine.resolve_place(text)
+            if place.territory is None:
+                place = self.engine.resolve_place(f"dans le {number}")
+            if place.territory is not None:
+                return self._set_place(session, place.territory)
         if session.choices:
             return Outcome(
                 (

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from matching import Answer, Territory
+from matching import Answer, Territory, words
 from matching.followups import FollowUp
 
 from .base import ASK_PLACE, DIALOGUE_TOP, DialogueBase
 from .model import Choice, Outcome, Reply, action, label
 from .places import OverridePlace
-from .replies import contacts_reply, facts_reply
+from .replies import contacts_reply, facts_reply, missing_details
 from .state import Session
 
 __all__ = ["FOLLOW_UP", "NEW_NEED_TERMS", "FollowUps"]
@@ -88,8 +88,17 @@ class FollowUps(DialogueBase):
         return Outcome(tuple(replies), status=FOLLOW_UP, top=top)
 
     def _has_need_terms(self, rest: str) -> bool:
+        """Whether the rest of a follow-up says something of its own: need words that are not
+        only who or where ("le tel de la préfecture" names whom to call, not a need)."""
+        if not rest:
+            return False
         place = self.engine.resolve_place(rest)
-        return bool(rest) and bool(self.engine.need_terms(rest, place.spans))
+        if not self.engine.need_terms(rest, place.spans):
+            return False
+        outside = rest
+        for start, end in sorted(place.spans, reverse=True):
+            outside = outside[:start] + " " + outside[end:]
+        return self.engine.conversation.read(words(outside)).has_content
 
     def _rest_need(self, session: Session, rest: str, terms: int) -> Answer | None:
         """The clear new need a follow-up carries besides its phrase (at least `terms` need
@@ -111,12 +120,18 @@ class FollowUps(DialogueBase):
             return Outcome((self.browser.themes_reply(),))
         if followup.kind == "contact" and session.territory is not None:
             router = self.engine.router
-            contacts = (router.apec(session.territory), router.anct(session.territory))
+            # After "Plusieurs réponses sont possibles": the local directory's contacts, ranked
+            # for the first of the offers proposed (the préfet alone when none was).
+            pistes = (a for n in session.needs[:1] for a in n.alternatives)
+            piste = next((e for a in pistes if (e := self.engine.entry(a)) is not None), None)
+            local = router.local(session.territory, piste) if piste else (router.anct(session.territory),)
+            contacts = (router.apec(session.territory), *local)
+            missing = missing_details(contacts, followup.details)
             return Outcome(
                 (
                     Reply(
                         "contacts",
-                        f"Vos contacts ({session.territory.label()}) ; décrivez votre besoin pour savoir lequel solliciter :",
+                        f"{missing}Vos contacts ({session.territory.label()}) ; décrivez votre besoin pour savoir lequel solliciter :",
                         contacts=contacts,
                         territory=session.territory,
                     ),
