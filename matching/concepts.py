@@ -18,6 +18,10 @@ from .schema import Entry, OrientationRule, Vocabulary
 __all__ = ["ConceptHit", "ConceptMatcher", "figure_span", "parse_answer", "unknown_references"]
 
 
+# Terms after a `purpose` form ("pour piloter") in which an object is the mission's subject.
+MISSION_TERMS = 4
+
+
 @dataclass(frozen=True, slots=True)
 class ConceptHit:
     """A concept found in a message: where (term positions) and the user's words for it."""
@@ -107,6 +111,24 @@ class ConceptMatcher:
             hits.append(ConceptHit(cid, start, end, surface))
         hits.sort(key=lambda h: (h.start, h.end))
         return hits
+
+    def without_missions(self, hits: Sequence[ConceptHit]) -> tuple[list[ConceptHit], set[int]]:
+        """`hits` without the objects named as the mission of a person sought ("un VTA pour
+        piloter le CRTE": the contract is the volunteer's work, not the need), and the term
+        positions of those objects, to be read as context: what follows a `purpose` form, up to
+        MISSION_TERMS terms."""
+        ends = [h.end for h in hits if self.kinds.get(h.concept) == "purpose"]
+        if not ends:
+            return list(hits), set()
+        kept: list[ConceptHit] = []
+        context: set[int] = set()
+        for h in hits:
+            kind = self.kinds.get(h.concept)
+            if kind == "object" and any(end <= h.start < end + MISSION_TERMS for end in ends):
+                context.update(range(h.start, h.end))
+            elif kind != "purpose":
+                kept.append(h)
+        return kept, context
 
     def clashes(self) -> list[tuple[str, str, str]]:
         """(form, concept, other concept) for every form that analyses like another concept's

@@ -288,6 +288,7 @@ class Engine:
         terms = [t for t in tokens if not t.stop]
         stated = stated_population(text)
         hits = self.concepts.with_population(self.concepts.find(tokens), terms, stated)
+        hits, mission = self.concepts.without_missions(hits)
         found = {h.concept for h in hits}
         orientation = next((o for o, combos in self._orientations if any(c <= found for c in combos)), None)
         sought = self._sought(hits)
@@ -296,7 +297,7 @@ class Engine:
             terms,
             hits=hits,
             limit=max(top, 1),
-            context=self._context,
+            context=self._context | {terms[k].stem for k in mission},
             adjust=self._territory_rules(here, stated, [t.stem for t in terms]),
             keep=self._perimeter_filter(here),
             work=work,

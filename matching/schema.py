@@ -145,7 +145,7 @@ class Conversation(_Strict):
     )
 
 
-ConceptKind = Literal["intent", "object", "audience", "outside", "question"]
+ConceptKind = Literal["intent", "object", "audience", "outside", "question", "purpose"]
 CONCEPT_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -159,7 +159,9 @@ class Concept(_Strict):
         description="intent (ce qu'on veut faire), object (de quoi on parle), audience (des personnes : pour qui, "
         "ou qui l'on cherche — la première nommée après l'intention décide), outside "
         "(besoin que le catalogue ne sert pas), question (tournure de question, « peut-on », « le maire "
-        "peut-il » : jamais un besoin à elle seule, elle sert à `with_any`)."
+        "peut-il » : jamais un besoin à elle seule, elle sert à `with_any`), purpose (la mission d'une personne "
+        "cherchée, « pour piloter », « pour animer » : le programme nommé juste après est le sujet de sa mission, "
+        "pas le besoin)."
     )
     label: str = Field(min_length=2, description="Nom lisible du concept, en français.")
     forms: list[str] = Field(

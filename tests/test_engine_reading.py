@@ -52,6 +52,18 @@ def test_a_stated_population_is_read_as_the_kind_of_commune(engine: Engine) -> N
     assert engine.concepts.with_population([], engine.need_terms("une commune"), None) == []
 
 
+def test_a_programme_named_as_the_mission_of_a_person_sought_is_context(engine: Engine) -> None:
+    """Rule (concept kind purpose, with_any a person): an object named just after « pour piloter »
+    is the person's work, read as context; with no person sought, it is still the need."""
+    tokens = engine.need_tokens("un VTA pour animer notre CRTE")
+    hits, context = engine.concepts.without_missions(engine.concepts.find(tokens))
+    assert [h.concept for h in hits] == ["volontariat"]
+    assert context
+    alone = engine.concepts.find(engine.need_tokens("des fonds pour animer notre CRTE"))
+    assert "transition-ecologique" in {h.concept for h in engine.concepts.without_missions(alone)[0]}
+    assert engine.ask("un VTA pour animer notre CRTE").results[0].id == "anct-volontariat-territorial"
+
+
 def test_cafe_is_not_the_caf_and_an_empty_post_office_is_a_building(engine: Engine) -> None:
     """Rule: « café » (stem « caf ») is no longer the CAF, which is an abbreviation; « l'ancienne
     poste » is the building of a project, not a public service closing (France services)."""
