@@ -34,15 +34,24 @@ __all__ = [
 
 FOLLOWUPS_FILE = "relances.yaml"
 
-FollowUpKind = Literal["contact", "facts", "more", "other", "intercommunality", "new_place"]
+FollowUpKind = Literal["on_behalf", "contact", "facts", "more", "other", "intercommunality", "new_place"]
 # A contact detail asked for by name ("le mail ?", "un numéro ?"): the reply says which
 # contacts the sources give none for, instead of leaving the user to notice it is missing.
 ContactDetail = Literal["email", "phone", "address"]
 _DETAILS: tuple[ContactDetail, ...] = ("email", "phone", "address")
-# When a message carries several kinds, the one answered first (facts and contacts are precise
+# When a message carries several kinds, the one answered first (a request to act for the user
+# is said impossible before anything else; facts and contacts are precise
 # questions; "autre chose" and "en savoir plus" are vaguer; "la comcom" and "et pour" only
 # open a place).
-_PRIORITY: tuple[FollowUpKind, ...] = ("facts", "contact", "other", "more", "intercommunality", "new_place")
+_PRIORITY: tuple[FollowUpKind, ...] = (
+    "on_behalf",
+    "facts",
+    "contact",
+    "other",
+    "more",
+    "intercommunality",
+    "new_place",
+)
 # Elided words ("c'est", "qu'il", "j'appelle"): agents often type them glued ("cest qui",
 # "quil faut", "jappelle qui"), so each phrase is also read with them glued to the next word.
 _ELIDED = frozenset({"c", "d", "j", "jusqu", "l", "m", "n", "qu", "s", "t"})
@@ -90,6 +99,10 @@ class FollowUpPhrases(_Strict):
         default_factory=list, description="Demande du contact : « c'est qui le contact », « un numero »…"
     )
     details: DetailPhrases = Field(default_factory=DetailPhrases)
+    on_behalf: list[str] = Field(
+        default_factory=list,
+        description="Demande d'agir à sa place : « tu peux remplir le dossier », « prendre rendez-vous pour nous »…",
+    )
     facts: FactPhrases = Field(default_factory=FactPhrases)
     more: list[str] = Field(default_factory=list, description="Plus de détails : « en savoir plus »…")
     other: list[str] = Field(
@@ -125,6 +138,7 @@ class FollowUpReader:
     def __init__(self, phrases: FollowUpPhrases) -> None:
         table: dict[tuple[str, ...], _Meaning] = {}
         simple: dict[FollowUpKind, list[str]] = {
+            "on_behalf": phrases.on_behalf,
             "contact": phrases.contact,
             "more": phrases.more,
             "other": phrases.other,

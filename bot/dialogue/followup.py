@@ -23,6 +23,12 @@ __all__ = ["FOLLOW_UP", "NEW_NEED_TERMS", "FollowUps"]
 # A follow-up phrase next to this many need terms of its own is a new need ("qui contacter
 # pour un VTA ?"); fewer ("quelles conditions pour le jeune ?") still asks about the last answer.
 NEW_NEED_TERMS = 2
+# The reply to "tu peux remplir le dossier pour nous ?": what the assistant cannot do, and what it does.
+CANNOT_ACT = (
+    "Je ne peux pas faire de démarche à votre place (remplir ou déposer un dossier, écrire, appeler, "
+    "prendre rendez-vous) : je vous indique l'offre, ses conditions et qui contacter, avec les "
+    "coordonnées que donnent nos sources."
+)
 # The status logged for a message answered from the conversation (contacts, facts, details…).
 FOLLOW_UP = "followup"
 
@@ -81,7 +87,9 @@ class FollowUps(DialogueBase):
                 replies.append(facts_reply(entry, followup.facets, contacts, territory))
             else:
                 replies.append(contacts_reply(entry, contacts, territory, followup.details))
-        if territory is None and followup.kind == "contact":
+        if followup.kind == "on_behalf":
+            replies[0] = replace(replies[0], text=f"{CANNOT_ACT}\n{replies[0].text}")
+        if territory is None and followup.kind in ("contact", "on_behalf"):
             session.awaiting_place = True
             session.last_query = session.needs[0].query
             replies.append(Reply("ask_place", ASK_PLACE))
@@ -116,6 +124,10 @@ class FollowUps(DialogueBase):
         return answer
 
     def _follow_up_without_answer(self, session: Session, followup: FollowUp) -> Outcome:
+        if followup.kind == "on_behalf":
+            return Outcome(
+                (Reply("info", f"{CANNOT_ACT} Décrivez votre besoin en une phrase, avec votre commune."),)
+            )
         if followup.kind == "other":
             return Outcome((self.browser.themes_reply(),))
         if followup.kind == "contact" and session.territory is not None:
