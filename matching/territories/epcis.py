@@ -28,6 +28,9 @@ def with_form_at(scan: Scan, i: int) -> Mention | None:
     """ "communauté de communes du Pays de X", "CA du Grand Y", "métropole de Lyon"."""
     t = scan.t
     keys = scan.keys
+    acronym = _acronym_at(scan, i)
+    if acronym is not None:
+        return acronym
     suffixed = _suffixed_at(scan, i)
     if suffixed is not None:
         return suffixed
@@ -61,6 +64,22 @@ def with_form_at(scan: Scan, i: int) -> Mention | None:
             return Mention(
                 "epci", tuple(t.epci_short_keys[found[0]]), i, end, scan._span(i, end), name=found[0]
             )
+    return None
+
+
+def _acronym_at(scan: Scan, i: int) -> Mention | None:
+    """ "la CINOR", "la COPAMO", "CC VBA": the acronym an EPCI's name gives, written in capitals
+    (in a message written all in capitals, capitals say nothing)."""
+    if scan.shouting:
+        return None
+    for size in (2, 1):
+        end = i + size
+        if end > scan.stop[i] or not all(scan.tokens[j].raw.isupper() for j in range(i, end)):
+            continue
+        codes = scan.t.epci_acronyms.get(" ".join(scan.keys[i:end]))
+        if codes:
+            _, cue_start = scan._cue(i)
+            return Mention("epci", tuple(codes), i, end, scan._span(cue_start, end))
     return None
 
 

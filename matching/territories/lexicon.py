@@ -119,6 +119,10 @@ INSTITUTION_WORDS = _keys(
     "emplois", "recrutement", "mentorat", "parrainage", "industriels", "entreprises", "entreprise",
     "territoire", "territoires", "cohésion", "ruralité", "ruralités", "transition", "relance",
     "union", "européenne", "européen", "anact", "gare", "massif", "pays", "bassin",
+    # bodies and meetings written in Title Case ("le Comité de Pilotage", "la Mission Locale")
+    "comité", "commission", "mission", "bureau", "agence", "office", "association", "fédération",
+    "club", "réseau", "direction", "pilotage", "assemblée", "conférence", "délégation", "fondation",
+    "institut", "groupement", "cabinet", "syndicat", "chambre", "réunion", "séminaire", "atelier",
     # countries and mountain ranges: not communes, never département names either
     "espagne", "italie", "allemagne", "belgique", "suisse", "luxembourg", "andorre", "monaco",
     "pyrénées", "alpes", "morvan", "cévennes", "vosges du nord", "camargue",

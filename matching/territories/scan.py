@@ -251,6 +251,8 @@ class Scan:
         word = words[0]
         institution = word in lx.INSTITUTION_WORDS
         common = word in self.t.common_words or institution
+        if institution and self._of_follows(end):
+            return False, cue_start  # "à la Chambre d'agriculture", "au Syndicat des eaux"
         if kind in ("departement", "region"):
             if not common:
                 return True, cue_start

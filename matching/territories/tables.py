@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .demonyms import demonym_index
 from .programmes import ProgrammeList, load_programme_lists
-from .text import name_key, sound_key
+from .text import name_key, sound_key, strip_article
 
 TABLES_DIR = Path("territoires")
 
@@ -195,8 +195,11 @@ class Tables:
         sounds = dict(map(_SPLIT_TAB, reader.index("index_sons.tsv.gz")))
         aliases: dict[str, list[str]] = defaultdict(list)
         for key, _name, code, *_ in reader.csv("anciennes_communes.csv.gz", ALIAS_HEADER, codes=communes):
-            if code not in aliases[key]:
-                aliases[key].append(code)
+            # "du Pin-en-Mauges" names Le Pin-en-Mauges: a former name is typed without its
+            # article after "du", "au", "à", as a current one is (index_noms holds both keys).
+            for variant in (key, strip_article(key)):
+                if variant and code not in aliases[variant]:
+                    aliases[variant].append(code)
         epcis = {
             r[0]: Epci(r[0], r[1], r[2], r[3], _int(r[4]), r[5])
             for r in reader.csv("epci.csv.gz", EPCI_HEADER)
@@ -295,6 +298,17 @@ class Tables:
         return dict(out)
 
     @cached_property
+    def epci_acronyms(self) -> dict[str, list[str]]:
+        """Acronyms an EPCI's name gives in parentheses ("… (CINOR)", "(COPAMO)") -> SIREN: people
+        write them in capitals. Four characters at least ("AME" is also the aide médicale d'État)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for epci in self.epcis.values():
+            found = _ACRONYM.search(epci.name)
+            if found and sum(c.isalnum() for c in found.group(1)) >= 4:
+                out[name_key(found.group(1))].append(epci.code)
+        return dict(out)
+
+    @cached_property
     def demonym_first(self) -> dict[str, int]:
         """Longest demonym or pays name (in words) per first word."""
         return _longest_by_first_word(self.demonyms)
@@ -377,6 +391,7 @@ def _longest_by_first_word(keys: Iterable[str]) -> dict[str, int]:
 
 
 _PARENS = re.compile(r"\s*\([^)]*\)\s*$")
+_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9]*(?: [A-Z0-9]+)?)\)\s*$")
 _EPCI_FORMS = (
     "communaute de communes",
     "communaute d agglomeration",
