@@ -7,6 +7,7 @@ Kept apart from the engine so the rules (and their constants, pinned by
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -71,11 +72,20 @@ def concepts_first(scored: Sequence[Scored], shown: int) -> list[Scored]:
 def as_typed(reason: str, text: str) -> str:
     """A reason as the user typed it ("manager centre ville" -> "manager de centre-ville"): the
     shortest stretch of the message that holds its words in order, else the reason itself."""
-    parts = [re.escape(w) for w in reason.split()]
-    if not parts:
+    parts = reason.split()
+    # Each word is matched literally: a word absent from the message rules the pattern out.
+    if not parts or not all(w in text for w in parts):
         return reason
-    found = re.search(r"(?<!\w)" + r"(?:[\W_]+\w+){0,2}?[\W_]+".join(parts) + r"(?!\w)", text)
+    found = _typed_pattern(reason).search(text)
     return found.group(0) if found else reason
+
+
+@functools.lru_cache(maxsize=4096)
+def _typed_pattern(reason: str) -> re.Pattern[str]:
+    """The compiled pattern of a reason's words in order (a message's reasons are several hundred
+    distinct ones, more than `re`'s own cache keeps)."""
+    parts = [re.escape(w) for w in reason.split()]
+    return re.compile(r"(?<!\w)" + r"(?:[\W_]+\w+){0,2}?[\W_]+".join(parts) + r"(?!\w)")
 
 
 def status(scored: Sequence[Scored], *, outside: bool = False, bare: bool = False) -> Status:
