@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 import zipfile
 from collections.abc import Callable
 from functools import lru_cache
@@ -144,8 +145,10 @@ def checked(directory: Path, key: str) -> bool:
 
 
 def _write(target: Path, write: Callable[[BinaryIO], object]) -> bool:
-    """Atomic write (temporary file, then rename); False when the place is not writable."""
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    """Atomic write (temporary file, then rename); False when the place is not writable. The
+    temporary name is the writer's own (process and thread): two reloads compiling at once
+    each rename a whole file, never one half-written by the other."""
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as out:

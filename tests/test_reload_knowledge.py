@@ -86,3 +86,33 @@ def test_reload_refuses_hostile_files_and_keeps_serving(tmp_path: Path) -> None:
         assert "Prochaine étape" in replies[0].plain_text
 
     _play(k, scenario)
+
+
+def test_two_admins_reloading_at_once_both_get_the_new_knowledge(tmp_path: Path) -> None:
+    """Two /reload at the same moment (two admins): each gets its answer, the compiled cache is
+    whole (no half-written or leftover file) and the bot answers from the new knowledge."""
+    k = _copy(tmp_path)
+    other_admin = 4343
+
+    async def main() -> None:
+        async with running_bot(
+            load_engine(k), admin_ids=frozenset({ADMIN, other_admin}), knowledge_dir=k
+        ) as bot:
+            apec = k / "catalogue" / "apec.yaml"
+            apec.write_text(apec.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a new hash
+            mark = bot.api.mark()
+            bot.api.message("/reload", user_id=ADMIN)
+            bot.api.message("/reload", user_id=other_admin)
+            for admin in (ADMIN, other_admin):
+                await bot.api.wait_for(
+                    "sendMessage", lambda c, a=admin: c.get("chat_id") == a, since=mark, within=60.0
+                )
+            await bot.drain()
+            reports = [c.plain_text for c in bot.api.calls[mark:] if c.method == "sendMessage"]
+            assert sum("Connaissances rechargées" in r for r in reports) == 2, reports
+            replies = await _say(bot, NEED, USER)
+            assert "Prochaine étape" in replies[0].plain_text
+
+    asyncio.run(main())
+    assert not list(tmp_path.rglob("*.tmp"))
+    assert load_engine(k).entries  # the cache left behind loads

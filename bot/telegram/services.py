@@ -7,6 +7,7 @@ wait on SQLite longer than a bounded time, and carry on without it when it is un
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import logging
@@ -45,6 +46,8 @@ class Services:
     store: Store
     dialogue: Dialogue = field(init=False)
     db: StoreWorker = field(init=False)
+    # One /reload at a time: a second admin's waits for the first, then reloads in turn.
+    reloading: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         self.dialogue = Dialogue(self.engine)

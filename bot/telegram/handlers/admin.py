@@ -65,9 +65,10 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     directory = svc.settings.knowledge_dir or default_knowledge_dir()
     try:
-        engine = await asyncio.to_thread(
-            load_engine, directory, require_territories=svc.engine.places is not None
-        )
+        async with svc.reloading:  # two admins at once: one after the other
+            engine = await asyncio.to_thread(
+                load_engine, directory, require_territories=svc.engine.places is not None
+            )
     except KnowledgeError as exc:
         problems = [html.escape(_relative(str(p), directory), quote=False) for p in exc.problems]
         shown = problems[:MAX_PROBLEMS_SHOWN]
