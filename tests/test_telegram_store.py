@@ -98,6 +98,11 @@ def test_what_the_store_refused_during_an_outage_is_saved_once_it_works_again(
             for user in users:
                 bot.api.message(f"{QUESTION} {user}", user_id=user)
             await bot.api.wait_for("sendMessage", since=mark, count=len(users), within=10.0)
+            # The writes are queued after each reply is sent: give the worker time to try them.
+            for _ in range(100):
+                if services.db.deferred:
+                    break
+                await asyncio.sleep(0.05)
             assert services.db.deferred > 0, "the outage refused the writes"
             repair()
             await bot.drain()
