@@ -83,12 +83,14 @@ class StoreWorker:
     ) -> T:
         """Runs `fn` (after the writes kept from an outage); `keep`: a write to keep on failure;
         `batch`: the group of writes `fn` runs, closed now to later writes."""
+        kinds: tuple[str, ...] = (what,)
         if batch is not None:
             with self._lock:
                 if self._batch is batch:
                     self._batch = None
                 self._pending -= len(batch) - 1  # the group counts once from here on
-            what = ", ".join(dict.fromkeys(kind for kind, _ in batch))
+            kinds = tuple(dict.fromkeys(kind for kind, _ in batch))
+            what = ", ".join(kinds)
         try:
             degraded = bool(self.failures) and time.monotonic() < self._failed_at + self.retry_after
             if fn is _nothing:  # drain: waits for the calls before it, and writes what was kept
@@ -96,7 +98,7 @@ class StoreWorker:
                     self._write_deferred()
                 return None  # type: ignore[return-value]
             if degraded:
-                self._skipped(what, keep)
+                self._skipped(kinds, keep)
                 if keep:
                     self._defer(what, fn)
                 raise StoreUnavailable(what)
@@ -168,14 +170,17 @@ class StoreWorker:
         if written:
             log.info("Store: %d write(s) kept during the outage saved.", written)
 
-    def _skipped(self, what: str, kept: bool) -> None:
+    def _skipped(self, kinds: tuple[str, ...], kept: bool) -> None:
+        """Counts a call not attempted, by each kind of data it holds (a group of writes, several)."""
         with self._lock:
-            for kind in what.split(", "):  # a group of writes counts each kind it holds
+            for kind in kinds:
                 self.skipped[kind] += 1
-            count = self.skipped[what.split(", ")[0]]
+            count = self.skipped[kinds[0]]
         if count == 1 or count % _LOG_EVERY == 0:  # each kind of data once, then every 100
             done = "kept to be saved later" if kept else "not read"
-            log.warning("Store unavailable (degraded mode): %s %s (%d so far).", what, done, count)
+            log.warning(
+                "Store unavailable (degraded mode): %s %s (%d so far).", ", ".join(kinds), done, count
+            )
 
     def _submit(
         self, what: str, fn: Callable[[Store], T], keep: bool = False, batch: list[Write] | None = None
