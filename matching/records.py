@@ -56,6 +56,12 @@ class _Batch:
     text: str
     # Similarities already computed (by `Index._bounds`), entry -> 0..100.
     similarity: dict[int, float] = field(default_factory=dict)
+    # Entry -> how many of its keyword phrases the message holds; entries with a boost phrase,
+    # an exclusion phrase or a required phrase in the message.
+    phrases: dict[int, int] = field(default_factory=dict)
+    boosted: set[int] = field(default_factory=set)
+    excluded: set[int] = field(default_factory=set)
+    required: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from .analyzer import Analyzer, Term
 from .bm25f import FIELDS, entry_fields, saturated_frequencies
 from .concepts import ConceptHit, parse_answer
-from .reasons import explain
+from .reasons import explain, positions
 from .records import Adjustment, Scored, Work, _Batch, _Doc
 from .schema import Entry
 
@@ -78,6 +78,17 @@ def _grams(stems: Sequence[str], longest: int, starts: frozenset[str]) -> set[tu
     begins with (at most MAX_STARTS positions): phrase tests become set lookups."""
     positions = [i for i, s in enumerate(stems) if s in starts][:MAX_STARTS]
     return {tuple(stems[i : i + n]) for i in positions for n in range(1, min(longest, len(stems) - i) + 1)}
+
+
+def _docs_of(
+    docs: Sequence[_Doc], phrases: Callable[[_Doc], Sequence[tuple[str, ...]]]
+) -> dict[tuple[str, ...], list[int]]:
+    """Phrase -> the entries (each once, in order) whose `phrases` hold it."""
+    out: dict[tuple[str, ...], list[int]] = {}
+    for i, doc in enumerate(docs):
+        for gram in dict.fromkeys(phrases(doc)):
+            out.setdefault(gram, []).append(i)
+    return out
 
 
 def _best(gained: Mapping[int, float], size: int) -> set[int]:
@@ -134,6 +145,11 @@ class Index:
             for gram in set(doc.boost):
                 boost_docs.setdefault(gram, []).append(i)
         self._boost_docs = boost_docs
+        # Phrase -> entries holding it as a keyword, exclusion or requirement: a message's grams
+        # find the entries they concern (a dict lookup per gram, not a scan of every phrase).
+        self._phrase_docs = _docs_of(self._docs, lambda d: [q for q, _ in d.phrases])
+        self._exclude_docs = _docs_of(self._docs, lambda d: d.exclude)
+        self._require_docs = _docs_of(self._docs, lambda d: d.require_any)
         # Concept -> (entry, declared answer) for every answer naming it.
         by_concept: dict[str, list[tuple[int, frozenset[str]]]] = {}
         for i, doc in enumerate(self._docs):
@@ -237,17 +253,44 @@ class Index:
         work.units += sum(len(self._by_concept.get(c, ())) for c in found)
         shortlist = self._shortlist(gained, set(sizes), grams)
         work.units += len(shortlist)
-        scoring = _Batch(gained, grams, found, set(unique), sought, keep, adjust, sizes, " ".join(kept))
+        phrases: dict[int, int] = {}
+        boosted: set[int] = set()
+        excluded: set[int] = set()
+        required: set[int] = set()
+        for g in grams:
+            for i in self._phrase_docs.get(g, ()):
+                phrases[i] = phrases.get(i, 0) + 1
+            boosted.update(self._boost_docs.get(g, ()))
+            excluded.update(self._exclude_docs.get(g, ()))
+            required.update(self._require_docs.get(g, ()))
+        scoring = _Batch(
+            gained,
+            grams,
+            found,
+            set(unique),
+            sought,
+            keep,
+            adjust,
+            sizes,
+            " ".join(kept),
+            phrases=phrases,
+            boosted=boosted,
+            excluded=excluded,
+            required=required,
+        )
         if len(shortlist) <= BOUND_FROM:
             out = self._score(list(shortlist), scoring)
         else:
             out = self._bounded(shortlist, scoring, max(limit, 2))
         out.sort(key=lambda s: (-s.score, s.index))
         shown = []
+        at = positions([t.stem for t in terms]) if out and limit > 0 else {}
         for k, scored in enumerate(out):
             if k < limit:
                 change = adjust.get(scored.index) if adjust and scored.concepts else None
-                reasons = explain(self._docs[scored.index], self.idf, terms, unique, context, hits, change)
+                reasons = explain(
+                    self._docs[scored.index], self.idf, terms, unique, context, hits, change, at
+                )
             else:
                 reasons = ()
             shown.append(
@@ -271,8 +314,8 @@ class Index:
             if b.keep is not None and not b.keep(i):
                 continue
             doc = self._docs[i]
-            phrases = sum(1 for p, _ in doc.phrases if p in b.grams)
-            boosted = any(p in b.grams for p in doc.boost)
+            phrases = b.phrases.get(i, 0)
+            boosted = i in b.boosted
             related = len(b.found & doc.concepts)
             if not (related or phrases or boosted or not doc.singles.isdisjoint(b.stems)):
                 continue
@@ -297,9 +340,9 @@ class Index:
             score += SIMILARITY_WEIGHT * similarity[i] / 100
             if boosted:
                 score += BOOST_BONUS
-            if any(p in b.grams for p in doc.exclude):
+            if i in b.excluded:
                 score *= EXCLUDE_FACTOR
-            if doc.require_any and not any(p in b.grams for p in doc.require_any):
+            if doc.require_any and i not in b.required:
                 score *= EXCLUDE_FACTOR
             change = b.adjust.get(i) if b.adjust else None
             if change is not None:
