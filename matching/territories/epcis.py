@@ -16,12 +16,14 @@ from rapidfuzz import fuzz, process
 
 from . import lexicon as lx
 from .mention import MAX_WORK, Mention
+from .phrases import first_word_lengths
 
 if TYPE_CHECKING:
     from .scan import Scan
 
 # Words people put before an EPCI's own name ("le Pays diois" for the CC du Diois).
 _PREFIXES = frozenset({"pays", "grand"})
+_CUE_FIRST = frozenset(first_word_lengths(lx.EPCI_CUES))
 
 
 def with_form_at(scan: Scan, i: int) -> Mention | None:
@@ -34,6 +36,8 @@ def with_form_at(scan: Scan, i: int) -> Mention | None:
     suffixed = _suffixed_at(scan, i)
     if suffixed is not None:
         return suffixed
+    if keys[i] not in _CUE_FIRST:
+        return None
     form_end = 0
     for size in (3, 2, 1):
         if " ".join(keys[i : i + size]) in lx.EPCI_CUES:
@@ -70,8 +74,8 @@ def with_form_at(scan: Scan, i: int) -> Mention | None:
 def _acronym_at(scan: Scan, i: int) -> Mention | None:
     """ "la CINOR", "la COPAMO", "CC VBA": the acronym an EPCI's name gives, written in capitals
     (in a message written all in capitals, capitals say nothing)."""
-    if scan.shouting:
-        return None
+    if scan.shouting or not scan.tokens[i].raw.isupper():
+        return None  # both readings need token i in capitals
     for size in (2, 1):
         end = i + size
         if end > scan.stop[i] or not all(scan.tokens[j].raw.isupper() for j in range(i, end)):
@@ -87,7 +91,8 @@ def _suffixed_at(scan: Scan, i: int) -> Mention | None:
     """ "Guingamp-Paimpol Agglomération", "Toulouse Métropole": a short name then a legal form."""
     keys = scan.keys
     n = len(keys)
-    for end in range(min(n - 1, i + 8), i, -1):
+    longest = scan.t.epci_short_first.get(keys[i], 0)  # no short name starts here: no loop
+    for end in range(min(n - 1, i + 8, i + longest), i, -1):
         key = " ".join(keys[i:end])
         codes = scan.t.epci_short_keys.get(key)
         if not codes:

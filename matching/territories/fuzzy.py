@@ -56,10 +56,10 @@ def fuzzy_at(scan: Scan, i: int, only_end: int | None = None, *, compound: bool 
     capitalised hyphenated compound counts even at the start of a sentence)."""
     if scan.keys[i] in lx.NAME_GLUE or scan.blocked[i]:
         return None
-    cue, cue_start = scan._cue(i)
-    cap = scan.capital(i)
     if scan.keys[i] in lx.PREPOSITIONS or scan.keys[i] in ("a", "et", "ou", "pour"):
         return None  # "A BREST" is "à Brest", never "Abrest"
+    cue, cue_start = scan._cue(i)
+    cap = scan.capital(i)
     subject = cap and not cue and _opens_subject(scan, i)
     if not (cue or subject or (cap and (compound or not scan._break_before(i)))):
         return None

@@ -15,6 +15,7 @@ from . import lexicon as lx
 from .fuzzy import fuzzy_at, fuzzy_codes
 from .mention import MAX_WORK, Kind, Mention
 from .numbers import DEP_NUMBER
+from .phrases import first_word_lengths, last_words
 from .tables import Tables
 from .text import ARTICLES, Token
 
@@ -36,6 +37,7 @@ __all__ = [
 ]
 _SENTENCE_BREAK = re.compile(r"[.!?;:\n]")
 _CLAUSE_END = re.compile(r"[.!?;:,\n]")
+_BLOCKED_FIRST = first_word_lengths(lx.BLOCKED_PHRASES)
 
 
 def _longest(exact: Mention | None, named: Mention | None) -> Mention | None:
@@ -55,6 +57,13 @@ class Scan:
         self.keys = [tok.key for tok in tokens]
         self.blocked = self._blocked()
         self.breaks = [self._gap_breaks(i) for i in range(len(tokens))]
+        # Per token: the sentence's first token, and the last blocked token before it (or -1),
+        # so that the cue lookups test "a break or a blocked word in between" in O(1).
+        self.sentence = [0] * len(tokens)
+        self.last_blocked = [-1] * (len(tokens) + 1)
+        for j in range(len(tokens)):
+            self.sentence[j] = j if self.breaks[j] else self.sentence[j - 1]
+            self.last_blocked[j + 1] = j if self.blocked[j] else self.last_blocked[j]
         # First blocked word or number at or after each token: names never span one.
         self.stop = [len(tokens)] * (len(tokens) + 1)
         for j in range(len(tokens) - 1, -1, -1):
@@ -83,7 +92,8 @@ class Scan:
         out = [False] * len(self.keys)
         n = len(self.keys)
         for i in range(n):
-            for size in range(1, min(6, n - i) + 1):
+            longest = _BLOCKED_FIRST.get(self.keys[i], 0)
+            for size in range(1, min(6, longest, n - i) + 1):
                 if " ".join(self.keys[i : i + size]) in lx.BLOCKED_PHRASES:
                     for j in range(i, i + size):
                         out[j] = True
@@ -101,11 +111,13 @@ class Scan:
 
     def _phrase_before(self, i: int, phrases: frozenset[str]) -> int | None:
         """Index of the first token of a phrase from `phrases` ending just before token i."""
+        if i == 0 or self.keys[i - 1] not in last_words(phrases):
+            return None  # most words end no cue phrase: one set lookup
         for size in (4, 3, 2, 1):
             start = i - size
-            if start < 0 or (any(self.blocked[start:i]) and phrases is not lx.PLACE_NOUNS):
+            if start < 0 or (self.last_blocked[i] >= start and phrases is not lx.PLACE_NOUNS):
                 continue
-            if any(self._break_before(j) for j in range(start + 1, i + 1)):
+            if self.sentence[i] > start:  # a sentence break inside the phrase or before token i
                 continue
             if " ".join(self.keys[start:i]) in phrases:
                 return start

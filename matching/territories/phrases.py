@@ -1,0 +1,29 @@
+"""Indexes of the lexicon's phrase sets by first and last word.
+
+Why: the scan asks, at almost every word of a message, whether a cue phrase ends just before
+it or a blocked phrase starts at it; most words end or start no phrase at all, and one set
+lookup on the word says so before any phrase is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+_LAST_WORDS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def last_words(phrases: frozenset[str]) -> frozenset[str]:
+    """Last words of the phrases of a (fixed) lexicon set, computed once per set."""
+    found = _LAST_WORDS.get(phrases)
+    if found is None:
+        found = _LAST_WORDS[phrases] = frozenset(p.rpartition(" ")[2] for p in phrases)
+    return found
+
+
+def first_word_lengths(phrases: Iterable[str]) -> dict[str, int]:
+    """Length in words of the longest phrase per first word."""
+    out: dict[str, int] = {}
+    for phrase in phrases:
+        first = phrase.partition(" ")[0]
+        out[first] = max(out.get(first, 0), phrase.count(" ") + 1)
+    return out
