@@ -24,7 +24,9 @@ def _held(worker: StoreWorker) -> threading.Event:
         started.set()
         release.wait(10)
 
+    hold_seconds, worker.hold_seconds = worker.hold_seconds, 0  # this one goes to the thread at once
     worker.write("hold", hold)
+    worker.hold_seconds = hold_seconds
     assert started.wait(10)
     return release
 
@@ -120,3 +122,70 @@ def test_a_group_refused_by_a_locked_store_is_saved_whole_later(tmp_path: Path) 
     assert _interactions(store) == 1
     assert store.load_session(store.user_key(USER)) == {"a": 1}
     worker.close()
+
+
+def _commits(store: Store) -> list[str]:
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    return statements
+
+
+def test_messages_answered_within_the_hold_share_one_commit(tmp_path: Path) -> None:
+    """Under load, the writes of many answers go to SQLite together: one transaction, none lost."""
+    store = Store.open(tmp_path / "s.db")
+    worker = StoreWorker(store)
+    worker.hold_seconds = 60  # nothing leaves before the drain below
+    statements = _commits(store)
+
+    async def scenario() -> None:
+        for message in range(20):
+            key = store.user_key(USER + message)
+            worker.write("session", lambda s, key=key: s.save_session(key, {"territory": None}))
+            worker.write("interaction", lambda s: s.log_interaction(USER, status="match", top="x"))
+            await asyncio.sleep(0)  # other updates are handled meanwhile
+        assert not any(sql.startswith("INSERT") for sql in statements)  # held, not written yet
+        assert await worker.drain(10)
+
+    asyncio.run(scenario())
+    worker.close()
+    assert statements.count("COMMIT") == 1
+    assert _interactions(Store.open(tmp_path / "s.db")) == 20
+
+
+def test_a_read_does_not_wait_for_the_hold_and_sees_the_held_writes(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    worker = StoreWorker(store)
+    worker.hold_seconds = 60
+
+    async def scenario() -> int:
+        worker.write("interaction", lambda s: s.log_interaction(USER, status="match"))
+        worker.write("interaction", lambda s: s.log_interaction(USER, status="no_match"))
+        return await worker.call("count", _interactions, -1, within=10)
+
+    assert asyncio.run(scenario()) == 2
+    worker.close()
+
+
+def test_held_writes_are_saved_when_the_hold_ends_or_the_bot_stops(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.db")
+    worker = StoreWorker(store)
+    worker.hold_seconds = 0.01
+
+    async def by_timer() -> int:
+        worker.write("interaction", lambda s: s.log_interaction(USER, status="match"))
+        for _ in range(500):  # the hold ends on its own (≤ 5 s on a loaded machine)
+            await asyncio.sleep(0.01)
+            if worker.pending == 0:
+                break
+        return worker.pending
+
+    assert asyncio.run(by_timer()) == 0
+    assert _interactions(store) == 1
+    worker.hold_seconds = 60
+
+    async def held() -> None:
+        worker.write("interaction", lambda s: s.log_interaction(USER, status="match"))
+
+    asyncio.run(held())  # the loop ends with the write still held
+    worker.close()  # the bot stops: what was held is written first
+    assert _interactions(Store.open(tmp_path / "s.db")) == 2

@@ -8,9 +8,13 @@ Anything that could not be stored is said in the log, by kind ("interaction", "v
 with its content. Because one thread runs everything in order, a read sees earlier writes.
 
 Writes queued one after another, with no read between them, reach SQLite together: one job
-of the worker runs them in one transaction (a message's session, place, interaction and cards
-shown: one commit and one wake-up of the thread instead of one each). Should one of them fail
-for a lasting reason, the others are written one by one and it alone is dropped.
+of the worker runs them in one transaction. On the event loop, a group of writes is held
+`HOLD_SECONDS` before it goes to the thread, so the writes of every message answered meanwhile
+join it (group commit: under load, one commit and one wake-up of the thread for dozens of
+messages instead of one per message, and the thread no longer contends with the handlers for
+the interpreter at every answer). A read, a drain or the stop sends the held group first, so
+a read still sees every earlier write. Should one write of a group fail for a lasting reason,
+the others are written one by one and it alone is dropped.
 
 Degraded mode: after a failure (locked, full, read-only…), calls fail at once without touching
 SQLite for `RETRY_AFTER` seconds, then one call tries again; so an outage costs one busy
@@ -47,6 +51,7 @@ BUSY_TIMEOUT_MS = 250  # how long one statement waits for another connection's l
 RETRY_AFTER = 5.0  # seconds of degraded mode (no SQLite call) after a failure
 MAX_PENDING = 10_000  # queued writes beyond this are dropped (and logged)
 MAX_DEFERRED = 10_000  # writes kept during an outage, to be written once it ends; beyond: dropped
+HOLD_SECONDS = 0.1  # a group of writes waits this long on the event loop for later ones to join
 _LOG_EVERY = 100  # during an outage, one log line per this many failures
 
 
@@ -73,6 +78,9 @@ class StoreWorker:
         self._pending = 0
         self._lock = threading.Lock()
         self._batch: list[Write] | None = None  # queued writes that later ones may still join
+        self.hold_seconds = HOLD_SECONDS
+        self._held: list[Write] | None = None  # a group not handed to the thread yet (event loop)
+        self._timer: asyncio.TimerHandle | None = None
         self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="aiguilleur-store")
         self.write("busy timeout", lambda s: s.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))
 
@@ -185,12 +193,37 @@ class StoreWorker:
     def _submit(
         self, what: str, fn: Callable[[Store], T], keep: bool = False, batch: list[Write] | None = None
     ) -> concurrent.futures.Future[T] | None:
+        """Hands a call to the thread, after the group of writes held so far (kept in order)."""
+        self._release()
+        return self._hand_over(what, fn, keep, batch)
+
+    def _release(self) -> None:
+        """Hands the held group of writes to the thread now (its delay is over, or a read, a
+        drain or the stop must come after it)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        held, self._held = self._held, None
+        if held is not None:
+            self._hand_over(held[0][0], functools.partial(_write_all, held), True, held, counted=True)
+
+    def _hand_over(
+        self,
+        what: str,
+        fn: Callable[[Store], T],
+        keep: bool = False,
+        batch: list[Write] | None = None,
+        *,
+        counted: bool = False,
+    ) -> concurrent.futures.Future[T] | None:
+        """`counted`: a held group, its writes already counted in `pending`."""
+        size = len(batch) if batch is not None else 1
         with self._lock:
-            if self._pending >= self.max_pending:
+            if not counted and self._pending >= self.max_pending:
                 self.dropped += 1
                 dropped = self.dropped
             else:
-                self._pending += 1
+                self._pending += 0 if counted else 1
                 dropped = 0
                 # A read or a drain runs after the writes queued so far, before any later one.
                 self._batch = batch
@@ -202,7 +235,7 @@ class StoreWorker:
             return self._executor.submit(self._run, what, fn, keep, batch)
         except RuntimeError:  # shut down
             with self._lock:
-                self._pending -= 1
+                self._pending -= size
                 if self._batch is batch:
                     self._batch = None
             log.warning("Store closed: %s not stored.", what)
@@ -225,7 +258,24 @@ class StoreWorker:
                 self._pending += 1
                 return
         batch = [(what, fn)]
-        self._submit(what, functools.partial(_write_all, batch), keep=True, batch=batch)
+        loop = _running_loop()
+        if loop is None or self.hold_seconds <= 0 or self._stopped:
+            self._submit(what, functools.partial(_write_all, batch), keep=True, batch=batch)
+            return
+        self._release()  # a group held by another event loop (tests) goes first
+        with self._lock:
+            if self._pending >= self.max_pending:
+                self.dropped += 1
+                dropped = self.dropped
+            else:
+                self._pending += 1
+                self._batch = self._held = batch  # later writes join it until it is handed over
+                dropped = 0
+        if dropped:
+            if dropped == 1 or dropped % _LOG_EVERY == 0:
+                log.warning("Store overloaded: %s dropped (%d dropped so far).", what, dropped)
+            return
+        self._timer = loop.call_later(self.hold_seconds, self._release)
 
     async def call(self, what: str, fn: Callable[[Store], T], default: T, within: float | None = None) -> T:
         """The result of `fn(store)`, or `default` when the store fails or takes over `within`
@@ -266,6 +316,7 @@ class StoreWorker:
             return
         self._stopped = True
         self._failed_at = -1e18
+        self._release()
         self._submit("drain", _nothing)
         self._executor.shutdown(wait=True)
         if self._deferred:
@@ -298,6 +349,14 @@ def _write_all(batch: list[Write], store: Store) -> None:
                 raise
             except sqlite3.Error as exc:
                 log.warning("Store: a %s could not be saved (%s), dropped.", what, type(exc).__name__)
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the calling thread, if one runs (writes from elsewhere go at once)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _nothing(store: Store) -> None:
