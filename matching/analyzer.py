@@ -96,6 +96,13 @@ class Analyzer:
         """`terms` with the stop words kept in place (flagged `stop`), for phrasings whose tool
         words carry the meaning ("a-t-on le droit", "peut-on")."""
         pairs = surface_words(text) if correct else [(w, w) for w in words(text)]
+        return self.analyse(pairs, correct=correct, drop=drop)
+
+    def analyse(
+        self, pairs: Sequence[tuple[str, str]], *, correct: bool = False, drop: frozenset[int] = frozenset()
+    ) -> list[Term]:
+        """`tokens` of a text's (folded word, word as typed) pairs (`surface_words`), for a
+        caller that already has them."""
         if drop:
             pairs = [pair for k, pair in enumerate(pairs) if k not in drop]
         if correct:
@@ -138,11 +145,12 @@ class Analyzer:
     def _rewrite(self, tokens: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         """Greedy longest-first rewrite of synonym variants to their canonical phrase."""
         out: list[tuple[str, str]] = []
+        folded = [w for w, _ in tokens]
         i = 0
         while i < len(tokens):
-            for key, target in self._by_first.get(tokens[i][0], ()):
+            for key, target in self._by_first.get(folded[i], ()):
                 size = len(key)
-                if tuple(w for w, _ in tokens[i : i + size]) == key:
+                if tuple(folded[i : i + size]) == key:
                     surface = " ".join(dict.fromkeys(s for _, s in tokens[i : i + size]))
                     out.extend((w, surface) for w in target)
                     i += size

@@ -196,8 +196,9 @@ class Engine:
         text = text[:MAX_QUERY_CHARS]
         for start, end in sorted(spans, reverse=True):
             text = text[:start] + " " + text[end:]
-        drop = self.conversation.courtesy([w for w, _ in surface_words(text)])
-        return self.analyzer.tokens(text, correct=True, drop=drop)
+        pairs = surface_words(text)
+        drop = self.conversation.courtesy([w for w, _ in pairs])
+        return self.analyzer.analyse(pairs, correct=True, drop=drop)
 
     def ask(
         self,

@@ -4,6 +4,7 @@ punctuation and emoji are handled, so scorers never see raw text (RapidFuzz keep
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -62,12 +63,19 @@ def surface_words(text: str) -> list[tuple[str, str]]:
     """(folded word, the word as typed) for each word of a text, so reasons can show the user's
     own spelling ("Diplômés", not "diplomes"). When a character folds oddly and the two readings
     disagree, the folded word stands for itself."""
-    folded = words(text)
     if text.isascii():
-        raw = _RAW_WORD.findall(text)
-    else:
-        raw = _RAW_WORD.findall(unicodedata.normalize("NFC", _INVISIBLE.sub("", text)))
-    pairs = [(w, r) for r in raw for w in fold(r).split()]
+        # An ASCII word folds to itself lowercased, and the words are those `words` finds.
+        return [(r.lower(), r) for r in _RAW_WORD.findall(text)]
+    folded = words(text)
+    raw = _RAW_WORD.findall(unicodedata.normalize("NFC", _INVISIBLE.sub("", text)))
+    pairs = [(w, r) for r in raw for w in _fold_word(r)]
     if [w for w, _ in pairs] != folded:
         return [(w, w) for w in folded]
     return pairs
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word: str) -> tuple[str, ...]:
+    """The folded words of one typed word (a word folds as it did before: messages repeat
+    the same words, so each is folded once)."""
+    return tuple(fold(word).split())
