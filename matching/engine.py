@@ -298,7 +298,7 @@ class Engine:
             terms,
             hits=hits,
             limit=max(top, 1),
-            context=self._context | {terms[k].stem for k in mission},
+            context=self._context | {terms[k].stem for k in mission} if mission else self._context,
             adjust=self._territory_rules(here, stated, [t.stem for t in terms]),
             keep=self._perimeter_filter(here),
             work=work,

@@ -53,6 +53,8 @@ def explain(
     stems = [t.stem for t in terms]
     at = at if at is not None else positions(stems)
     for phrase, _ in doc.phrases:
+        if phrase[0] not in at:
+            continue
         k = _find(stems, at, phrase)
         if k >= 0:
             reasons.append(" ".join(dict.fromkeys(t.surface for t in terms[k : k + len(phrase)])))
