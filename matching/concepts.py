@@ -165,11 +165,12 @@ def _scan(
     count before token k (hits are reported in term positions); runs over a `taken` term are
     skipped."""
     hits: list[ConceptHit] = []
+    keys = tuple(keys)
     i = 0
     while i < len(keys):
         for key, cid in table.get(keys[i], ()):
-            if tuple(keys[i : i + len(key)]) == key and not any(
-                k in taken for k in range(position[i], position[i + len(key)])
+            if keys[i : i + len(key)] == key and (
+                not taken or not any(k in taken for k in range(position[i], position[i + len(key)]))
             ):
                 run = [t.surface for t in tokens[i : i + len(key)] if not t.stop] or [
                     t.surface for t in tokens[i : i + len(key)]

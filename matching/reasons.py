@@ -12,62 +12,64 @@ from .concepts import ConceptHit
 if TYPE_CHECKING:
     from .records import Adjustment, _Doc
 
-__all__ = ["MAX_REASONS", "REASON_MIN_IDF", "explain", "positions"]
+__all__ = ["MAX_REASONS", "REASON_MIN_IDF", "Explainer"]
 
 # A single matched word is shown as a reason only if it is this distinctive.
 REASON_MIN_IDF = 1.0
 MAX_REASONS = 5
 
 
-def _find(stems: Sequence[str], at: Mapping[str, Sequence[int]], phrase: Sequence[str]) -> int:
-    """First position of a run of stems, or -1; `at` gives each stem's positions in `stems`."""
-    size = len(phrase)
-    for k in at.get(phrase[0], ()):
-        if tuple(stems[k : k + size]) == tuple(phrase):
-            return k
-    return -1
+class Explainer:
+    """What the reasons of one message's results need, read once for all of them: the terms'
+    stems and where each stem is, and the message's words distinctive enough to be a reason."""
 
+    def __init__(
+        self,
+        idf: Callable[[str], float],
+        terms: Sequence[Term],
+        unique: Mapping[str, str],
+        context: frozenset[str],
+        hits: Sequence[ConceptHit],
+    ) -> None:
+        self.terms = terms
+        self.hits = hits
+        self.stems = [t.stem for t in terms]
+        self.at: dict[str, list[int]] = {}
+        for k, stem in enumerate(self.stems):
+            self.at.setdefault(stem, []).append(k)
+        # Never digits, context words, stop words or place words (the last two never reach the
+        # scorer), nor a word of one or two letters.
+        self.words = [
+            (s, surface)
+            for s, surface in unique.items()
+            if s not in context and len(surface) > 2 and idf(s) >= REASON_MIN_IDF
+        ]
 
-def positions(stems: Sequence[str]) -> dict[str, list[int]]:
-    """Each stem's positions in order: where a phrase beginning with it may be found."""
-    at: dict[str, list[int]] = {}
-    for k, s in enumerate(stems):
-        at.setdefault(s, []).append(k)
-    return at
+    def explain(self, doc: _Doc, change: Adjustment | None) -> tuple[str, ...]:
+        """The user's words that explain the entry: matched concepts and keyword phrases first,
+        then distinctive single words."""
+        reasons: list[str] = [h.surface for h in self.hits if h.concept in doc.concepts]
+        for phrase, _ in doc.phrases:
+            k = self._find(phrase) if phrase[0] in self.at else -1
+            if k >= 0:
+                reasons.append(" ".join(dict.fromkeys(t.surface for t in self.terms[k : k + len(phrase)])))
+        strong = doc.strong
+        reasons.extend(surface for s, surface in self.words if s in strong)
+        if change is not None and change.reason:
+            reasons.append(change.reason)
+        kept: list[str] = []
+        for r in dict.fromkeys(reasons):
+            low = r.lower()
+            if any(low in k.lower() for k in kept):
+                continue
+            kept = [k for k in kept if k.lower() not in low]
+            kept.append(r)
+        return tuple(kept[:MAX_REASONS])
 
-
-def explain(
-    doc: _Doc,
-    idf: Callable[[str], float],
-    terms: Sequence[Term],
-    unique: Mapping[str, str],
-    context: frozenset[str],
-    hits: Sequence[ConceptHit],
-    change: Adjustment | None,
-    at: Mapping[str, Sequence[int]] | None = None,
-) -> tuple[str, ...]:
-    """The user's words that explain the entry: matched concepts and keyword phrases first,
-    then distinctive single words; never digits, context words, stop words or place words
-    (the last two never reach the scorer); `at`: `positions` of the terms' stems, when known."""
-    reasons: list[str] = [h.surface for h in hits if h.concept in doc.concepts]
-    stems = [t.stem for t in terms]
-    at = at if at is not None else positions(stems)
-    for phrase, _ in doc.phrases:
-        if phrase[0] not in at:
-            continue
-        k = _find(stems, at, phrase)
-        if k >= 0:
-            reasons.append(" ".join(dict.fromkeys(t.surface for t in terms[k : k + len(phrase)])))
-    for s, surface in unique.items():
-        if s in doc.strong and s not in context and idf(s) >= REASON_MIN_IDF and len(surface) > 2:
-            reasons.append(surface)
-    if change is not None and change.reason:
-        reasons.append(change.reason)
-    kept: list[str] = []
-    for r in dict.fromkeys(reasons):
-        low = r.lower()
-        if any(low in k.lower() for k in kept):
-            continue
-        kept = [k for k in kept if k.lower() not in low]
-        kept.append(r)
-    return tuple(kept[:MAX_REASONS])
+    def _find(self, phrase: tuple[str, ...]) -> int:
+        """First position of a run of stems in the terms, or -1."""
+        size = len(phrase)
+        for k in self.at.get(phrase[0], ()):
+            if tuple(self.stems[k : k + size]) == phrase:
+                return k
+        return -1

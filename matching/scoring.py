@@ -30,12 +30,13 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from .analyzer import Analyzer, Term
 from .bm25f import FIELDS, entry_fields, saturated_frequencies
 from .concepts import ConceptHit, parse_answer
-from .reasons import explain, positions
+from .reasons import Explainer
 from .records import Adjustment, Scored, Work, _Batch, _Doc
 from .schema import Entry
 
@@ -284,13 +285,11 @@ class Index:
             out = self._bounded(shortlist, scoring, max(limit, 2))
         out.sort(key=lambda s: (-s.score, s.index))
         shown = []
-        at = positions([t.stem for t in terms]) if out and limit > 0 else {}
+        explainer = Explainer(self.idf, terms, unique, context, hits) if out and limit > 0 else None
         for k, scored in enumerate(out):
-            if k < limit:
+            if k < limit and explainer is not None:
                 change = adjust.get(scored.index) if adjust and scored.concepts else None
-                reasons = explain(
-                    self._docs[scored.index], self.idf, terms, unique, context, hits, change, at
-                )
+                reasons = explainer.explain(self._docs[scored.index], change)
             else:
                 reasons = ()
             shown.append(
@@ -427,10 +426,18 @@ class Index:
 
     def _similarities(self, query_text: str, shortlist: set[int]) -> dict[int, float]:
         """Best rapidfuzz similarity (0..100) of the message to each shortlisted entry's examples,
-        counted above 50 only (below, two texts share little more than chance)."""
-        best: dict[int, float] = {}
+        counted above 50 only (below, two texts share little more than chance); one rapidfuzz
+        call for every example of the shortlist."""
+        examples: list[str] = []
+        owners: list[int] = []
         for i in shortlist:
-            found = process.extractOne(query_text, self._docs[i].examples, scorer=fuzz.token_sort_ratio)
-            value = float(found[1]) if found else 0.0
-            best[i] = max(value - 50.0, 0.0) * 2
-        return best
+            texts = self._docs[i].examples
+            examples.extend(texts)
+            owners.extend([i] * len(texts))
+        found = dict.fromkeys(shortlist, 0.0)
+        if examples:
+            scores = process.cdist([query_text], examples, scorer=fuzz.token_sort_ratio, dtype=np.float64)
+            for i, value in zip(owners, scores[0].tolist(), strict=True):
+                if value > found[i]:
+                    found[i] = value
+        return {i: max(value - 50.0, 0.0) * 2 for i, value in found.items()}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
 from .answer import Status
 from .scoring import Scored
@@ -62,7 +61,12 @@ def concepts_first(scored: Sequence[Scored], shown: int) -> list[Scored]:
     if not any(s.concepts >= 2 for s in head):
         return list(scored)
     head = [
-        replace(s, score=max(0.0, round(s.score - CONCEPTLESS_PENALTY, 1))) if s.concepts == 0 else s
+        # A copy with the lowered score (what `dataclasses.replace` does, at a fraction of its cost).
+        Scored(
+            s.index, max(0.0, round(s.score - CONCEPTLESS_PENALTY, 1)), s.reasons, s.evidence, 0, s.related
+        )
+        if s.concepts == 0
+        else s
         for s in head
     ]
     head.sort(key=lambda s: (-s.score, s.index))
