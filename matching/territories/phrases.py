@@ -27,3 +27,24 @@ def first_word_lengths(phrases: Iterable[str]) -> dict[str, int]:
         first = phrase.partition(" ")[0]
         out[first] = max(out.get(first, 0), phrase.count(" ") + 1)
     return out
+
+
+def word_prefixes(keys: Iterable[str]) -> frozenset[str]:
+    """Every proper word prefix of the keys ("a b" and "a" for "a b c")."""
+    out: set[str] = set()
+    for key in keys:
+        cut = key.find(" ")
+        while cut != -1:
+            out.add(key[:cut])
+            cut = key.find(" ", cut + 1)
+    return frozenset(out)
+
+
+def reach(prefixes: frozenset[str], keys: list[str], i: int, top: int) -> int:
+    """Longest size (at most `top`) a key from keys[i] on can have: every shorter n-gram of a
+    key is one of its proper prefixes."""
+    size, key = 1, keys[i]
+    while size < top and key in prefixes:
+        key = f"{key} {keys[i + size]}"
+        size += 1
+    return min(size, top)

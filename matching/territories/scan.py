@@ -15,7 +15,7 @@ from . import lexicon as lx
 from .fuzzy import fuzzy_at, fuzzy_codes
 from .mention import MAX_WORK, Kind, Mention
 from .numbers import DEP_NUMBER
-from .phrases import first_word_lengths, last_words
+from .phrases import first_word_lengths, last_words, reach
 from .tables import Tables
 from .text import ARTICLES, Token
 
@@ -332,8 +332,14 @@ class Scan:
 
     def _exact_at(self, i: int) -> Mention | None:
         t = self.t
-        longest = t.name_first_words.get(self.keys[i], 0)
-        for size in range(min(longest, self.stop[i] - i), 0, -1):
+        top = min(t.name_first_words.get(self.keys[i], 0), self.stop[i] - i)
+        longest = reach(t.name_prefixes, self.keys, i, top)
+        if top > longest:  # the sizes no name can have count as tried (same work budget)
+            if self.work + top - longest > MAX_WORK:
+                self.work = max(self.work + 1, MAX_WORK + 1)
+                return None
+            self.work += top - longest
+        for size in range(longest, 0, -1):
             self.work += 1
             if self.work > MAX_WORK:
                 return None

@@ -19,8 +19,9 @@ from functools import cached_property
 from pathlib import Path
 
 from .demonyms import demonym_index
+from .phrases import word_prefixes
 from .programmes import ProgrammeList, load_programme_lists
-from .text import name_key, sound_key, strip_article
+from .text import ARTICLES, name_key, sound_key, strip_article
 
 TABLES_DIR = Path("territoires")
 
@@ -330,6 +331,26 @@ class Tables:
                 self.departement_keys,
                 self.region_keys,
                 self.epci_keys,
+            )
+        )
+
+    @cached_property
+    def name_prefixes(self) -> frozenset[str]:
+        """Every proper word prefix of a place name ("saint", "saint martin" for "saint martin
+        de re"), "la creuse" counted as a name: the n-gram scan never tries a longer name than
+        the prefixes reach."""
+        areas = [
+            f"{a} {k}" for a in ARTICLES for k in itertools.chain(self.departement_keys, self.region_keys)
+        ]
+        return word_prefixes(
+            itertools.chain(
+                self.commune_keys,
+                self.alias_keys,
+                self.usual_names,
+                self.departement_keys,
+                self.region_keys,
+                self.epci_keys,
+                areas,
             )
         )
 
