@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 # Words people put before an EPCI's own name ("le Pays diois" for the CC du Diois).
 _PREFIXES = frozenset({"pays", "grand"})
 _CUE_FIRST = frozenset(first_word_lengths(lx.EPCI_CUES))
+# Words an EPCI reading may start with besides a short name's first word (see Scan.names).
+STARTERS = _CUE_FIRST | _PREFIXES
 
 
 def with_form_at(scan: Scan, i: int) -> Mention | None:

@@ -65,11 +65,7 @@ def fuzzy_at(scan: Scan, i: int, only_end: int | None = None, *, compound: bool 
         return None
     if scan._after_locality_noun(i):
         return None  # "le quartier des Fontanilles" is not Fontenilles
-    if only_end is not None:
-        ends = [only_end]
-    else:
-        last = min(len(scan.keys), i + MAX_NAME_WORDS)
-        ends = [e for e in range(last, i, -1) if _unit(scan, i, e)]
+    ends = [only_end] if only_end is not None else _unit_ends(scan, i)
     for end in ends:
         if scan.keys[end - 1] in lx.NAME_GLUE or any(scan.blocked[i:end]):
             continue
@@ -116,11 +112,11 @@ def _big_town(tables: Tables, codes: list[str]) -> bool:
     return bool(sizes) and sizes[0] >= 20_000 and (len(sizes) == 1 or sizes[0] >= 5 * max(sizes[1], 1))
 
 
-def _unit(scan: Scan, i: int, end: int) -> bool:
-    """Whether tokens i..end may be one misspelt name: not cutting a hyphenated compound,
-    and made of capitalised words, glue words or hyphen-joined parts."""
-    if scan._joined(end - 1):
-        return False
-    return all(
-        scan._joined(j - 1) or scan.capital(j) or scan.keys[j] in lx.NAME_GLUE for j in range(i + 1, end)
-    )
+def _unit_ends(scan: Scan, i: int) -> list[int]:
+    """Ends (longest first) of the tokens from i that may be one misspelt name: not cutting a
+    hyphenated compound, and made of capitalised words, glue words or hyphen-joined parts."""
+    last = min(len(scan.keys), i + MAX_NAME_WORDS)
+    j = i + 1  # first token that cannot go on the name
+    while j < last and (scan._joined(j - 1) or scan.capital(j) or scan.keys[j] in lx.NAME_GLUE):
+        j += 1
+    return [end for end in range(j, i, -1) if not scan._joined(end - 1)]

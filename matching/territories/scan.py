@@ -38,6 +38,8 @@ __all__ = [
 _SENTENCE_BREAK = re.compile(r"[.!?;:\n]")
 _CLAUSE_END = re.compile(r"[.!?;:,\n]")
 _BLOCKED_FIRST = first_word_lengths(lx.BLOCKED_PHRASES)
+# Last words of the cues read by Scan._cue ("de" for "le centre-ville de …").
+_CUE_ENDS = last_words(lx.COMMUNE_CUES) | last_words(lx.AREA_CUES) | {"de"}
 
 
 def _longest(exact: Mention | None, named: Mention | None) -> Mention | None:
@@ -56,7 +58,10 @@ class Scan:
         self.tokens = tokens
         self.keys = [tok.key for tok in tokens]
         self.blocked = self._blocked()
-        self.breaks = [self._gap_breaks(i) for i in range(len(tokens))]
+        search = _SENTENCE_BREAK.search
+        self.breaks = [
+            j == 0 or search(text, tokens[j - 1].end, tokens[j].start) is not None for j in range(len(tokens))
+        ]
         # Per token: the sentence's first token, and the last blocked token before it (or -1),
         # so that the cue lookups test "a break or a blocked word in between" in O(1).
         self.sentence = [0] * len(tokens)
@@ -71,8 +76,8 @@ class Scan:
         self.fuzzy_budget = MAX_FUZZY_LOOKUPS
         self.work = 0  # exact-name lookups and fuzzy comparisons done (bounded by MAX_WORK)
         # In a message written in capitals, a capital says nothing about proper nouns.
-        letters = [c for c in text if c.isalpha()]
-        self.shouting = len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+        letters = sum(map(str.isalpha, text))
+        self.shouting = letters >= 8 and sum(map(str.isupper, filter(str.isalpha, text))) >= 0.7 * letters
         self.follow_up = self._follow_up_start()
 
     def _follow_up_start(self) -> int | None:
@@ -99,12 +104,6 @@ class Scan:
                         out[j] = True
         return out
 
-    def _gap_breaks(self, i: int) -> bool:
-        if i == 0:
-            return True
-        gap = self.text[self.tokens[i - 1].end : self.tokens[i].start]
-        return bool(_SENTENCE_BREAK.search(gap))
-
     def _break_before(self, i: int) -> bool:
         """True at the start of the message or of a sentence (a capital there means little)."""
         return self.breaks[i]
@@ -127,6 +126,8 @@ class Scan:
         """Kind of cue word before token i, and where the place's span starts."""
         if self.follow_up is not None and i == self.follow_up:
             return "commune", self._trim(0, i)
+        if i == 0 or self.keys[i - 1] not in _CUE_ENDS:
+            return None, i  # the word before ends no cue phrase
         if (
             i >= 2
             and self.keys[i - 1] == "de"
@@ -169,12 +170,24 @@ class Scan:
 
     def names(self) -> list[Mention]:
         out: list[Mention] = []
+        t = self.t
         i, n = 0, len(self.keys)
         while i < n and self.work <= MAX_WORK:
             if self.blocked[i] or self.keys[i].isdigit():
                 i += 1
                 continue
-            mention = epcis.with_form_at(self, i) or _longest(self._exact_at(i), epcis.named_at(self, i))
+            # Most words start no place name, legal form, demonym or acronym: only a slip is left.
+            key = self.keys[i]
+            may_start = (
+                key in t.name_first_words
+                or key in t.epci_short_first
+                or key in t.demonym_first
+                or key in epcis.STARTERS
+                or self.tokens[i].raw.isupper()
+            )
+            mention = None
+            if may_start:
+                mention = epcis.with_form_at(self, i) or _longest(self._exact_at(i), epcis.named_at(self, i))
             if mention is not None and mention.kind != "epci" and self._joined(mention.end - 1):
                 found = self._cut_compound(i, mention)
                 if not found:
@@ -183,7 +196,9 @@ class Scan:
                 out.extend(found)
                 i = found[-1].end
                 continue
-            mention = mention or self._demonym_at(i) or fuzzy_at(self, i)
+            if mention is None and may_start:
+                mention = self._demonym_at(i)
+            mention = mention or fuzzy_at(self, i)
             if mention is None:
                 i += 1
                 continue
@@ -333,6 +348,8 @@ class Scan:
     def _exact_at(self, i: int) -> Mention | None:
         t = self.t
         top = min(t.name_first_words.get(self.keys[i], 0), self.stop[i] - i)
+        if top <= 0:
+            return None  # no place name starts with this word
         longest = reach(t.name_prefixes, self.keys, i, top)
         if top > longest:  # the sizes no name can have count as tried (same work budget)
             if self.work + top - longest > MAX_WORK:

@@ -13,8 +13,8 @@ resolver reads messages with `tokenize`: both go through this module only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..normalise import fold
 
@@ -32,9 +32,9 @@ _RUN_RE = re.compile(r"[^\s\x00-/:-@\[-`{-\x7f]+")
 _ALNUM_RE = re.compile(r"[a-z0-9]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word of a message: its folded form and where it sits in the original text."""
+class Token(NamedTuple):
+    """One word of a message: its folded form and where it sits in the original text (a named
+    tuple: a message's words are built by the thousand, and a tuple is the cheapest to build)."""
 
     key: str
     start: int
@@ -79,10 +79,12 @@ def _fold_run(run: str, offset: int, out: list[Token]) -> None:
 def tokenize(text: str) -> list[Token]:
     """Words of `text` with their offsets: `fold`'s words, St/Ste spelled out."""
     out: list[Token] = []
+    expand = _ABBREVIATIONS.get
     for match in _RUN_RE.finditer(text):
         run = match.group()
         if run.isascii():
-            out.append(Token(_expand(run.lower()), match.start(), match.end(), run))
+            key = run.lower()
+            out.append(Token(expand(key, key), *match.span(), run))
         else:
             _fold_run(run, match.start(), out)
     return out
