@@ -138,6 +138,7 @@ class Engine:
         self._names = {
             i: tuple(self.analyzer.stems(knowledge.entries[i].title.split(" (")[0])) for i in self._ruled
         }
+        self._rules = [(i, knowledge.entries[i].rules, self._names[i]) for i in self._ruled]
         # Names of the catalogue's own entries, stemmed when first asked for (see `_named`).
         self._called: dict[int, tuple[str, ...]] = {}
         self.router = ContactRouter.for_knowledge(
@@ -369,7 +370,7 @@ class Engine:
         if (territory is None and stated is None) or not self._ruled:
             return None
         return territory_rules(
-            [(i, self.entries[i].rules, self._names[i]) for i in self._ruled],
+            self._rules,
             territory,
             stated,
             stems,

@@ -42,7 +42,9 @@ def territory_rules(
     none (no place, or not a commune). An entry the message names (its title, without what
     follows a parenthesis; an abbreviation is expanded to it) keeps its rank whatever the population: "peut-on entrer dans Petites villes de demain
     avec 21 000 habitants ?" asks about that programme."""
-    grams = {tuple(stems[k : k + n]) for k in range(len(stems)) for n in range(1, LONGEST_NAME + 1)}
+    starts: dict[str, list[int]] = {}
+    for k, s in enumerate(stems):
+        starts.setdefault(s, []).append(k)
     population = territory.population if territory is not None and territory.level == "commune" else None
     if population is None:
         population = stated
@@ -55,7 +57,9 @@ def territory_rules(
     out: dict[int, Adjustment] = {}
     for i, rules, name in ruled:
         factor, bonus, reason = 1.0, 0.0, None
-        named = bool(name) and name in grams
+        named = 0 < len(name) <= LONGEST_NAME and any(
+            tuple(stems[k : k + len(name)]) == name for k in starts.get(name[0], ())
+        )
         if (
             population is not None
             and not named
