@@ -161,7 +161,7 @@ class IndexArrays:
     weights: npt.NDArray[np.float64]
     doc_offsets: npt.NDArray[np.int64]
     doc_json: bytes | memoryview
-    # Every entry's examples (as scored: stems joined by spaces), one a line, entry by entry.
+    # Every entry's examples (as scored: sorted stems joined by spaces), one a line, entry by entry.
     examples: bytes
     example_offsets: npt.NDArray[np.int64]
     state_json: bytes

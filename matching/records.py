@@ -67,6 +67,7 @@ class _Batch:
 @dataclass(frozen=True, slots=True)
 class _Doc:
     phrases: tuple[tuple[tuple[str, ...], str], ...]
+    # Example phrasings as their stems, sorted and joined by spaces (see `Index._similarities`).
     examples: tuple[str, ...]
     boost: tuple[tuple[str, ...], ...]
     exclude: tuple[tuple[str, ...], ...]

@@ -189,7 +189,9 @@ class Index:
             )
         return _Doc(
             phrases=tuple(by_stems.items()),
-            examples=tuple(" ".join(self.analyzer.stems(e)) for e in entry.examples),
+            # Stems in sorted order: the similarity sorts them anyway (`fuzz.token_sort_ratio`),
+            # so a message is compared with `fuzz.ratio` once its own stems are sorted.
+            examples=tuple(" ".join(sorted(self.analyzer.stems(e))) for e in entry.examples),
             boost=self._rule(entry.rules.boost),
             exclude=self._rule(entry.rules.exclude),
             require_any=self._rule(entry.rules.require_any),
@@ -436,7 +438,9 @@ class Index:
             owners.extend([i] * len(texts))
         found = dict.fromkeys(shortlist, 0.0)
         if examples:
-            scores = process.cdist([query_text], examples, scorer=fuzz.token_sort_ratio, dtype=np.float64)
+            # The examples' stems are sorted at load time: this is `fuzz.token_sort_ratio`.
+            ordered = " ".join(sorted(query_text.split()))
+            scores = process.cdist([ordered], examples, scorer=fuzz.ratio, dtype=np.float64)
             for i, value in zip(owners, scores[0].tolist(), strict=True):
                 if value > found[i]:
                     found[i] = value
