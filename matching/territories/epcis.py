@@ -65,7 +65,7 @@ def with_form_at(scan: Scan, i: int) -> Mention | None:
         if len(key) < 5 or scan.fuzzy_budget <= 0:
             break
         scan.fuzzy_budget -= 1
-        found = process.extractOne(key, t.epci_short_keys.keys(), scorer=fuzz.ratio, score_cutoff=90)
+        found = process.extractOne(key, t.epci_short_near(len(key)), scorer=fuzz.ratio, score_cutoff=90)
         if found is not None:
             return Mention(
                 "epci", tuple(t.epci_short_keys[found[0]]), i, end, scan._span(i, end), name=found[0]

@@ -20,6 +20,21 @@ def last_words(phrases: frozenset[str]) -> frozenset[str]:
     return found
 
 
+_ENDINGS: dict[frozenset[str], dict[str, tuple[int, ...]]] = {}
+
+
+def ending_sizes(phrases: frozenset[str]) -> dict[str, tuple[int, ...]]:
+    """Last word -> lengths in words (longest first) of the phrases of a (fixed) lexicon set
+    ending with it, computed once per set."""
+    found = _ENDINGS.get(phrases)
+    if found is None:
+        sizes: dict[str, set[int]] = {}
+        for phrase in phrases:
+            sizes.setdefault(phrase.rpartition(" ")[2], set()).add(phrase.count(" ") + 1)
+        found = _ENDINGS[phrases] = {w: tuple(sorted(n, reverse=True)) for w, n in sizes.items()}
+    return found
+
+
 def first_word_lengths(phrases: Iterable[str]) -> dict[str, int]:
     """Length in words of the longest phrase per first word."""
     out: dict[str, int] = {}

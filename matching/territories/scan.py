@@ -15,7 +15,7 @@ from . import lexicon as lx
 from .fuzzy import fuzzy_at, fuzzy_codes
 from .mention import MAX_WORK, Kind, Mention
 from .numbers import DEP_NUMBER
-from .phrases import first_word_lengths, last_words, reach
+from .phrases import ending_sizes, first_word_lengths, last_words, reach
 from .tables import Tables
 from .text import ARTICLES, Token
 
@@ -110,11 +110,12 @@ class Scan:
 
     def _phrase_before(self, i: int, phrases: frozenset[str]) -> int | None:
         """Index of the first token of a phrase from `phrases` ending just before token i."""
-        if i == 0 or self.keys[i - 1] not in last_words(phrases):
-            return None  # most words end no cue phrase: one set lookup
-        for size in (4, 3, 2, 1):
+        sizes = ending_sizes(phrases).get(self.keys[i - 1]) if i else None
+        if sizes is None:
+            return None  # most words end no cue phrase: one lookup
+        for size in sizes:
             start = i - size
-            if start < 0 or (self.last_blocked[i] >= start and phrases is not lx.PLACE_NOUNS):
+            if size > 4 or start < 0 or (self.last_blocked[i] >= start and phrases is not lx.PLACE_NOUNS):
                 continue
             if self.sentence[i] > start:  # a sentence break inside the phrase or before token i
                 continue

@@ -239,6 +239,7 @@ class Tables:
         return tables
 
     _commune_cache: dict[str, Commune] = field(default_factory=dict)
+    _epci_near: dict[int, list[str]] = field(default_factory=dict)
 
     def commune(self, code: str) -> Commune | None:
         """The commune with this INSEE code (rows are parsed on first access)."""
@@ -297,6 +298,16 @@ class Tables:
                 if code not in out[short]:
                     out[short].append(code)
         return dict(out)
+
+    def epci_short_near(self, length: int) -> list[str]:
+        """EPCI short names (in `epci_short_keys` order) whose length allows a 90 % similarity
+        with a text of `length` characters (|a - b| <= 10 % of a + b): the only names the
+        spelling-slip search after a legal form compares (one list per length, kept)."""
+        near = self._epci_near.get(length)
+        if near is None:
+            low, high = 9 * length // 11 - 1, 11 * length // 9 + 1
+            near = self._epci_near[length] = [k for k in self.epci_short_keys if low <= len(k) <= high]
+        return near
 
     @cached_property
     def epci_acronyms(self) -> dict[str, list[str]]:
