@@ -62,6 +62,7 @@ class PlaceResolver:
         tables = Tables.load(knowledge_dir)
         _ = (
             tables.name_first_words,
+            tables.name_keys,
             tables.name_prefixes,
             tables.epci_short_first,
             tables.demonym_first,

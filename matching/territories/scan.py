@@ -363,6 +363,8 @@ class Scan:
                 return None
             end = i + size
             key = " ".join(self.keys[i:end])
+            if key not in t.name_keys:
+                continue  # no table holds this name
             communes = t.commune_codes(key)
             usual = t.usual_names.get(key, [])
             if usual and communes:

@@ -346,14 +346,11 @@ class Tables:
         )
 
     @cached_property
-    def name_prefixes(self) -> frozenset[str]:
-        """Every proper word prefix of a place name ("saint", "saint martin" for "saint martin
-        de re"), "la creuse" counted as a name: the n-gram scan never tries a longer name than
-        the prefixes reach."""
-        areas = [
-            f"{a} {k}" for a in ARTICLES for k in itertools.chain(self.departement_keys, self.region_keys)
-        ]
-        return word_prefixes(
+    def name_keys(self) -> frozenset[str]:
+        """Every key the exact-name scan can read as a place: the names of the tables above, and
+        an area's name after an article ("la creuse", "les landes")."""
+        areas = itertools.chain(self.departement_keys, self.region_keys)
+        return frozenset(
             itertools.chain(
                 self.commune_keys,
                 self.alias_keys,
@@ -361,9 +358,15 @@ class Tables:
                 self.departement_keys,
                 self.region_keys,
                 self.epci_keys,
-                areas,
+                (f"{article} {key}" for key in areas for article in ARTICLES),
             )
         )
+
+    @cached_property
+    def name_prefixes(self) -> frozenset[str]:
+        """Every proper word prefix of those keys ("saint", "saint martin" for "saint martin de
+        re"): the n-gram scan never tries a longer name than the prefixes reach."""
+        return word_prefixes(self.name_keys)
 
     @cached_property
     def programme_reach(self) -> dict[str, frozenset[str]]:
