@@ -8,8 +8,8 @@ Catalogue texts and messages go through the same analyzer, so "embaucher un mana
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 from rapidfuzz import process
@@ -31,8 +31,7 @@ def stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """One analysed term and the words of the message it came from (for the reasons shown);
     `stop`: a tool word, kept only by `Analyzer.tokens` (its `stem` is then the folded word)."""
 

@@ -10,7 +10,7 @@ and the audiences it does not serve (`not_for: [lyceens]`). Everything is admin-
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .analyzer import Analyzer, Term
 from .schema import Entry, OrientationRule, Vocabulary
@@ -22,8 +22,7 @@ __all__ = ["ConceptHit", "ConceptMatcher", "figure_span", "parse_answer", "unkno
 MISSION_TERMS = 4
 
 
-@dataclass(frozen=True, slots=True)
-class ConceptHit:
+class ConceptHit(NamedTuple):
     """A concept found in a message: where (term positions) and the user's words for it."""
 
     concept: str

@@ -77,6 +77,9 @@ def as_typed(reason: str, text: str) -> str:
     """A reason as the user typed it ("manager centre ville" -> "manager de centre-ville"): the
     shortest stretch of the message that holds its words in order, else the reason itself."""
     parts = reason.split()
+    if len(parts) == 1 and parts[0] == reason:
+        # One word: the pattern is that word alone, so what it finds is the reason itself.
+        return reason
     # Each word is matched literally: a word absent from the message rules the pattern out.
     if not parts or not all(w in text for w in parts):
         return reason
