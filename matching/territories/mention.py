@@ -8,6 +8,8 @@ from typing import Literal
 # Exact-name lookups per message (each costs a few dictionary probes): a long real message
 # needs a few hundred; the budget keeps any text, however built, bounded.
 MAX_WORK = 1500
+# A town of this size is named by everyone who writes about it (see Scan._evidence).
+NOTABLE_POPULATION = 10_000
 
 Kind = Literal["commune", "departement", "region", "epci", "postal"]
 

@@ -12,20 +12,19 @@ from typing import Literal
 
 from . import epcis
 from . import lexicon as lx
+from .exact import exact_at
 from .fuzzy import fuzzy_at, fuzzy_codes
-from .mention import MAX_WORK, Kind, Mention
+from .mention import MAX_WORK, NOTABLE_POPULATION, Mention
 from .numbers import DEP_NUMBER
-from .phrases import ending_sizes, first_word_lengths, last_words, reach
+from .phrases import ending_sizes, first_word_lengths, last_words
 from .tables import Tables
-from .text import ARTICLES, Token
+from .text import Token
 
 CueKind = Literal["commune", "area"] | None
 
 # Spelling-slip lookups per message: real messages need one or two; a long text in Title Case
 # would otherwise cost tens of milliseconds.
 MAX_FUZZY_LOOKUPS = 8
-# A town of this size is named by everyone who writes about it (see Scan._evidence).
-NOTABLE_POPULATION = 10_000
 __all__ = [
     "DEP_NUMBER",
     "MAX_FUZZY_LOOKUPS",
@@ -188,7 +187,7 @@ class Scan:
             )
             mention = None
             if may_start:
-                mention = epcis.with_form_at(self, i) or _longest(self._exact_at(i), epcis.named_at(self, i))
+                mention = epcis.with_form_at(self, i) or _longest(exact_at(self, i), epcis.named_at(self, i))
             if mention is not None and mention.kind != "epci" and self._joined(mention.end - 1):
                 found = self._cut_compound(i, mention)
                 if not found:
@@ -345,110 +344,6 @@ class Scan:
             return False
         key = self.keys[end]
         return bool(DEP_NUMBER.match(key)) or (len(key) == 5 and key in self.t.postal)
-
-    def _exact_at(self, i: int) -> Mention | None:
-        t = self.t
-        top = min(t.name_first_words.get(self.keys[i], 0), self.stop[i] - i)
-        if top <= 0:
-            return None  # no place name starts with this word
-        longest = reach(t.name_prefixes, self.keys, i, top)
-        if top > longest:  # the sizes no name can have count as tried (same work budget)
-            if self.work + top - longest > MAX_WORK:
-                self.work = max(self.work + 1, MAX_WORK + 1)
-                return None
-            self.work += top - longest
-        for size in range(longest, 0, -1):
-            self.work += 1
-            if self.work > MAX_WORK:
-                return None
-            end = i + size
-            key = " ".join(self.keys[i:end])
-            if key not in t.name_keys:
-                continue  # no table holds this name
-            communes = t.commune_codes(key)
-            usual = t.usual_names.get(key, [])
-            if usual and communes:
-                # "Marigot" is the chef-lieu of Saint-Martin before it is "Le Marigot" without its
-                # article ("au Marigot" keeps the article); "Charleville" is Charleville-Mézières
-                # as much as the village of that name.
-                typed = {"au": "le ", "aux": "les "}.get(self.keys[i - 1], "") + key if i else key
-                exact = [c for c in communes if (row := t.commune(c)) and row.key == typed]
-                if typed != key and exact:
-                    usual = []
-                communes = exact
-            usual_areas = [c for c in usual if c in t.departements]
-            communes = [*communes, *(c for c in usual if c not in t.departements and c not in communes)]
-            former = not communes and key in t.alias_keys
-            if former:
-                communes = t.alias_keys[key]
-            elif (
-                communes
-                and key in t.alias_keys
-                and not any(
-                    (row := t.commune(c)) and (row.seat or row.population >= NOTABLE_POPULATION)
-                    for c in communes
-                )
-            ):
-                # a village of that name, and the former name of a commune now merged into
-                # another (but "Moulins" is the préfecture, not the former commune in Mauléon)
-                communes = [*communes, *(c for c in t.alias_keys[key] if c not in communes)]
-            dep = t.departement_keys.get(key) or (usual_areas[0] if usual_areas else None)
-            region = t.region_keys.get(key)
-            if dep is None and region is None and size > 1 and self.keys[i] in ARTICLES:
-                # "la Creuse", "les Landes": the article belongs to the sentence, not the name
-                rest = " ".join(self.keys[i + 1 : end])
-                dep, region = t.departement_keys.get(rest), t.region_keys.get(rest)
-            epcis = t.epci_keys.get(key) if size >= 2 else None
-            if not (communes or dep or region or epcis):
-                continue
-            if former and size == 1 and self._cue(i)[0] is None:
-                continue  # a former commune's one-word name ("Roussay") needs a cue word
-            return self._choose(i, end, list(communes), dep, region, epcis or [])
-        return None
-
-    def _choose(
-        self, i: int, end: int, communes: list[str], dep: str | None, region: str | None, epcis: list[str]
-    ) -> Mention | None:
-        """One name, several kinds of place: the cue word, a number next to it and the sizes decide."""
-        cue, _ = self._cue(i)
-        rows = [row for c in communes if (row := self.t.commune(c))]
-        pop = max((row.population for row in rows), default=0)
-        notable = any(row.seat or row.population >= NOTABLE_POPULATION for row in rows)
-        area: tuple[Kind, str] | None = None
-        if dep:
-            area = ("departement", dep)
-        elif region:
-            area = ("region", region)
-        if dep in self.t.collectivities:
-            # "Saint-Barthélemy", "Saint-Martin": the collectivity's own commune, not a village
-            own = [c for c in communes if (row := self.t.commune(c)) and row.dep == dep]
-            communes = own or communes
-            rows = [row for c in communes if (row := self.t.commune(c))]
-        number = self._number_after(end)
-        kind: Kind
-        if epcis:
-            kind, codes = "epci", tuple(epcis)
-        elif communes and (
-            area is None
-            or (cue == "commune" and pop >= 5000)
-            or (cue is None and pop >= 100_000)
-            or (number is not None and any(number in (row.dep, row.code[:2]) for row in rows))
-        ):
-            kind, codes = "commune", tuple(communes)
-        elif area is not None:
-            kind, codes = area[0], (area[1],)
-        else:
-            return None
-        ok, cue_start = self._evidence(i, end, pop if kind == "commune" else 10**6, kind, notable)
-        if not ok:
-            return None
-        return Mention(kind, codes, i, end, self._span(cue_start, end))
-
-    def _number_after(self, end: int) -> str | None:
-        """The département number right after a name ("Vienne (38)", "Saint-Denis 93")."""
-        if end < len(self.keys) and DEP_NUMBER.match(self.keys[end]):
-            return self.keys[end].upper()
-        return None
 
     def _demonym_at(self, i: int) -> Mention | None:
         """ "le bocage vendéen", "Pays bigouden": a département adjective or a well-known pays."""
