@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..answer import Ref, Territory
@@ -140,7 +140,7 @@ class PlaceResolver:
         mentions.sort(key=lambda m: m.start)
         mark_senders(scan, mentions)
         found = self._decide(mentions) if mentions else PlaceResolution()
-        return replace(found, work=scan.work, fuzzy_lookups=scan.fuzzy_lookups)
+        return PlaceResolution(found.territory, found.candidates, found.spans, scan.work, scan.fuzzy_lookups)
 
     def _decide(self, mentions: list[Mention]) -> PlaceResolution:
         """Combine the mentions: the sender's place first, then the first commune (narrowed by
