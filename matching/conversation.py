@@ -119,10 +119,11 @@ class ConversationReader:
         """Conversation kinds found in the words, and whether anything else remains."""
         found: set[str] = set()
         content = False
+        tokens = tuple(tokens)
         i = 0
         while i < len(tokens):
             for key, kind in self._by_first.get(tokens[i], ()):
-                if tuple(tokens[i : i + len(key)]) == key:
+                if tokens[i : i + len(key)] == key:
                     found.add(kind)
                     i += len(key)
                     break
@@ -142,10 +143,11 @@ class ConversationReader:
         formulas: words that say nothing of the need ("je me permets de vous écrire" is not a
         need to write). Identity words are kept: "agent" may start "agent d'entretien"."""
         drop: set[int] = set()
+        tokens = tuple(tokens)
         i = 0
         while i < len(tokens):
             for key, kind in self._by_first.get(tokens[i], ()):
-                if tuple(tokens[i : i + len(key)]) == key:
+                if tokens[i : i + len(key)] == key:
                     if kind not in ("identity", "asking"):
                         drop.update(range(i, i + len(key)))
                     i += len(key)

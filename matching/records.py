@@ -42,9 +42,10 @@ class Work:
     units: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Batch:
-    """What scoring an entry needs of one message (see `Index._score`)."""
+    """What scoring an entry needs of one message (see `Index._score`); built once per message,
+    never changed but for `similarity` (not frozen: that costs more to build than to use)."""
 
     gained: Mapping[int, float]
     grams: set[tuple[str, ...]]

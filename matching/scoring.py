@@ -310,15 +310,16 @@ class Index:
         """Full scores (before the 0..100 transform) of the entries among `ids` that the message
         holds need-bearing evidence for (a declared concept, a keyword or boost phrase, one of
         `singles`), kept before the costlier similarity: words alone never make a result."""
-        supported: list[tuple[int, int, bool, int]] = []
+        supported: list[tuple[int, int, bool, int, bool]] = []
+        docs, keep, found, stems = self._docs, b.keep, b.found, b.stems
         for i in ids:
-            if b.keep is not None and not b.keep(i):
+            if keep is not None and not keep(i):
                 continue
-            doc = self._docs[i]
+            doc = docs[i]
             phrases = b.phrases.get(i, 0)
             boosted = i in b.boosted
-            related = len(b.found & doc.concepts)
-            if not (related or phrases or boosted or not doc.singles.isdisjoint(b.stems)):
+            related = len(found & doc.concepts)
+            if not (related or phrases or boosted or not doc.singles.isdisjoint(stems)):
                 continue
             # An audience the entry does not serve rules it out, unless the message also names an
             # audience of its declared answers ("des lycéens et des jeunes diplômés"); when the
@@ -328,12 +329,11 @@ class Index:
                 b.sought in doc.not_for if b.sought is not None else not doc.audiences & b.found
             ):
                 continue
-            supported.append((i, phrases, boosted, related))
+            supported.append((i, phrases, boosted, related, bool(doc.require_any)))
         missing = {i for i, *_ in supported if i not in b.similarity}
         similarity = {**b.similarity, **self._similarities(b.text, missing)} if missing else b.similarity
         out: list[Scored] = []
-        for i, phrases, boosted, related in supported:
-            doc = self._docs[i]
+        for i, phrases, boosted, related, requiring in supported:
             size = b.sizes.get(i, 0)
             evidence = b.gained.get(i, 0.0)
             score = evidence + CONCEPT_BONUS.get(size, 0.0)
@@ -343,7 +343,7 @@ class Index:
                 score += BOOST_BONUS
             if i in b.excluded:
                 score *= EXCLUDE_FACTOR
-            if doc.require_any and i not in b.required:
+            if requiring and i not in b.required:
                 score *= EXCLUDE_FACTOR
             change = b.adjust.get(i) if b.adjust else None
             if change is not None:
