@@ -23,6 +23,7 @@ __all__ = ["ConversationReader", "Reading"]
 _PRIORITY: tuple[Social, ...] = ("thanks", "goodbye", "acknowledgement", "greeting")
 # Accent-tolerant letters for separator patterns matched on the raw message.
 _ACCENTS = {"a": "[aàâä]", "e": "[eéèêë]", "i": "[iîï]", "o": "[oôö]", "u": "[uùûü]", "c": "[cç]"}
+_ASCII_ALNUM = re.compile("[A-Za-z0-9]")
 # How a writer introduces their own role ("je suis secrétaire de mairie", "en tant que DGS"):
 # French grammar, not domain words; the roles themselves are the vocabulary's identity phrases.
 _SELF = (
@@ -181,8 +182,14 @@ class ConversationReader:
             pieces.append((start, found.start()))
             start = found.end()
         pieces.append((start, len(text)))
-        trimmed = [_trim(text, a, b) for a, b in pieces if words(text[a:b])]
+        trimmed = [_trim(text, a, b) for a, b in pieces if _has_word(text[a:b])]
         return trimmed or [(0, len(text))]
+
+
+def _has_word(text: str) -> bool:
+    """Whether a text has a word (`words` finds one); an ASCII letter or digit is one, however
+    the rest of the text folds, so the text is folded only when it has none."""
+    return _ASCII_ALNUM.search(text) is not None or bool(words(text))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
