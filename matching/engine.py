@@ -51,6 +51,9 @@ MAX_QUERY_CHARS = 1000
 MAX_NEEDS = 4
 # Place resolutions remembered (the last texts asked about; each one is frozen, never changed).
 PLACES_REMEMBERED = 16
+# Contact routes remembered (entry, place): the contacts of an entry for a place never change
+# while the knowledge is loaded, and a place's users ask about the same few entries.
+ROUTES_REMEMBERED = 256
 
 
 class PlaceResolutionLike(Protocol):
@@ -94,6 +97,7 @@ class Engine:
         # The dialogue asks where a message is more than once (a follow-up, then the need it
         # holds); the same text always names the same place, so a few are remembered.
         self._place_of = functools.lru_cache(maxsize=PLACES_REMEMBERED)(self._resolve_place)
+        self._route_of = functools.lru_cache(maxsize=ROUTES_REMEMBERED)(self._route)
         self.analyzer = compiled.analyzer() if compiled is not None else Analyzer(knowledge.vocabulary)
         concepts = knowledge.vocabulary.concepts
         audiences = frozenset(c for c, v in concepts.items() if v.kind == "audience")
@@ -327,7 +331,7 @@ class Engine:
                 )
                 for e, s in shown
             )
-            contacts = self.router.route(shown[0][0], here)
+            contacts = self._route_of(scored[0].index, here)
         return Answer(
             query=text,
             status=status,
@@ -337,6 +341,9 @@ class Engine:
             contacts=contacts,
             orientation=orientation,
         )
+
+    def _route(self, index: int, territory: Territory | None) -> tuple[Contact, ...]:
+        return self.router.route(self.entries[index], territory)
 
     def _named(self, index: int, terms: Sequence[Term]) -> bool:
         """Whether the message names the entry (its title before a parenthesis; an abbreviation
