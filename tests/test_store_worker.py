@@ -132,9 +132,7 @@ def _commits(store: Store) -> list[str]:
 
 def test_messages_answered_within_the_hold_share_one_commit(tmp_path: Path) -> None:
     """Under load, the writes of many answers go to SQLite together: one transaction, none lost."""
-    store = Store.open(tmp_path / "s.db")
-    worker = StoreWorker(store)
-    worker.hold_seconds = 60  # nothing leaves before the drain below
+    store, worker = _holding(tmp_path, 60)  # nothing leaves before the drain below
     assert asyncio.run(worker.drain(10))  # the worker's own set-up is written before we count
     statements = _commits(store)
 
@@ -153,10 +151,16 @@ def test_messages_answered_within_the_hold_share_one_commit(tmp_path: Path) -> N
     assert _interactions(Store.open(tmp_path / "s.db")) == 20
 
 
-def test_a_read_does_not_wait_for_the_hold_and_sees_the_held_writes(tmp_path: Path) -> None:
+def _holding(tmp_path: Path, seconds: float) -> tuple[Store, StoreWorker]:
+    """A store and its worker, holding groups of writes `seconds` on the event loop."""
     store = Store.open(tmp_path / "s.db")
     worker = StoreWorker(store)
-    worker.hold_seconds = 60
+    worker.hold_seconds = seconds
+    return store, worker
+
+
+def test_a_read_does_not_wait_for_the_hold_and_sees_the_held_writes(tmp_path: Path) -> None:
+    _, worker = _holding(tmp_path, 60)
 
     async def scenario() -> int:
         worker.write("interaction", lambda s: s.log_interaction(USER, status="match"))
@@ -168,9 +172,7 @@ def test_a_read_does_not_wait_for_the_hold_and_sees_the_held_writes(tmp_path: Pa
 
 
 def test_held_writes_are_saved_when_the_hold_ends_or_the_bot_stops(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "s.db")
-    worker = StoreWorker(store)
-    worker.hold_seconds = 0.01
+    store, worker = _holding(tmp_path, 0.01)
 
     async def by_timer() -> int:
         worker.write("interaction", lambda s: s.log_interaction(USER, status="match"))

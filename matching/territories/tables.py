@@ -13,7 +13,7 @@ import itertools
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -334,15 +334,17 @@ class Tables:
     def name_first_words(self) -> dict[str, int]:
         """Longest name (in words) per first word, over every kind of place name: a word that
         starts no name costs one lookup, and the n-gram scan never tries longer names."""
-        return _longest_by_first_word(
-            itertools.chain(
-                self.commune_keys,
-                self.alias_keys,
-                self.usual_names,
-                self.departement_keys,
-                self.region_keys,
-                self.epci_keys,
-            )
+        return _longest_by_first_word(self._every_name_key())
+
+    def _every_name_key(self) -> Iterator[str]:
+        """The keys of every table of place names (communes, aliases, usual names, areas, EPCIs)."""
+        return itertools.chain(
+            self.commune_keys,
+            self.alias_keys,
+            self.usual_names,
+            self.departement_keys,
+            self.region_keys,
+            self.epci_keys,
         )
 
     @cached_property
@@ -352,13 +354,7 @@ class Tables:
         areas = itertools.chain(self.departement_keys, self.region_keys)
         return frozenset(
             itertools.chain(
-                self.commune_keys,
-                self.alias_keys,
-                self.usual_names,
-                self.departement_keys,
-                self.region_keys,
-                self.epci_keys,
-                (f"{article} {key}" for key in areas for article in ARTICLES),
+                self._every_name_key(), (f"{article} {key}" for key in areas for article in ARTICLES)
             )
         )
 
