@@ -218,18 +218,10 @@ class StoreWorker:
     ) -> concurrent.futures.Future[T] | None:
         """`counted`: a held group, its writes already counted in `pending`."""
         size = len(batch) if batch is not None else 1
-        with self._lock:
-            if not counted and self._pending >= self.max_pending:
-                self.dropped += 1
-                dropped = self.dropped
-            else:
-                self._pending += 0 if counted else 1
-                dropped = 0
-                # A read or a drain runs after the writes queued so far, before any later one.
+        if counted:
+            with self._lock:
                 self._batch = batch
-        if dropped:
-            if dropped == 1 or dropped % _LOG_EVERY == 0:
-                log.warning("Store overloaded: %s dropped (%d dropped so far).", what, dropped)
+        elif not self._admit(what, batch):
             return None
         try:
             return self._executor.submit(self._run, what, fn, keep, batch)
@@ -240,6 +232,21 @@ class StoreWorker:
                     self._batch = None
             log.warning("Store closed: %s not stored.", what)
             return None
+
+    def _admit(self, what: str, batch: list[Write] | None) -> bool:
+        """Counts one more call in `pending` and makes `batch` the group later writes join (a read
+        or a drain runs after the writes queued so far, before any later one); False, and the
+        call dropped (logged), when the queue is full."""
+        with self._lock:
+            if self._pending < self.max_pending:
+                self._pending += 1
+                self._batch = batch
+                return True
+            self.dropped += 1
+            dropped = self.dropped
+        if dropped == 1 or dropped % _LOG_EVERY == 0:
+            log.warning("Store overloaded: %s dropped (%d dropped so far).", what, dropped)
+        return False
 
     # -- the event loop side ----------------------------------------------------------------
 
@@ -263,18 +270,9 @@ class StoreWorker:
             self._submit(what, functools.partial(_write_all, batch), keep=True, batch=batch)
             return
         self._release()  # a group held by another event loop (tests) goes first
-        with self._lock:
-            if self._pending >= self.max_pending:
-                self.dropped += 1
-                dropped = self.dropped
-            else:
-                self._pending += 1
-                self._batch = self._held = batch  # later writes join it until it is handed over
-                dropped = 0
-        if dropped:
-            if dropped == 1 or dropped % _LOG_EVERY == 0:
-                log.warning("Store overloaded: %s dropped (%d dropped so far).", what, dropped)
+        if not self._admit(what, batch):
             return
+        self._held = batch  # later writes join it until it is handed over
         self._timer = loop.call_later(self.hold_seconds, self._release)
 
     async def call(self, what: str, fn: Callable[[Store], T], default: T, within: float | None = None) -> T:
@@ -316,8 +314,7 @@ class StoreWorker:
             return
         self._stopped = True
         self._failed_at = -1e18
-        self._release()
-        self._submit("drain", _nothing)
+        self._submit("drain", _nothing)  # after what is held
         self._executor.shutdown(wait=True)
         if self._deferred:
             kinds = Counter(what for what, _ in self._deferred)
