@@ -138,11 +138,16 @@ class Engine:
             for o in knowledge.orientations
         ]
         self._ruled = facts.ruled
-        # The name an entry is called by, as stems ("Petites villes de demain (PVD)" -> its words).
-        self._names = {
-            i: tuple(self.analyzer.stems(knowledge.entries[i].title.split(" (")[0])) for i in self._ruled
-        }
-        self._rules = [(i, knowledge.entries[i].rules, self._names[i]) for i in self._ruled]
+        # Each ruled entry with its rules and the name it is called by, as stems ("Petites villes
+        # de demain (PVD)" -> its words).
+        self._rules = [
+            (
+                i,
+                knowledge.entries[i].rules,
+                tuple(self.analyzer.stems(knowledge.entries[i].title.split(" (")[0])),
+            )
+            for i in self._ruled
+        ]
         # Names of the catalogue's own entries, stemmed when first asked for (see `_named`).
         self._called: dict[int, tuple[str, ...]] = {}
         self.router = ContactRouter.for_knowledge(
