@@ -405,7 +405,7 @@ class ArrayIndex(Index):
         bound = b.gained.dense[ids] + SIMILARITY_WEIGHT * similarity / 100
         bound += PHRASE_BONUS * np.minimum(phrases[ids], MAX_PHRASES)
         # Boost and concept bonuses, territory rules: few entries, one at a time.
-        extra = dict.fromkeys({i for g in b.grams for i in self._boost_docs.get(g, ())}, BOOST_BONUS)
+        extra = dict.fromkeys(b.boosted, BOOST_BONUS)
         for i, size in b.sizes.items():
             extra[i] = extra.get(i, 0.0) + CONCEPT_BONUS.get(size, 0.0)
         touched = {*extra, *(b.adjust or ())}

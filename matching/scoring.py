@@ -136,18 +136,11 @@ class Index:
         self._postings = postings
         self._docs = [self._doc(e, saturated[i]) for i, e in enumerate(entries)]
         self._factors = [AIDE_FACTOR if e.kind == "aide" else 1.0 for e in entries]
-        gram_docs: dict[tuple[str, ...], list[int]] = {}
-        for i, doc in enumerate(self._docs):
-            for gram in {*(q for q, _ in doc.phrases), *doc.boost}:
-                gram_docs.setdefault(gram, []).append(i)
-        self._gram_docs = gram_docs
-        boost_docs: dict[tuple[str, ...], list[int]] = {}
-        for i, doc in enumerate(self._docs):
-            for gram in set(doc.boost):
-                boost_docs.setdefault(gram, []).append(i)
-        self._boost_docs = boost_docs
-        # Phrase -> entries holding it as a keyword, exclusion or requirement: a message's grams
-        # find the entries they concern (a dict lookup per gram, not a scan of every phrase).
+        # Phrase -> entries holding it as a keyword or boost, a boost, a keyword, an exclusion or
+        # a requirement: a message's grams find the entries they concern (a dict lookup per
+        # gram, not a scan of every phrase).
+        self._gram_docs = _docs_of(self._docs, lambda d: [*(q for q, _ in d.phrases), *d.boost])
+        self._boost_docs = _docs_of(self._docs, lambda d: d.boost)
         self._phrase_docs = _docs_of(self._docs, lambda d: [q for q, _ in d.phrases])
         self._exclude_docs = _docs_of(self._docs, lambda d: d.exclude)
         self._require_docs = _docs_of(self._docs, lambda d: d.require_any)
@@ -380,7 +373,7 @@ class Index:
         for g in b.grams:
             for i in self._gram_docs.get(g, ()):
                 phrases[i] += 1
-        boosted = {i for g in b.grams for i in self._boost_docs.get(g, ())}
+        boosted = b.boosted
         bounds: list[tuple[float, int]] = []
         for i in shortlist:
             bound = b.gained.get(i, 0.0) + CONCEPT_BONUS.get(b.sizes.get(i, 0), 0.0) + SIMILARITY_WEIGHT
