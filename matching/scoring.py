@@ -30,7 +30,6 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from .analyzer import Analyzer, Term
@@ -433,8 +432,13 @@ class Index:
         if examples:
             # The examples' stems are sorted at load time: this is `fuzz.token_sort_ratio`.
             ordered = " ".join(sorted(query_text.split()))
-            scores = process.cdist([ordered], examples, scorer=fuzz.ratio, dtype=np.float64)
-            for i, value in zip(owners, scores[0].tolist(), strict=True):
+            # `extract` rather than `cdist`: the same ratios without numpy, which a catalogue
+            # analysed from its YAML then never imports (see matching.numeric); only ratios
+            # above 50 count, so the others are not even returned.
+            for _, value, k in process.extract(
+                ordered, examples, scorer=fuzz.ratio, limit=None, score_cutoff=50.0
+            ):
+                i = owners[k]
                 if value > found[i]:
                     found[i] = value
         return {i: max(value - 50.0, 0.0) * 2 for i, value in found.items()}
