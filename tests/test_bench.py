@@ -212,3 +212,18 @@ def test_bench_command_rejects_bad_sizes(capsys: pytest.CaptureFixture[str]) -> 
     _, err = capsys.readouterr()
     assert code == 2
     assert err.startswith("Error: --sizes")
+
+
+def test_bench_starts_reuse_compiled_modules_even_where_writing_them_is_forbidden(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restarting bot reuses the bytecode `pip install` or its first run compiled; a machine
+    that sets PYTHONDONTWRITEBYTECODE must not charge every measured start a full compilation."""
+    from bot.bench.scale import compile_bytecode
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    compile_bytecode(tmp_path, DATA / "mini", warm=("recruter un manager de centre-ville",))
+    compiled = {p.name.split(".")[0] for p in tmp_path.rglob("*.pyc")}
+    # The serving path, the validation path and the array path of large catalogues (numpy).
+    assert {"engine", "validation", "arrayindex", "probe"} <= compiled
+    assert any("numpy" in p.parts for p in tmp_path.rglob("*.pyc"))
