@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching import Engine
+from matching import Engine, fold
 from matching.population import stated_population
 
 
@@ -146,3 +146,28 @@ def test_a_question_about_future_needs_for_cadres_asks_for_studies(engine: Engin
     question for the Apec's studies."""
     answer = engine.ask("quels métiers cadres vont manquer dans notre région d'ici cinq ans ?")
     assert answer.results[0].id == "apec-etudes-emploi"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis secrétaire de mairie à Plouaret, on cherche un tiers-lieu",
+        "JE SUIS SECRÉTAIRE DE MAIRIE à Plouaret, on cherche un tiers-lieu",
+        "Je Suis Secretaire De Mairie à Plouaret, on cherche un tiers-lieu",
+        # "İ" lowercases to two characters: offsets must still be those of the text itself.
+        "İ je suis secrétaire de mairie à Plouaret, on cherche un tiers-lieu",
+    ],
+)
+def test_the_writers_own_role_is_found_whatever_the_case(engine: Engine, text: str) -> None:
+    """Who writes ("je suis secrétaire de mairie") is not the need, in capitals as in lowercase,
+    and the words found are those of the text, at its own offsets."""
+    spans = engine.conversation.roles(text)
+    assert [fold(text[a:b]) for a, b in spans] == ["secretaire de mairie"]
+
+
+def test_separators_cut_a_message_whatever_the_case(engine: Engine) -> None:
+    """ "… ET AUSSI …" splits a message into two needs as "… et aussi …" does."""
+    lower = "recruter un manager de centre-ville et aussi un tiers-lieu"
+    upper = "RECRUTER UN MANAGER DE CENTRE-VILLE ET AUSSI UN TIERS-LIEU"
+    assert engine.conversation.split(upper) == engine.conversation.split(lower)
+    assert len(engine.conversation.split(upper)) == 2
