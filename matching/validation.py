@@ -48,8 +48,11 @@ def _unexpected(path: Path, exc: BaseException) -> Problem:
     return Problem(str(path), None, "", f"lecture impossible ({type(exc).__name__}) : refusé")
 
 
-def _places(directory: Path, problems: list[Problem], *, required: bool) -> PlaceFinder | None:
-    """The territory tables, or None when the directory has none (and none are required)."""
+def _places(
+    directory: Path, problems: list[Problem], *, required: bool, checked: bool = False
+) -> PlaceFinder | None:
+    """The territory tables, or None when the directory has none (and none are required);
+    `checked`: the directory's files are stamped as having passed every check."""
     base = directory / TERRITORIES_DIR
     if not base.exists() and not base.is_symlink():
         if required:
@@ -67,7 +70,7 @@ def _places(directory: Path, problems: list[Problem], *, required: bool) -> Plac
     from .territories import PlaceResolver
 
     try:
-        return PlaceResolver.load(directory)
+        return PlaceResolver.load(directory, checked=checked)
     except KnowledgeError as exc:
         problems.extend(exc.problems)
     except Exception as exc:  # noqa: BLE001 - a corrupt table must be a problem, not a traceback
@@ -179,8 +182,9 @@ def _load_engine(directory: Path, today: dt.date | None, require_territories: bo
     problems: list[Problem] = []
     # Hashed before reading: what is stamped as checked is what was read (see the end).
     key = compiled.content_key(directory)
-    places = _places(directory, problems, required=require_territories)
-    trusted = reuse and not problems and key is not None and compiled.checked(directory, key)
+    stamped = reuse and key is not None and compiled.checked(directory, key)
+    places = _places(directory, problems, required=require_territories, checked=stamped)
+    trusted = stamped and not problems
     if trusted and key is not None:
         # The ANCT tables are in the compiled file's content hash: checked when it was written.
         cached = compiled.load_cached(directory, places, key)

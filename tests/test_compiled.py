@@ -27,6 +27,7 @@ from matching.evaluation import load_cases
 from matching.validation import load_engine
 
 DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
 MESSAGES = [c.q for c in load_cases(DEV_SET)] + [c.q for c in load_cases(REAL_DEV_SET)]
 
 
@@ -259,3 +260,26 @@ def test_the_compiled_file_does_not_disturb_validation(knowledge_dir: Path) -> N
     load_engine(knowledge_dir)
     load_engine(knowledge_dir)
     assert (knowledge_dir / ".cache" / "compiled.npz").is_file()
+
+
+def test_a_territory_table_edited_after_validation_is_checked_line_by_line_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    """A start on stamped files skips the tables' line patterns (they passed them); a table
+    edited since is no longer covered by the stamp, and its broken line is named."""
+    import gzip
+
+    directory = tmp_path / "k"
+    shutil.copytree(ROOT / "knowledge", directory, ignore=shutil.ignore_patterns(".cache", "__pycache__"))
+    load_engine(directory)
+    served = Engine.load(directory)  # a start on the stamped files
+    place = served.ask("recruter un manager de centre-ville à Guingamp").territory
+    assert place is not None
+    assert place.name == "Guingamp"
+    table = directory / "territoires" / "codes_postaux.csv.gz"
+    lines = gzip.decompress(table.read_bytes()).decode("utf-8").split("\n")
+    lines[3] = "22200,pas un code"
+    table.write_bytes(gzip.compress("\n".join(lines).encode("utf-8")))
+    with pytest.raises(KnowledgeError) as caught:
+        Engine.load(directory)
+    assert [(p.path, p.line) for p in caught.value.problems] == [(str(table), 4)]

@@ -57,9 +57,10 @@ class PlaceResolver:
         self.tables = tables
 
     @classmethod
-    def load(cls, knowledge_dir: Path) -> PlaceResolver:
-        """Load the tables from `knowledge_dir/territoires/` and warm the lookup indexes."""
-        tables = Tables.load(knowledge_dir)
+    def load(cls, knowledge_dir: Path, *, checked: bool = False) -> PlaceResolver:
+        """Load the tables from `knowledge_dir/territoires/` and warm the lookup indexes;
+        `checked`: they passed every check with this code (see `Tables.load`)."""
+        tables = Tables.load(knowledge_dir, checked=checked)
         _ = (
             tables.name_first_words,
             tables.name_keys,

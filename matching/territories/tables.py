@@ -173,12 +173,13 @@ class Tables:
     epci_former_names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, knowledge_dir: Path) -> Tables:
+    def load(cls, knowledge_dir: Path, *, checked: bool = False) -> Tables:
         """Read the tables from `knowledge_dir/territoires/`; a missing or corrupt table raises
-        `KnowledgeError` naming the file and line (see checks.py), never loads half a table."""
+        `KnowledgeError` naming the file and line (see checks.py), never loads half a table.
+        `checked`: the files passed every check with this code (see `TableReader`)."""
         from .checks import COMMUNE_LINE, POSTAL_LINE, TableReader
 
-        reader = TableReader(knowledge_dir / TABLES_DIR)
+        reader = TableReader(knowledge_dir / TABLES_DIR, checked=checked)
         commune_lines, commune_deps = reader.rows("communes.csv.gz", COMMUNE_HEADER, COMMUNE_LINE)
         communes = dict(zip([line[:5] for line in commune_lines], commune_lines, strict=True))
         deps = {r[0]: Departement(*r[:5]) for r in reader.csv("departements.csv", DEPARTEMENT_HEADER)}
