@@ -168,7 +168,9 @@ def _no_cycle_collection() -> Iterator[None]:
 
     Why: a load allocates about a million objects (tables, indexes, entries) that all stay
     alive; the collector would scan them again and again as they are created, about a tenth of
-    a start, for no garbage (what a load discards, reference counting frees)."""
+    a start, for no garbage (what a load discards, reference counting frees). The pause is
+    process-wide: while a `/reload` builds in its thread, the messages served meanwhile leave
+    their cyclic garbage to the first collection after it, seconds later at most."""
     enabled = gc.isenabled()
     gc.disable()
     try:
