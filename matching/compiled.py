@@ -54,6 +54,7 @@ __all__ = [
     "content_key",
     "load_cached",
     "store",
+    "write_file",
 ]
 
 FORMAT = 3
@@ -144,7 +145,7 @@ def checked(directory: Path, key: str) -> bool:
         return False
 
 
-def _write(target: Path, write: Callable[[BinaryIO], object]) -> bool:
+def write_file(target: Path, write: Callable[[BinaryIO], object]) -> bool:
     """Atomic write (temporary file, then rename); False when the place is not writable. The
     temporary name is the writer's own (process and thread): two reloads compiling at once
     each rename a whole file, never one half-written by the other."""
@@ -217,7 +218,7 @@ def compile_knowledge(directory: Path, engine: Engine, key: str) -> Engine:
                 engine.index = arrays.index(engine.entries, engine.analyzer, engine.index.audiences)
     stamp = cache_file(directory, STAMP_FILE)
     if stamp is not None:
-        _write(stamp, lambda out: out.write(_stamp(key)))
+        write_file(stamp, lambda out: out.write(_stamp(key)))
     return engine
 
 
@@ -257,7 +258,7 @@ def store(directory: Path, engine: Engine, key: str, arrays: IndexArrays | None 
     )
     header = {"format": FORMAT, "key": key, "code": code_version(), "checksum": _checksum(content)}
     content["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
-    return target if _write(target, lambda out: np.savez(out, **content)) else None
+    return target if write_file(target, lambda out: np.savez(out, **content)) else None
 
 
 def _read(target: Path, key: str) -> dict[str, Any] | None:

@@ -27,6 +27,8 @@ from .loader import Knowledge, default_knowledge_dir, load_knowledge
 from .problems import KnowledgeError, Problem
 from .rules import KnowledgeRules
 from .safefiles import tree_problems
+from .territories import tablecache
+from .territories.tablecache import Restored
 from .yamlsafe import line_for
 
 __all__ = [
@@ -49,10 +51,16 @@ def _unexpected(path: Path, exc: BaseException) -> Problem:
 
 
 def _places(
-    directory: Path, problems: list[Problem], *, required: bool, checked: bool = False
+    directory: Path,
+    problems: list[Problem],
+    *,
+    required: bool,
+    checked: bool = False,
+    restored: Restored | None = None,
 ) -> PlaceFinder | None:
     """The territory tables, or None when the directory has none (and none are required);
-    `checked`: the directory's files are stamped as having passed every check."""
+    `checked`: the directory's files are stamped as having passed every check, `restored`:
+    the tables' largest maps, from their artefact (`matching.territories.tablecache`)."""
     base = directory / TERRITORIES_DIR
     if not base.exists() and not base.is_symlink():
         if required:
@@ -70,7 +78,7 @@ def _places(
     from .territories import PlaceResolver
 
     try:
-        return PlaceResolver.load(directory, checked=checked)
+        return PlaceResolver.load(directory, checked=checked, restored=restored)
     except KnowledgeError as exc:
         problems.extend(exc.problems)
     except Exception as exc:  # noqa: BLE001 - a corrupt table must be a problem, not a traceback
@@ -185,9 +193,12 @@ def _load_engine(directory: Path, today: dt.date | None, require_territories: bo
     # Hashed before reading: what is stamped as checked is what was read (see the end).
     key = compiled.content_key(directory)
     stamped = reuse and key is not None and compiled.checked(directory, key)
-    places = _places(directory, problems, required=require_territories, checked=stamped)
+    restored = _restored_tables(directory, key) if stamped and key is not None else None
+    places = _places(directory, problems, required=require_territories, checked=stamped, restored=restored)
     trusted = stamped and not problems
     if trusted and key is not None:
+        if restored is None:
+            _keep_tables(directory, key, places)  # stamped by a load that could not write them
         # The ANCT tables are in the compiled file's content hash: checked when it was written.
         cached = compiled.load_cached(directory, places, key)
         if cached is not None:
@@ -219,7 +230,26 @@ def _load_engine(directory: Path, today: dt.date | None, require_territories: bo
         return engine  # already stamped for these files, and too small to compile: nothing to write
     if key is None or key != compiled.content_key(directory):
         return engine  # changed while it was read: stamp nothing, the next start checks again
-    return compiled.compile_knowledge(directory, engine, key)
+    engine = compiled.compile_knowledge(directory, engine, key)
+    if not trusted:
+        _keep_tables(directory, key, places)
+    return engine
+
+
+def _restored_tables(directory: Path, key: str) -> Restored | None:
+    """The territory tables' artefact for these files and this code, when there is a valid one."""
+    target = compiled.cache_file(directory, tablecache.CACHE_NAME)
+    return tablecache.read(target, key, compiled.code_version())
+
+
+def _keep_tables(directory: Path, key: str, places: PlaceFinder | None) -> None:
+    """Writes the territory tables' artefact for files stamped as checked (best effort: where
+    nothing may be written, or the write fails, starts read the table files)."""
+    tables = getattr(places, "tables", None)
+    target = compiled.cache_file(directory, tablecache.CACHE_NAME)
+    if tables is not None and target is not None:
+        data = tablecache.dump(tables, key, compiled.code_version())
+        compiled.write_file(target, lambda out: out.write(data))
 
 
 def _sample_key(entry_id: str) -> bytes:

@@ -21,6 +21,7 @@ from .numbers import numbers
 from .programmes import programme_statuses
 from .scan import DEP_NUMBER, NOTABLE_POPULATION, Mention, Scan, fuzzy_codes
 from .sender import mark_senders
+from .tablecache import Restored
 from .tables import Collectivity, Commune, Tables
 from .text import tokenize
 
@@ -57,10 +58,13 @@ class PlaceResolver:
         self.tables = tables
 
     @classmethod
-    def load(cls, knowledge_dir: Path, *, checked: bool = False) -> PlaceResolver:
+    def load(
+        cls, knowledge_dir: Path, *, checked: bool = False, restored: Restored | None = None
+    ) -> PlaceResolver:
         """Load the tables from `knowledge_dir/territoires/` and warm the lookup indexes;
-        `checked`: they passed every check with this code (see `Tables.load`)."""
-        tables = Tables.load(knowledge_dir, checked=checked)
+        `checked`: they passed every check with this code, `restored`: their largest maps and
+        indexes (see `Tables.load`)."""
+        tables = Tables.load(knowledge_dir, checked=checked, restored=restored)
         _ = (
             tables.name_first_words,
             tables.name_keys,

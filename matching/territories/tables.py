@@ -13,15 +13,21 @@ import itertools
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .demonyms import demonym_index
 from .phrases import word_prefixes
 from .programmes import ProgrammeList, load_programme_lists
+from .tablecache import restored_indexes
 from .text import ARTICLES, name_key, sound_key, strip_article
+
+if TYPE_CHECKING:
+    from .checks import TableReader
+    from .tablecache import Restored
 
 TABLES_DIR = Path("territoires")
 
@@ -173,15 +179,19 @@ class Tables:
     epci_former_names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, knowledge_dir: Path, *, checked: bool = False) -> Tables:
+    def load(cls, knowledge_dir: Path, *, checked: bool = False, restored: Restored | None = None) -> Tables:
         """Read the tables from `knowledge_dir/territoires/`; a missing or corrupt table raises
         `KnowledgeError` naming the file and line (see checks.py), never loads half a table.
-        `checked`: the files passed every check with this code (see `TableReader`)."""
+        `checked`: the files passed every check with this code (see `TableReader`);
+        `restored`: their largest maps and indexes, from the artefact of `tablecache`."""
         from .checks import COMMUNE_LINE, POSTAL_LINE, TableReader
 
         reader = TableReader(knowledge_dir / TABLES_DIR, checked=checked)
-        commune_lines, commune_deps = reader.rows("communes.csv.gz", COMMUNE_HEADER, COMMUNE_LINE)
-        communes = dict(zip([line[:5] for line in commune_lines], commune_lines, strict=True))
+        if restored is None:
+            commune_lines, commune_deps = reader.rows("communes.csv.gz", COMMUNE_HEADER, COMMUNE_LINE)
+            communes = dict(zip([line[:5] for line in commune_lines], commune_lines, strict=True))
+        else:
+            communes = restored.commune_rows
         deps = {r[0]: Departement(*r[:5]) for r in reader.csv("departements.csv", DEPARTEMENT_HEADER)}
         regions = {r[0]: Region(*r[:4]) for r in reader.csv("regions.csv", REGION_HEADER)}
         collectivities = {
@@ -192,21 +202,21 @@ class Tables:
             deps.setdefault(
                 com.code, Departement(com.code, com.name, com.code, com.chef_lieu, name_key(com.name))
             )
-        reader.known("communes.csv.gz", commune_lines, commune_deps, deps, "département")
-        keys = dict(map(_SPLIT_TAB, reader.index("index_noms.tsv.gz")))
-        sounds = dict(map(_SPLIT_TAB, reader.index("index_sons.tsv.gz")))
-        aliases: dict[str, list[str]] = defaultdict(list)
-        for key, _name, code, *_ in reader.csv("anciennes_communes.csv.gz", ALIAS_HEADER, codes=communes):
-            # "du Pin-en-Mauges" names Le Pin-en-Mauges: a former name is typed without its
-            # article after "du", "au", "à", as a current one is (index_noms holds both keys).
-            for variant in (key, strip_article(key)):
-                if variant and code not in aliases[variant]:
-                    aliases[variant].append(code)
+        if restored is None:
+            reader.known("communes.csv.gz", commune_lines, commune_deps, deps, "département")
+            keys = dict(map(_SPLIT_TAB, reader.index("index_noms.tsv.gz")))
+            sounds = dict(map(_SPLIT_TAB, reader.index("index_sons.tsv.gz")))
+            aliases = _aliases(reader, communes)
+            postal = dict(
+                map(_SPLIT_COMMA, reader.rows("codes_postaux.csv.gz", POSTAL_HEADER, POSTAL_LINE)[0])
+            )
+        else:
+            keys, sounds = restored.commune_keys, restored.commune_sounds
+            aliases, postal = restored.alias_keys, restored.postal
         epcis = {
             r[0]: Epci(r[0], r[1], r[2], r[3], _int(r[4]), r[5])
             for r in reader.csv("epci.csv.gz", EPCI_HEADER)
         }
-        postal = dict(map(_SPLIT_COMMA, reader.rows("codes_postaux.csv.gz", POSTAL_HEADER, POSTAL_LINE)[0]))
         words = (
             frozenset(reader.text("mots_courants.txt").split())
             if reader.exists("mots_courants.txt")
@@ -222,7 +232,7 @@ class Tables:
             key = name_key(name)
             if key not in hand and code not in usual[key]:
                 usual[key].append(code)
-        tables = cls(communes, deps, regions, epcis, postal, keys, dict(aliases), sounds, words)
+        tables = cls(communes, deps, regions, epcis, postal, keys, aliases, sounds, words)
         tables.usual_names = dict(usual)
         tables.collectivities = collectivities
         tables.demonyms = demonym_index(
@@ -237,6 +247,8 @@ class Tables:
         if reader.exists("programmes.csv"):
             tables.programmes = load_programme_index(reader.path("programmes.csv"))
             tables.programme_lists = load_programme_lists(knowledge_dir)
+        if restored is not None:
+            vars(tables).update(restored_indexes(restored))  # the cached properties, already built
         return tables
 
     _commune_cache: dict[str, Commune] = field(default_factory=dict)
@@ -408,6 +420,18 @@ class Tables:
     def postal_communes(self, code: str) -> tuple[str, ...]:
         value = self.postal.get(code)
         return tuple(value.split(" ")) if value else ()
+
+
+def _aliases(reader: TableReader, communes: Collection[str]) -> dict[str, list[str]]:
+    """Former and delegated commune keys -> INSEE codes (anciennes_communes.csv.gz)."""
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for key, _name, code, *_ in reader.csv("anciennes_communes.csv.gz", ALIAS_HEADER, codes=communes):
+        # "du Pin-en-Mauges" names Le Pin-en-Mauges: a former name is typed without its
+        # article after "du", "au", "à", as a current one is (index_noms holds both keys).
+        for variant in (key, strip_article(key)):
+            if variant and code not in aliases[variant]:
+                aliases[variant].append(code)
+    return dict(aliases)
 
 
 def _longest_by_first_word(keys: Iterable[str]) -> dict[str, int]:
