@@ -160,3 +160,40 @@ def _marked(scan: Scan, i: int, end: int, key: str) -> bool:
             return False
         return len([j for j in caps if not scan._break_before(j)]) >= 1 and len(caps) >= 2
     return bool(caps)
+
+
+_EPCI_FORMS = (
+    "communaute de communes",
+    "communaute d agglomeration",
+    "communaute urbaine",
+    "metropole",
+    "eurometropole",
+    "agglomeration",
+    "communaute",
+    "agglo",
+)
+_LINKS = ("du ", "de la ", "de l ", "des ", "de ", "d ")
+
+
+def epci_short_names(key: str) -> list[str]:
+    """Names of an EPCI without its legal form: "communaute de communes du pays de x" ->
+    ["pays de x"], "toulouse metropole" -> ["toulouse"] (only used after a legal-form cue)."""
+    out: list[str] = []
+    for form in _EPCI_FORMS:
+        if key.startswith(form + " "):
+            rest = key[len(form) + 1 :]
+            for link in _LINKS:
+                if rest.startswith(link):
+                    rest = rest[len(link) :]
+                    break
+            out.append(rest)
+            # "guingamp paimpol agglomeration de l armor ..." is also known as "guingamp paimpol".
+            for inner in (" agglomeration", " communaute", " metropole", " agglo"):
+                if inner in rest:
+                    out.append(rest[: rest.index(inner)])
+            break
+        if key.endswith(" " + form):
+            out.append(key[: -len(form) - 1])
+            break
+    # Never a bare article or link ("L'agglo Foix-Varilhes" is not known as "l").
+    return [s for s in out if len(s) >= 3 and s not in ("les", "des", "pays", "grand")]

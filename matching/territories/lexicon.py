@@ -196,3 +196,45 @@ AMOUNT_WORDS = _keys(
     "de", "d", "plus", "moins", "environ", "pour", "budget", "montant", "total", "entre", "et", "jusqu",
     "env", "quelque", "sur", "par", "x", "soit", "coût", "prix", "aide", "subvention", "enveloppe",
 )  # fmt: skip
+
+
+# Former régions (before 2016) and usual abbreviations people still write.
+REGION_ALIASES: dict[str, str] = {
+    "paca": "93",
+    "provence": "93",
+    "cote d azur": "93",
+    "idf": "11",
+    "ile de france": "11",
+    "aura": "84",
+    "auvergne": "84",
+    "rhone alpes": "84",
+    "bfc": "27",
+    "bourgogne": "27",
+    "franche comte": "27",
+    "alsace": "44",
+    "lorraine": "44",
+    "champagne ardenne": "44",
+    "picardie": "32",
+    "nord pas de calais": "32",
+    "aquitaine": "75",
+    "limousin": "75",
+    "poitou charentes": "75",
+    "midi pyrenees": "76",
+    "languedoc roussillon": "76",
+    "languedoc": "76",
+    "basse normandie": "28",
+    "haute normandie": "28",
+    "centre val de loire": "24",
+    "region centre": "24",
+    "reunion": "04",
+    "region sud": "93",
+}
+
+# Départements people write without their hyphens' full form, or by a short name.
+DEPARTEMENT_ALIASES: dict[str, str] = {
+    "reunion": "974",
+    "belfort": "90",
+    "seine st denis": "93",
+    "corse du sud": "2A",
+    "haute corse": "2B",
+}

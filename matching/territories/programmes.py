@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import defaultdict
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,3 +234,15 @@ def programme_statuses(members: Iterable[str], lists: Iterable[ProgrammeList]) -
         )
         for pl in lists
     )
+
+
+def load_programme_index(path: Path) -> dict[str, tuple[str, ...]]:
+    """programmes.csv (insee, programme, source, date) -> code -> programme ids."""
+    out: dict[str, list[str]] = defaultdict(list)
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            code = (row.get("insee") or "").strip()
+            programme = (row.get("programme") or "").strip()
+            if code and programme and programme not in out[code]:
+                out[code].append(programme)
+    return {code: tuple(sorted(ids)) for code, ids in out.items()}

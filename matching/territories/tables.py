@@ -8,7 +8,6 @@ built lazily, on the first message that needs it.
 
 from __future__ import annotations
 
-import csv
 import itertools
 import operator
 import re
@@ -20,8 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .demonyms import demonym_index
+from .epcis import epci_short_names
+from .lexicon import DEPARTEMENT_ALIASES, REGION_ALIASES
 from .phrases import word_prefixes
-from .programmes import ProgrammeList, load_programme_lists
+from .programmes import ProgrammeList, load_programme_index, load_programme_lists
 from .tablecache import restored_indexes
 from .text import ARTICLES, name_key, sound_key, strip_article
 
@@ -89,48 +90,6 @@ class Epci:
     dep: str
     population: int
     key: str
-
-
-# Former régions (before 2016) and usual abbreviations people still write.
-REGION_ALIASES: dict[str, str] = {
-    "paca": "93",
-    "provence": "93",
-    "cote d azur": "93",
-    "idf": "11",
-    "ile de france": "11",
-    "aura": "84",
-    "auvergne": "84",
-    "rhone alpes": "84",
-    "bfc": "27",
-    "bourgogne": "27",
-    "franche comte": "27",
-    "alsace": "44",
-    "lorraine": "44",
-    "champagne ardenne": "44",
-    "picardie": "32",
-    "nord pas de calais": "32",
-    "aquitaine": "75",
-    "limousin": "75",
-    "poitou charentes": "75",
-    "midi pyrenees": "76",
-    "languedoc roussillon": "76",
-    "languedoc": "76",
-    "basse normandie": "28",
-    "haute normandie": "28",
-    "centre val de loire": "24",
-    "region centre": "24",
-    "reunion": "04",
-    "region sud": "93",
-}
-
-# Départements people write without their hyphens' full form, or by a short name.
-DEPARTEMENT_ALIASES: dict[str, str] = {
-    "reunion": "974",
-    "belfort": "90",
-    "seine st denis": "93",
-    "corse du sud": "2A",
-    "haute corse": "2B",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,50 +407,3 @@ def _longest_by_first_word(keys: Iterable[str]) -> dict[str, int]:
 
 _PARENS = re.compile(r"\s*\([^)]*\)\s*$")
 _ACRONYM = re.compile(r"\(([A-Z][A-Z0-9]*(?: [A-Z0-9]+)?)\)\s*$")
-_EPCI_FORMS = (
-    "communaute de communes",
-    "communaute d agglomeration",
-    "communaute urbaine",
-    "metropole",
-    "eurometropole",
-    "agglomeration",
-    "communaute",
-    "agglo",
-)
-_LINKS = ("du ", "de la ", "de l ", "des ", "de ", "d ")
-
-
-def epci_short_names(key: str) -> list[str]:
-    """Names of an EPCI without its legal form: "communaute de communes du pays de x" ->
-    ["pays de x"], "toulouse metropole" -> ["toulouse"] (only used after a legal-form cue)."""
-    out: list[str] = []
-    for form in _EPCI_FORMS:
-        if key.startswith(form + " "):
-            rest = key[len(form) + 1 :]
-            for link in _LINKS:
-                if rest.startswith(link):
-                    rest = rest[len(link) :]
-                    break
-            out.append(rest)
-            # "guingamp paimpol agglomeration de l armor ..." is also known as "guingamp paimpol".
-            for inner in (" agglomeration", " communaute", " metropole", " agglo"):
-                if inner in rest:
-                    out.append(rest[: rest.index(inner)])
-            break
-        if key.endswith(" " + form):
-            out.append(key[: -len(form) - 1])
-            break
-    # Never a bare article or link ("L'agglo Foix-Varilhes" is not known as "l").
-    return [s for s in out if len(s) >= 3 and s not in ("les", "des", "pays", "grand")]
-
-
-def load_programme_index(path: Path) -> dict[str, tuple[str, ...]]:
-    """programmes.csv (insee, programme, source, date) -> code -> programme ids."""
-    out: dict[str, list[str]] = defaultdict(list)
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            code = (row.get("insee") or "").strip()
-            programme = (row.get("programme") or "").strip()
-            if code and programme and programme not in out[code]:
-                out[code].append(programme)
-    return {code: tuple(sorted(ids)) for code, ids in out.items()}
