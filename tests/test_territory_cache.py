@@ -5,6 +5,7 @@ ignored, never served."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import shutil
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def test_an_artefact_that_cannot_be_trusted_is_ignored_and_written_again(validat
     }[how]
     key = compiled_module.content_key(validated)
     assert key is not None
-    assert tablecache.restore(damaged, key, compiled_module.code_version()) is None
+    assert tablecache.restore(io.BytesIO(damaged), key, compiled_module.code_version()) is None
     artefact.write_bytes(damaged)
     try:
         engine = Engine.load(validated)  # a start: the tables come from their files
@@ -102,4 +103,4 @@ def test_a_section_of_the_wrong_size_is_never_restored(validated: Path) -> None:
     key = compiled_module.content_key(validated)
     assert key is not None
     forged = json.dumps(header).encode() + b"\n" + body
-    assert tablecache.restore(forged, key, compiled_module.code_version()) is None
+    assert tablecache.restore(io.BytesIO(forged), key, compiled_module.code_version()) is None

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
     from .tables import Tables
@@ -28,6 +28,7 @@ __all__ = ["CACHE_NAME", "FORMAT", "Restored", "dump", "read", "restore", "resto
 FORMAT = 1
 CACHE_NAME = "territoires.cache"
 # Names' words are [a-z0-9 ] and codes hold no space: a tab joins the members of a list.
+_HEADER_BYTES = 4096
 _LIST = "\t"
 
 
@@ -40,13 +41,12 @@ class Restored:
     commune_sounds: dict[str, str]
     postal: dict[str, str]
     alias_keys: dict[str, list[str]]
-    name_first_words: dict[str, int]
-    name_keys: frozenset[str]
     name_prefixes: frozenset[str]
-    prefix_index: dict[tuple[str, int], list[str]]
 
-    # The cached properties of `Tables` this restores (the rest are its dataclass fields).
-    INDEXES = ("name_first_words", "name_keys", "name_prefixes", "prefix_index")
+    # The cached properties of `Tables` this restores (the rest are its dataclass fields). The
+    # other name indexes hold the very strings of the maps above: rebuilt from them (≈ 15 ms),
+    # they share them, where restored copies would cost about 7 MB more.
+    INDEXES = ("name_prefixes",)
 
 
 # Each section: its name, and whether it holds values besides its keys (a set holds none).
@@ -56,29 +56,19 @@ _SECTIONS = (
     ("commune_sounds", True),
     ("postal", True),
     ("alias_keys", True),
-    ("name_first_words", True),
-    ("name_keys", False),
     ("name_prefixes", False),
-    ("prefix_index", True),
 )
 
 
 def dump(tables: Tables, key: str, code: str) -> bytes:
-    """The artefact for these tables (their indexes are built if they were not)."""
-    prefix = tables.prefix_index
+    """The artefact for these tables (their name prefixes are built if they were not)."""
     texts: dict[str, tuple[Iterable[str], Iterable[str]]] = {
         "commune_rows": (tables.commune_rows, tables.commune_rows.values()),
         "commune_keys": (tables.commune_keys, tables.commune_keys.values()),
         "commune_sounds": (tables.commune_sounds, tables.commune_sounds.values()),
         "postal": (tables.postal, tables.postal.values()),
         "alias_keys": (tables.alias_keys, (_LIST.join(v) for v in tables.alias_keys.values())),
-        "name_first_words": (tables.name_first_words, map(str, tables.name_first_words.values())),
-        "name_keys": (sorted(tables.name_keys), ()),
         "name_prefixes": (sorted(tables.name_prefixes), ()),
-        "prefix_index": (
-            (f"{first}{_LIST}{size}" for first, size in prefix),
-            (_LIST.join(v) for v in prefix.values()),
-        ),
     }
     sizes: list[list[int]] = []
     chunks: list[bytes] = []
@@ -88,54 +78,39 @@ def dump(tables: Tables, key: str, code: str) -> bytes:
         sizes.append([len(keys), len(encoded[0]), len(encoded[1])])
         chunks += encoded
     body = b"".join(chunks)
-    header = {"format": FORMAT, "key": key, "code": code, "sum": _checksum(body), "sizes": sizes}
+    digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+    header = {"format": FORMAT, "key": key, "code": code, "sum": digest, "sizes": sizes}
     return json.dumps(header).encode("ascii") + b"\n" + body
 
 
-def restore(data: bytes, key: str, code: str) -> Restored | None:
-    """The maps of an artefact written for these files (`key`) by this code, else None."""
-    head, _, body = data.partition(b"\n")
+def restore(stream: BinaryIO, key: str, code: str) -> Restored | None:
+    """The maps of an artefact written for these files (`key`) by this code, else None. The
+    sections are read, checksummed, split and built one after the other: the peak memory of a
+    start stays about that of reading the table files."""
     try:
-        header = json.loads(head)
-        sizes = header.pop("sizes")
-        if header != {"format": FORMAT, "key": key, "code": code, "sum": _checksum(body)}:
+        header = json.loads(stream.readline(_HEADER_BYTES))
+        sizes, expected = header.pop("sizes"), header.pop("sum")
+        if header != {"format": FORMAT, "key": key, "code": code} or len(sizes) != len(_SECTIONS):
             return None
-        sections = dict(_sections(body, sizes))
-        return Restored(
-            commune_rows=_map(sections["commune_rows"], str),
-            commune_keys=_map(sections["commune_keys"], str),
-            commune_sounds=_map(sections["commune_sounds"], str),
-            postal=_map(sections["postal"], str),
-            alias_keys=_map(sections["alias_keys"], _members),
-            name_first_words=_map(sections["name_first_words"], int),
-            name_keys=frozenset(sections["name_keys"][0]),
-            name_prefixes=frozenset(sections["name_prefixes"][0]),
-            prefix_index={
-                _prefix_key(k): _members(v) for k, v in _map(sections["prefix_index"], str).items()
-            },
-        )
+        digest = hashlib.blake2b(digest_size=16)
+        built: dict[str, Any] = {}
+        for (name, valued), (count, key_bytes, value_bytes) in zip(_SECTIONS, sizes, strict=True):
+            keys = _lines(stream, key_bytes, count, digest)
+            values = _lines(stream, value_bytes, count if valued else 0, digest)
+            built[name] = _BUILDERS[name](keys, values)
+        if stream.read(1) or digest.hexdigest() != expected:
+            return None
+        return Restored(**built)
     except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError):
         return None  # not an artefact of ours after all: the files are read instead
 
 
-def _sections(
-    body: bytes, sizes: Sequence[Sequence[int]]
-) -> Iterator[tuple[str, tuple[list[str], list[str]]]]:
-    """Each section's keys and values, checked against the sizes the header gives."""
-    if len(sizes) != len(_SECTIONS):
-        raise ValueError("sections missing")
-    at = 0
-    for (name, valued), (count, key_bytes, value_bytes) in zip(_SECTIONS, sizes, strict=True):
-        keys = _lines(body[at : at + key_bytes], count)
-        at += key_bytes
-        values = _lines(body[at : at + value_bytes], count if valued else 0)
-        at += value_bytes
-        yield name, (keys, values)
-    if at != len(body):
-        raise ValueError("trailing bytes")
-
-
-def _lines(chunk: bytes, count: int) -> list[str]:
+def _lines(stream: BinaryIO, size: int, count: int, digest: Any) -> list[str]:
+    """One section's `count` lines, read from `size` bytes of the stream."""
+    chunk = stream.read(size)
+    if len(chunk) != size:
+        raise ValueError("truncated")
+    digest.update(chunk)
     if count == 0:
         if chunk:
             raise ValueError("unexpected text")
@@ -146,24 +121,30 @@ def _lines(chunk: bytes, count: int) -> list[str]:
     return out
 
 
-def _map(pair: tuple[list[str], list[str]], value: Callable[[str], Any]) -> dict[str, Any]:
-    keys, values = pair
-    if value is str:
-        return dict(zip(keys, values, strict=True))
-    return dict(zip(keys, map(value, values), strict=True))
+def _texts(keys: list[str], values: list[str]) -> dict[str, str]:
+    return dict(zip(keys, values, strict=True))
+
+
+def _lists(keys: list[str], values: list[str]) -> dict[str, list[str]]:
+    return dict(zip(keys, map(_members, values), strict=True))
+
+
+def _members_set(keys: list[str], _values: list[str]) -> frozenset[str]:
+    return frozenset(keys)
 
 
 def _members(text: str) -> list[str]:
     return text.split(_LIST)
 
 
-def _prefix_key(text: str) -> tuple[str, int]:
-    first, size = text.split(_LIST)
-    return first, int(size)
-
-
-def _checksum(body: bytes) -> str:
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
+_BUILDERS: dict[str, Callable[[list[str], list[str]], Any]] = {
+    "commune_rows": _texts,
+    "commune_keys": _texts,
+    "commune_sounds": _texts,
+    "postal": _texts,
+    "alias_keys": _lists,
+    "name_prefixes": _members_set,
+}
 
 
 def restored_indexes(restored: Restored) -> Mapping[str, object]:
@@ -180,6 +161,7 @@ def read(path: Path | None, key: str, code: str) -> Restored | None:
     if file_problem(path, path.parent, None) is not None:
         return None
     try:
-        return restore(path.read_bytes(), key, code)
+        with path.open("rb") as stream:
+            return restore(stream, key, code)
     except OSError:
         return None
