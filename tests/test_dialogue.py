@@ -283,6 +283,25 @@ def test_a_card_is_shortened_no_more_than_it_must(dialogue: Dialogue, engine: En
     assert len(levels) > 2  # cards of every length were looked at, not only short ones
 
 
+def test_a_card_drafted_from_shared_pieces_is_the_card_drafted_afresh(dialogue: Dialogue) -> None:
+    """The pieces a card's drafts share (computed once per card) give every draft exactly as
+    computing each draft on its own, whatever order the drafts are asked in."""
+    from bot.render import HTML
+    from bot.render.card import SHORTENINGS, _card_lines, _Drafts
+
+    levels = range(len(SHORTENINGS) + 1)
+    for text in ("recruter un manager de centre-ville à Guingamp", "avenir montagne ingénierie à Alès"):
+        for reply in dialogue.on_text(Session(), text).replies:
+            if reply.entry is None:
+                continue
+            for m in (PLAIN, HTML):
+                fresh = [_card_lines(reply.entry, reply, m, level) for level in levels]
+                shared = _Drafts(reply.entry, reply, m)
+                backwards = [_card_lines(reply.entry, reply, m, k, shared) for k in reversed(levels)]
+                assert backwards == fresh[::-1]
+                assert [_card_lines(reply.entry, reply, m, k, shared) for k in levels] == fresh
+
+
 def test_words_are_counted_as_a_reader_sees_them() -> None:
     """Punctuation standing alone is no word; a word glued to punctuation is one."""
     from bot.render.card import word_count

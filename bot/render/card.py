@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from matching import Contact, Entry, Fact, Territory
 
@@ -41,6 +43,8 @@ KIND_LABELS = {
     "aide": "Aide publique",
 }
 
+
+_T = TypeVar("_T")
 
 # Characters that never make a word on their own ("—", "•", "«", ":"…).
 _PUNCTUATION = "—–-•·«»:;,.!?…()[]'\"/|*"
@@ -200,45 +204,99 @@ SHORTENINGS = (
 )
 
 
-def _card_lines(entry: Entry, reply: Reply, m: Markup, level: int) -> list[str]:
-    """The card with the first `level` SHORTENINGS applied."""
+_RANK = {step: k for k, step in enumerate(SHORTENINGS)}
+
+
+class _Drafts:
+    """The pieces of one card (one entry, one reply, one markup), each computed once for all
+    the drafts that shorten it: a card is drafted up to five times, and most of its lines
+    (dated facts, place, contacts) are the same in every draft."""
+
+    def __init__(self, entry: Entry, reply: Reply, m: Markup) -> None:
+        self.entry, self.reply, self.m = entry, reply, m
+        self._memo: dict[tuple[str, int], object] = {}
+
+    def _once(self, key: tuple[str, int], make: Callable[[], _T]) -> _T:
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]  # type: ignore[return-value]
+
+    def summary(self, first: bool, colon: bool) -> str:
+        def make() -> str:
+            summary = _first_sentence(self.entry.summary) if first else self.entry.summary
+            return _before_colon(summary) if colon else summary
+
+        return self._once(("summary", 2 * first + colon), make)
+
+    def said(self) -> tuple[str, ...]:
+        return self._once(("said", 0), lambda: _said(self.reply))
+
+    def dated(self) -> list[str]:
+        return self._once(("dated", 0), lambda: dated_lines(self.entry, self.m))
+
+    def step(self, first: bool, colon: bool, main: bool) -> str:
+        def make() -> str:
+            step = _first_sentence(self.entry.next_steps) if first else self.entry.next_steps
+            if colon:
+                step = _before_colon(step)
+            return _main_clause(step) if main else step
+
+        return self._once(("step", 4 * first + 2 * colon + main), make)
+
+    def place(self, short: bool) -> list[str]:
+        def make() -> list[str]:
+            territory, m = self.reply.territory, self.m
+            assert territory is not None
+            if short:
+                return _short_place(self.entry, territory, m)
+            return [f"{m.b('Territoire :')} {_place(self.reply, m)}", *_programmes(self.entry, self.reply, m)]
+
+        return self._once(("place", short), make)
+
+    def contacts(self, role: bool) -> list[str]:
+        def make() -> list[str]:
+            m = self.m
+            shown = card_contacts(self.reply.contacts)
+            return [
+                m.b("À contacter :"),
+                *(_brief_contact(c, m, role=role) for c in shown),
+                *_contact_sources(shown, m),
+            ]
+
+        return self._once(("contacts", role), make)
+
+
+def _card_lines(
+    entry: Entry, reply: Reply, m: Markup, level: int, drafts: _Drafts | None = None
+) -> list[str]:
+    """The card with the first `level` SHORTENINGS applied (`drafts`: the pieces already
+    computed for other drafts of this card, same entry, reply and markup)."""
+    d = drafts if drafts is not None else _Drafts(entry, reply, m)
 
     def short(step: str) -> bool:
-        return SHORTENINGS.index(step) < level
+        return _RANK[step] < level
 
     kind = KIND_LABELS.get(entry.kind, entry.kind)
     lines = [m.b(f"{kind} : {entry.title}")]
-    summary = _first_sentence(entry.summary) if short("summary: first sentence") else entry.summary
-    if short("summary: up to its colon"):
-        summary = _before_colon(summary)
+    summary = d.summary(short("summary: first sentence"), short("summary: up to its colon"))
     if not short("summary: none"):
         lines.append(m.esc(summary))
     count = 1 if short("reasons: one") else 2 if short("reasons: two") else MAX_REASONS
-    said = _said(reply)[:count]
+    said = d.said()[:count]
     if said:
         lines.append(f"{m.b('Pourquoi :')} " + m.esc(", ".join(f"« {r} »" for r in said)))
-    dated = dated_lines(entry, m)
+    dated = d.dated()
     if short("dated facts: the first") and len(dated) > 2:
         dated = [dated[0], dated[-1]]
     if short("dated facts: up to their semicolon"):
         dated = [line.split(" ; ", 1)[0] + ("." if " ; " in line else "") for line in dated]
     lines.extend(dated)
-    step = _first_sentence(entry.next_steps) if short("step: first sentence") else entry.next_steps
-    if short("step: up to its colon"):
-        step = _before_colon(step)
-    if short("step: main clause"):
-        step = _main_clause(step)
+    step = d.step(short("step: first sentence"), short("step: up to its colon"), short("step: main clause"))
     lines.append(f"{m.b('Prochaine étape :')} {m.esc(step)}")
-    if reply.territory is not None and short("place: name only"):
-        lines.extend(_short_place(entry, reply.territory, m))
-    elif reply.territory is not None:
-        lines.append(f"{m.b('Territoire :')} {_place(reply, m)}")
-        lines.extend(_programmes(entry, reply, m))
+    if reply.territory is not None:
+        lines.extend(d.place(short("place: name only")))
     if reply.contacts:
-        lines.append(m.b("À contacter :"))
-        shown = card_contacts(reply.contacts)
-        lines.extend(_brief_contact(c, m, role=not short("contacts: without role")) for c in shown)
-        lines.extend(_contact_sources(shown, m))
+        lines.extend(d.contacts(not short("contacts: without role")))
     if entry.url and not short("site: none"):
         lines.append(m.link("Site", entry.url))
     return lines
@@ -249,9 +307,10 @@ def entry_card(entry: Entry, reply: Reply, m: Markup) -> str:
     words (counted on the plain text) when shortening the long parts allows it: the fewest
     SHORTENINGS that fit. Each shortening only removes words, so the count falls as `level`
     rises and a binary search finds that level in four drafts instead of up to fourteen."""
+    plain = _Drafts(entry, reply, PLAIN)
 
     def fits(level: int) -> bool:
-        return sum(_line_words(line) for line in _card_lines(entry, reply, PLAIN, level)) <= CARD_WORDS
+        return sum(_line_words(line) for line in _card_lines(entry, reply, PLAIN, level, plain)) <= CARD_WORDS
 
     low, high = 0, len(SHORTENINGS)  # the answer lies in [low, high]; `high` when nothing fits
     while low < high:
@@ -260,7 +319,7 @@ def entry_card(entry: Entry, reply: Reply, m: Markup) -> str:
             high = middle
         else:
             low = middle + 1
-    return "\n".join(_card_lines(entry, reply, m, low))
+    return "\n".join(_card_lines(entry, reply, m, low, plain if m is PLAIN else None))
 
 
 def details(entry: Entry, reply: Reply, m: Markup) -> str:
