@@ -51,6 +51,9 @@ MAX_QUERY_CHARS = 1000
 MAX_NEEDS = 4
 # Place resolutions remembered (the last texts asked about; each one is frozen, never changed).
 PLACES_REMEMBERED = 16
+# Need analyses remembered (text, place spans): a follow-up's rest is analysed to decide
+# whether it holds a need, then again when it is asked; each one is frozen, never changed.
+TOKENS_REMEMBERED = 16
 # Contact routes remembered (entry, place): the contacts of an entry for a place never change
 # while the knowledge is loaded, and a place's users ask about the same few entries.
 ROUTES_REMEMBERED = 256
@@ -98,6 +101,7 @@ class Engine:
         # holds); the same text always names the same place, so a few are remembered.
         self._place_of = functools.lru_cache(maxsize=PLACES_REMEMBERED)(self._resolve_place)
         self._route_of = functools.lru_cache(maxsize=ROUTES_REMEMBERED)(self._route)
+        self._tokens_of = functools.lru_cache(maxsize=TOKENS_REMEMBERED)(self._need_tokens)
         self.analyzer = compiled.analyzer() if compiled is not None else Analyzer(knowledge.vocabulary)
         concepts = knowledge.vocabulary.concepts
         audiences = frozenset(c for c, v in concepts.items() if v.kind == "audience")
@@ -203,12 +207,15 @@ class Engine:
     def need_tokens(self, text: str, spans: Sequence[tuple[int, int]] = ()) -> list[Term]:
         """`need_terms` with the stop words kept in place (flagged), for concept phrasings whose
         tool words carry the meaning ("peut-on", "a-t-on le droit")."""
+        return list(self._tokens_of(text, tuple((start, end) for start, end in spans)))
+
+    def _need_tokens(self, text: str, spans: tuple[tuple[int, int], ...]) -> tuple[Term, ...]:
         text = text[:MAX_QUERY_CHARS]
         for start, end in sorted(spans, reverse=True):
             text = text[:start] + " " + text[end:]
         pairs = surface_words(text)
         drop = self.conversation.courtesy([w for w, _ in pairs])
-        return self.analyzer.analyse(pairs, correct=True, drop=drop)
+        return tuple(self.analyzer.analyse(pairs, correct=True, drop=drop))
 
     def ask(
         self,

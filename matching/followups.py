@@ -157,10 +157,12 @@ class FollowUpReader:
             for value in values:
                 for key in spellings(tuple(words(value))):
                     table.setdefault(key, (kind, None, None))
-        by_first: dict[str, list[tuple[tuple[str, ...], _Meaning]]] = {}
+        # Per first word, the phrases by length, longest first: at each word, one dictionary
+        # lookup per length instead of one comparison per phrase.
+        by_first: dict[str, dict[int, dict[tuple[str, ...], _Meaning]]] = {}
         for key in sorted(table, key=len, reverse=True):
-            by_first.setdefault(key[0], []).append((key, table[key]))
-        self._by_first = by_first
+            by_first.setdefault(key[0], {}).setdefault(len(key), {})[key] = table[key]
+        self._by_first = {first: tuple(sizes.items()) for first, sizes in by_first.items()}
 
     def read(self, text: str) -> FollowUp | None:
         """The follow-up the message carries, or None when it has no follow-up phrase."""
@@ -171,14 +173,16 @@ class FollowUpReader:
         rest: list[str] = []
         i = 0
         while i < len(tokens):
-            for key, (kind, facet, detail) in self._by_first.get(tokens[i], ()):
-                if tuple(tokens[i : i + len(key)]) == key:
+            for size, phrases in self._by_first.get(tokens[i], ()):
+                meaning = phrases.get(tuple(tokens[i : i + size]))
+                if meaning is not None:
+                    kind, facet, detail = meaning
                     kinds.add(kind)
                     if facet is not None and facet not in facets:
                         facets.append(facet)
                     if detail is not None and detail not in details:
                         details.append(detail)
-                    i += len(key)
+                    i += size
                     break
             else:
                 rest.append(tokens[i])

@@ -54,7 +54,7 @@ class Explainer:
             if k >= 0:
                 reasons.append(" ".join(dict.fromkeys(t.surface for t in self.terms[k : k + len(phrase)])))
         strong = doc.strong
-        reasons.extend(surface for s, surface in self.words if s in strong)
+        reasons += [surface for s, surface in self.words if s in strong]
         if change is not None and change.reason:
             reasons.append(change.reason)
         kept: list[str] = []

@@ -171,3 +171,17 @@ def test_separators_cut_a_message_whatever_the_case(engine: Engine) -> None:
     upper = "RECRUTER UN MANAGER DE CENTRE-VILLE ET AUSSI UN TIERS-LIEU"
     assert engine.conversation.split(upper) == engine.conversation.split(lower)
     assert len(engine.conversation.split(upper)) == 2
+
+
+def test_a_need_read_again_is_read_the_same_and_its_terms_are_the_callers_own(engine: Engine) -> None:
+    """The analysis of a text is remembered (a follow-up's rest is read two or three times):
+    the same terms each time, for the same place spans only, and a caller changing its list
+    changes nobody else's."""
+    text = "recruter un conseiller numérique à Guingamp"
+    spans = tuple(engine.resolve_place(text).spans)
+    first = engine.need_tokens(text, spans)
+    first.clear()
+    again = engine.need_tokens(text, list(spans))
+    assert again
+    assert again == engine.need_tokens(text, spans)
+    assert [t.stem for t in engine.need_terms(text)] != [t.stem for t in engine.need_terms(text, spans)]

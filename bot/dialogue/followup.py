@@ -52,6 +52,10 @@ class FollowUps(DialogueBase):
                 return self._new_place(session, OverridePlace(epci))
             return None
         context = any(n.entry for n in session.needs)
+        if not context and followup.kind != "facts" and self._has_need_terms(followup.rest):
+            # Nothing to refer to and words of its own: a need, whether or not the engine
+            # matches its rest alone (asking it would not change the reply).
+            return None
         # With nothing to refer to, one need word is enough ("les conditions du mentorat ?").
         fresh = self._rest_need(session, followup.rest, NEW_NEED_TERMS if context else 1)
         if fresh is not None:
