@@ -54,6 +54,29 @@ def test_a_message_goes_as_one_utf8_json_body_with_its_keyboard_as_an_object() -
     }
 
 
+def test_a_cards_keyboard_goes_as_python_telegram_bot_would_send_it() -> None:
+    """The keyboards the bot builds are serialised once: the request carries what PTB's own
+    markup gives, every time, whatever a caller does with an earlier copy."""
+    from bot.dialogue import Choice
+    from bot.telegram.keyboards import keyboard
+
+    choices = (
+        Choice("En savoir plus", "m:apec-job-meeting"),
+        Choice("👍", "f:+:apec-job-meeting"),
+        Choice("👎", "f:-:apec-job-meeting"),
+    )
+    markup = keyboard(choices)
+    assert markup is not None
+    plain = InlineKeyboardMarkup(markup.inline_keyboard)
+    first = markup.to_dict()
+    assert first == plain.to_dict()
+    assert json.dumps(first) == json.dumps(plain.to_dict())
+    first["inline_keyboard"][0][0]["text"] = "changé"
+    first["inline_keyboard"].clear()
+    assert markup.to_dict() == plain.to_dict()
+    assert markup == plain
+
+
 def test_files_are_still_uploaded_as_a_multipart_form() -> None:
     seen: list[httpx.Request] = []
 

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram._utils.types import JSONDict
 from telegram.constants import InlineKeyboardButtonLimit
 
 from ..dialogue import Choice
@@ -19,6 +20,26 @@ _SAME_ROW = ("f", "c", "o")
 def row_key(choice: Choice) -> str | None:
     prefix = choice.action.partition(":")[0]
     return prefix if prefix in _SAME_ROW else None
+
+
+class _Keyboard(InlineKeyboardMarkup):
+    """An inline keyboard serialised once: python-telegram-bot turns the markup of every
+    message sent into a dictionary, walking each button's attributes; this one is built once
+    (the same card's buttons are sent again and again) and each call gets fresh copies."""
+
+    __slots__ = ("_serialised",)
+
+    def __init__(self, inline_keyboard: Sequence[Sequence[InlineKeyboardButton]]) -> None:
+        super().__init__(inline_keyboard)
+        with self._unfrozen():
+            self._serialised = super().to_dict()
+
+    def to_dict(self, recursive: bool = True) -> JSONDict:
+        if not recursive:
+            return super().to_dict(recursive=False)
+        data = dict(self._serialised)
+        data["inline_keyboard"] = [[dict(button) for button in row] for row in data["inline_keyboard"]]
+        return data
 
 
 def keyboard(choices: Sequence[Choice]) -> InlineKeyboardMarkup | None:
@@ -40,4 +61,4 @@ def _keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
         else:
             rows.append([button])
         previous = key
-    return InlineKeyboardMarkup(rows) if rows else None
+    return _Keyboard(rows) if rows else None
