@@ -66,6 +66,28 @@ def test_user_keys_are_keyed_hashes_and_raw_ids_are_never_written(tmp_path: Path
     other.close()
 
 
+def test_a_remembered_key_is_the_keyed_hash_of_its_id_however_many_ids_came_since() -> None:
+    """Keys of ids seen lately are remembered (three or four rows per message use them), never
+    at the cost of a different key: HMAC-SHA256 of the id, and of "chat:<id>" for a chat."""
+    import hashlib
+    import hmac
+
+    from bot.store.core import KEYS_REMEMBERED
+
+    store = Store.memory(salt="s" * 40)
+    try:
+        expected = hmac.new(b"s" * 40, str(USER).encode(), hashlib.sha256).hexdigest()
+        chat = hmac.new(b"s" * 40, f"chat:{USER}".encode(), hashlib.sha256).hexdigest()
+        assert store.user_key(USER) == expected
+        assert store.chat_key(USER) == chat
+        for other in range(KEYS_REMEMBERED + 10):
+            store.user_key(other)
+        assert store.user_key(USER) == expected
+        assert store.chat_key(USER) == chat
+    finally:
+        store.close()
+
+
 def test_question_text_is_kept_only_where_admins_need_it() -> None:
     store = Store.memory()
     store.log_interaction(USER, status="no_match", question="<b>subvention</b> piscine")

@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 KEEP_QUESTION_STATUSES = frozenset({"no_match", "ambiguous"})
 CARD_QUESTION_DAYS = 7
+# Pseudonymous keys remembered (of user and chat ids), at most; then forgotten all at once.
+KEYS_REMEMBERED = 4096
 # Rows dated further ahead than this were written under a wrong clock: purged.
 FUTURE_SLACK = dt.timedelta(days=1)
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -157,6 +159,9 @@ class Store(AdminReads, Transactions):
             raise ValueError("an empty salt would make user keys guessable")
         self.db = db
         self._salt = salt
+        # Keys of the ids seen lately (each message stores three to four rows under them):
+        # nothing a process holding the salt could not recompute, never written anywhere.
+        self._keys: dict[str, str] = {}
         self.retention_days = retention_days
         self.clock = clock
         self.db.execute("PRAGMA secure_delete = ON")
@@ -227,11 +232,19 @@ class Store(AdminReads, Transactions):
 
     def user_key(self, user_id: int) -> str:
         """Pseudonymous key of a Telegram user: HMAC-SHA256(salt, id), hex."""
-        return hmac.new(self._salt, str(int(user_id)).encode(), hashlib.sha256).hexdigest()
+        return self._key(str(int(user_id)))
 
     def chat_key(self, chat_id: int) -> str:
         """Pseudonymous key of a chat (not equal to the user key of the same id)."""
-        return hmac.new(self._salt, f"chat:{int(chat_id)}".encode(), hashlib.sha256).hexdigest()
+        return self._key(f"chat:{int(chat_id)}")
+
+    def _key(self, message: str) -> str:
+        key = self._keys.get(message)
+        if key is None:
+            if len(self._keys) >= KEYS_REMEMBERED:
+                self._keys.clear()
+            key = self._keys[message] = hmac.new(self._salt, message.encode(), hashlib.sha256).hexdigest()
+        return key
 
     def _now(self) -> str:
         return self.clock().astimezone(dt.UTC).strftime(_TIME_FORMAT)
