@@ -40,7 +40,7 @@ def _fields(tables: Tables) -> dict[str, object]:
     """Everything the artefact stands for, dict order included (scans iterate some maps)."""
     names = [f.name for f in dataclasses.fields(Tables) if not f.name.startswith("_")]
     out: dict[str, object] = {}
-    for name in [*names, *tablecache.Restored.INDEXES]:
+    for name in [*names, "name_prefixes"]:
         value = getattr(tables, name)
         out[name] = list(value.items()) if isinstance(value, dict) else value
     return out

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram._utils.types import JSONDict
 from telegram.constants import InlineKeyboardButtonLimit
 
 from ..dialogue import Choice
@@ -34,7 +34,7 @@ class _Keyboard(InlineKeyboardMarkup):
         with self._unfrozen():
             self._serialised = super().to_dict()
 
-    def to_dict(self, recursive: bool = True) -> JSONDict:
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
         if not recursive:
             return super().to_dict(recursive=False)
         data = dict(self._serialised)

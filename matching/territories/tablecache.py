@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -23,18 +23,21 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 if TYPE_CHECKING:
     from .tables import Tables
 
-__all__ = ["CACHE_NAME", "FORMAT", "Restored", "dump", "read", "restore", "restored_indexes"]
+__all__ = ["CACHE_NAME", "FORMAT", "Restored", "dump", "read", "restore"]
 
 FORMAT = 1
 CACHE_NAME = "territoires.cache"
-# Names' words are [a-z0-9 ] and codes hold no space: a tab joins the members of a list.
 _HEADER_BYTES = 4096
+# Names' words are [a-z0-9 ] and codes hold no space: a tab joins the members of a list.
 _LIST = "\t"
 
 
 @dataclass(frozen=True)
 class Restored:
-    """What a start takes from the artefact instead of the table files and the index builds."""
+    """What a start takes from the artefact instead of the table files and the index builds:
+    the largest maps of `Tables`, and its `name_prefixes` index. The other name indexes hold the
+    very strings of these maps and are rebuilt from them (≈ 15 ms): they share them, where
+    restored copies would cost about 7 MB more."""
 
     commune_rows: dict[str, str]
     commune_keys: dict[str, str]
@@ -43,37 +46,45 @@ class Restored:
     alias_keys: dict[str, list[str]]
     name_prefixes: frozenset[str]
 
-    # The cached properties of `Tables` this restores (the rest are its dataclass fields). The
-    # other name indexes hold the very strings of the maps above: rebuilt from them (≈ 15 ms),
-    # they share them, where restored copies would cost about 7 MB more.
-    INDEXES = ("name_prefixes",)
+
+def _texts(keys: list[str], values: list[str]) -> dict[str, str]:
+    return dict(zip(keys, values, strict=True))
 
 
-# Each section: its name, and whether it holds values besides its keys (a set holds none).
-_SECTIONS = (
-    ("commune_rows", True),
-    ("commune_keys", True),
-    ("commune_sounds", True),
-    ("postal", True),
-    ("alias_keys", True),
-    ("name_prefixes", False),
+def _lists(keys: list[str], values: list[str]) -> dict[str, list[str]]:
+    return dict(zip(keys, (v.split(_LIST) for v in values), strict=True))
+
+
+def _members(keys: list[str], _values: list[str]) -> frozenset[str]:
+    return frozenset(keys)
+
+
+def _joined(values: Iterable[list[str]]) -> Iterator[str]:
+    return (_LIST.join(v) for v in values)
+
+
+# Each section, in file order: a field of `Restored`, how its values are written (None: a set,
+# keys only) and how it is rebuilt from its keys and values.
+_SECTIONS: tuple[
+    tuple[str, Callable[[Any], Iterable[str]] | None, Callable[[list[str], list[str]], Any]], ...
+] = (
+    ("commune_rows", iter, _texts),
+    ("commune_keys", iter, _texts),
+    ("commune_sounds", iter, _texts),
+    ("postal", iter, _texts),
+    ("alias_keys", _joined, _lists),
+    ("name_prefixes", None, _members),
 )
 
 
 def dump(tables: Tables, key: str, code: str) -> bytes:
     """The artefact for these tables (their name prefixes are built if they were not)."""
-    texts: dict[str, tuple[Iterable[str], Iterable[str]]] = {
-        "commune_rows": (tables.commune_rows, tables.commune_rows.values()),
-        "commune_keys": (tables.commune_keys, tables.commune_keys.values()),
-        "commune_sounds": (tables.commune_sounds, tables.commune_sounds.values()),
-        "postal": (tables.postal, tables.postal.values()),
-        "alias_keys": (tables.alias_keys, (_LIST.join(v) for v in tables.alias_keys.values())),
-        "name_prefixes": (sorted(tables.name_prefixes), ()),
-    }
     sizes: list[list[int]] = []
     chunks: list[bytes] = []
-    for name, _ in _SECTIONS:
-        keys, values = (list(part) for part in texts[name])
+    for name, write, _ in _SECTIONS:
+        content = getattr(tables, name)
+        keys = list(content) if write is not None else sorted(content)
+        values = list(write(content.values())) if write is not None else []
         encoded = ["\n".join(keys).encode("utf-8"), "\n".join(values).encode("utf-8")]
         sizes.append([len(keys), len(encoded[0]), len(encoded[1])])
         chunks += encoded
@@ -94,10 +105,10 @@ def restore(stream: BinaryIO, key: str, code: str) -> Restored | None:
             return None
         digest = hashlib.blake2b(digest_size=16)
         built: dict[str, Any] = {}
-        for (name, valued), (count, key_bytes, value_bytes) in zip(_SECTIONS, sizes, strict=True):
+        for (name, write, build), (count, key_bytes, value_bytes) in zip(_SECTIONS, sizes, strict=True):
             keys = _lines(stream, key_bytes, count, digest)
-            values = _lines(stream, value_bytes, count if valued else 0, digest)
-            built[name] = _BUILDERS[name](keys, values)
+            values = _lines(stream, value_bytes, count if write is not None else 0, digest)
+            built[name] = build(keys, values)
         if stream.read(1) or digest.hexdigest() != expected:
             return None
         return Restored(**built)
@@ -119,37 +130,6 @@ def _lines(stream: BinaryIO, size: int, count: int, digest: Any) -> list[str]:
     if len(out) != count:
         raise ValueError("section of the wrong size")
     return out
-
-
-def _texts(keys: list[str], values: list[str]) -> dict[str, str]:
-    return dict(zip(keys, values, strict=True))
-
-
-def _lists(keys: list[str], values: list[str]) -> dict[str, list[str]]:
-    return dict(zip(keys, map(_members, values), strict=True))
-
-
-def _members_set(keys: list[str], _values: list[str]) -> frozenset[str]:
-    return frozenset(keys)
-
-
-def _members(text: str) -> list[str]:
-    return text.split(_LIST)
-
-
-_BUILDERS: dict[str, Callable[[list[str], list[str]], Any]] = {
-    "commune_rows": _texts,
-    "commune_keys": _texts,
-    "commune_sounds": _texts,
-    "postal": _texts,
-    "alias_keys": _lists,
-    "name_prefixes": _members_set,
-}
-
-
-def restored_indexes(restored: Restored) -> Mapping[str, object]:
-    """The cached properties to set on a `Tables` built from `restored`."""
-    return {name: getattr(restored, name) for name in Restored.INDEXES}
 
 
 def read(path: Path | None, key: str, code: str) -> Restored | None:

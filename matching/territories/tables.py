@@ -23,7 +23,6 @@ from .epcis import epci_short_names
 from .lexicon import DEPARTEMENT_ALIASES, REGION_ALIASES
 from .phrases import word_prefixes
 from .programmes import ProgrammeList, load_programme_index, load_programme_lists
-from .tablecache import restored_indexes
 from .text import ARTICLES, name_key, sound_key, strip_article
 
 if TYPE_CHECKING:
@@ -207,7 +206,7 @@ class Tables:
             tables.programmes = load_programme_index(reader.path("programmes.csv"))
             tables.programme_lists = load_programme_lists(knowledge_dir)
         if restored is not None:
-            vars(tables).update(restored_indexes(restored))  # the cached properties, already built
+            vars(tables)["name_prefixes"] = restored.name_prefixes  # the cached property, built
         return tables
 
     _commune_cache: dict[str, Commune] = field(default_factory=dict)
