@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .answer import Social
-from .followups import spellings
+from .followups import phrase_at, phrase_index, spellings
 from .normalise import fold, words
 from .schema import Conversation
 
@@ -99,10 +99,7 @@ class ConversationReader:
             for value in values:
                 for key in spellings(tuple(words(value))):
                     phrases.setdefault(key, kind)
-        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for key in sorted(phrases, key=len, reverse=True):
-            by_first.setdefault(key[0], []).append((key, phrases[key]))
-        self._by_first = by_first
+        self._by_first = phrase_index(phrases)
         self._separator = _separator_pattern(conversation.separators)
         roles = [r for r in conversation.identity if words(r) and words(r)[0] not in _NOT_ROLES]
         self._roles = _alternatives(roles)
@@ -121,16 +118,16 @@ class ConversationReader:
         tokens = tuple(tokens)
         i = 0
         while i < len(tokens):
-            for key, kind in self._by_first.get(tokens[i], ()):
-                if tokens[i : i + len(key)] == key:
-                    found.add(kind)
-                    i += len(key)
-                    break
-            else:
+            phrase = phrase_at(self._by_first, tokens, i)
+            if phrase is None:
                 token = tokens[i]
                 if token not in self.stop_words and not token.isdigit():
                     content = True
                 i += 1
+                continue
+            size, kind = phrase
+            found.add(kind)
+            i += size
         social = next((k for k in _PRIORITY if k in found), None)
         # A search for someone ("on cherche une secrétaire de mairie") is a need, even when the
         # person sought is named with identity words.
@@ -145,14 +142,14 @@ class ConversationReader:
         tokens = tuple(tokens)
         i = 0
         while i < len(tokens):
-            for key, kind in self._by_first.get(tokens[i], ()):
-                if tokens[i : i + len(key)] == key:
-                    if kind not in ("identity", "asking"):
-                        drop.update(range(i, i + len(key)))
-                    i += len(key)
-                    break
-            else:
+            phrase = phrase_at(self._by_first, tokens, i)
+            if phrase is None:
                 i += 1
+                continue
+            size, kind = phrase
+            if kind not in ("identity", "asking"):
+                drop.update(range(i, i + size))
+            i += size
         return frozenset(drop)
 
     def roles(self, text: str, places: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:

@@ -8,10 +8,10 @@ by the `FollowUpPhrases` model; this reader matches them on folded words, longes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -20,6 +20,8 @@ from .normalise import words
 from .problems import KnowledgeError, Problem
 from .schema import FactKind
 from .yamlsafe import Lines, field_name, line_for, read_yaml
+
+T = TypeVar("T")
 
 __all__ = [
     "ContactDetail",
@@ -157,12 +159,7 @@ class FollowUpReader:
             for value in values:
                 for key in spellings(tuple(words(value))):
                     table.setdefault(key, (kind, None, None))
-        # Per first word, the phrases by length, longest first: at each word, one dictionary
-        # lookup per length instead of one comparison per phrase.
-        by_first: dict[str, dict[int, dict[tuple[str, ...], _Meaning]]] = {}
-        for key in sorted(table, key=len, reverse=True):
-            by_first.setdefault(key[0], {}).setdefault(len(key), {})[key] = table[key]
-        self._by_first = {first: tuple(sizes.items()) for first, sizes in by_first.items()}
+        self._by_first = phrase_index(table)
 
     def read(self, text: str) -> FollowUp | None:
         """The follow-up the message carries, or None when it has no follow-up phrase."""
@@ -173,20 +170,18 @@ class FollowUpReader:
         rest: list[str] = []
         i = 0
         while i < len(tokens):
-            for size, phrases in self._by_first.get(tokens[i], ()):
-                meaning = phrases.get(tuple(tokens[i : i + size]))
-                if meaning is not None:
-                    kind, facet, detail = meaning
-                    kinds.add(kind)
-                    if facet is not None and facet not in facets:
-                        facets.append(facet)
-                    if detail is not None and detail not in details:
-                        details.append(detail)
-                    i += size
-                    break
-            else:
+            found = phrase_at(self._by_first, tokens, i)
+            if found is None:
                 rest.append(tokens[i])
                 i += 1
+                continue
+            size, (kind, facet, detail) = found
+            kinds.add(kind)
+            if facet is not None and facet not in facets:
+                facets.append(facet)
+            if detail is not None and detail not in details:
+                details.append(detail)
+            i += size
         if not kinds:
             return None
         kind = next(k for k in _PRIORITY if k in kinds)
@@ -195,6 +190,27 @@ class FollowUpReader:
     @property
     def empty(self) -> bool:
         return not self._by_first
+
+
+PhraseIndex = dict[str, tuple[tuple[int, dict[tuple[str, ...], T]], ...]]
+
+
+def phrase_index(table: Mapping[tuple[str, ...], T]) -> PhraseIndex[T]:
+    """Phrases (word tuples) per first word, grouped by length, longest first: reading a message
+    costs one dictionary lookup per length at each word, not one comparison per phrase."""
+    by_first: dict[str, dict[int, dict[tuple[str, ...], T]]] = {}
+    for key in sorted(table, key=len, reverse=True):
+        by_first.setdefault(key[0], {}).setdefault(len(key), {})[key] = table[key]
+    return {first: tuple(sizes.items()) for first, sizes in by_first.items()}
+
+
+def phrase_at(index: PhraseIndex[T], tokens: Sequence[str], i: int) -> tuple[int, T] | None:
+    """The longest phrase of `index` starting at word `i` (its length and value), or None."""
+    for size, phrases in index.get(tokens[i], ()):
+        value = phrases.get(tuple(tokens[i : i + size]))
+        if value is not None:
+            return size, value
+    return None
 
 
 def spellings(key: tuple[str, ...]) -> list[tuple[str, ...]]:
