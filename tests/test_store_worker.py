@@ -192,3 +192,100 @@ def test_held_writes_are_saved_when_the_hold_ends_or_the_bot_stops(tmp_path: Pat
     asyncio.run(held())  # the loop ends with the write still held
     worker.close()  # the bot stops: what was held is written first
     assert _interactions(Store.open(tmp_path / "s.db")) == 2
+
+
+def _sessions(store: Store) -> list[tuple[str, str]]:
+    return [tuple(r) for r in store.db.execute("SELECT user_key, data FROM sessions").fetchall()]
+
+
+def test_two_saves_of_one_conversation_in_a_group_leave_the_last(tmp_path: Path) -> None:
+    """Messages of one user answered together: the stored conversation is the latest one."""
+    store, worker = _holding(tmp_path, 60)
+    key, other = store.user_key(USER), store.user_key(USER + 1)
+
+    async def scenario() -> None:
+        worker.write("session", lambda s: s.save_session(key, {"étape": 1}))
+        worker.write("session", lambda s: s.save_session(other, {"étape": 1}))
+        worker.write("session", lambda s: s.save_session(key, {"étape": 2}))
+        assert await worker.drain(10)
+
+    asyncio.run(scenario())
+    worker.close()
+    store = Store.open(tmp_path / "s.db")
+    assert sorted(_sessions(store)) == sorted([(key, '{"étape":2}'), (other, '{"étape":1}')])
+    store.close()
+
+
+def test_an_erasure_between_writes_leaves_nothing_written_before_it(tmp_path: Path) -> None:
+    """/oubli while the user's earlier writes are still held: none of them comes back after it;
+    what the user does afterwards is stored anew."""
+    store, worker = _holding(tmp_path, 60)
+    key = store.user_key(USER)
+
+    async def scenario() -> int | None:
+        worker.write("session", lambda s: s.save_session(key, {"avant": True}))
+        worker.write("interaction", lambda s: s.log_interaction(USER, status="no_match", question="q"))
+        worker.write("card", lambda s: s.card_shown(USER, USER, 7, "x", "recruter"))
+        erased = await worker.call("erasure", lambda s: s.erase(USER), None, within=10)
+        worker.write("session", lambda s: s.save_session(key, {"après": True}))
+        assert await worker.drain(10)
+        return erased
+
+    assert asyncio.run(scenario()) == 3
+    worker.close()
+    store = Store.open(tmp_path / "s.db")
+    assert _sessions(store) == [(key, '{"après":true}')]
+    assert store.rows_about(USER) == 1
+    store.close()
+
+
+def test_inside_a_group_a_deletion_or_a_read_comes_after_the_writes_before_it() -> None:
+    """Within one transaction, the writes waiting for the group's statements are written before
+    any other statement: a deleted conversation stays deleted, a read sees what was written."""
+    store = Store.memory()
+    key = store.user_key(USER)
+    with store.batch():
+        store.save_session(key, {"a": 1})
+        assert store.load_session(key) == {"a": 1}
+        store.delete_session(key)
+        store.log_interaction(USER, status="match")
+        assert _interactions(store) == 1
+    assert store.load_session(key) is None
+    with store.batch():
+        store.save_session(key, {"a": 1})
+        store.delete_session(key)
+        store.save_session(key, {"b": 2})
+    assert store.load_session(key) == {"b": 2}
+    store.close()
+
+
+def test_a_row_refused_among_a_group_loses_only_itself(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A row the database refuses for good (a constraint of a future schema), written with the
+    other rows of its kind in one statement: it alone is dropped (logged by kind, not content)."""
+    store, worker = _holding(tmp_path, 60)
+    store.db.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON interactions WHEN NEW.status = 'refusé' "
+        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    key = store.user_key(USER)
+
+    async def scenario() -> None:
+        worker.write("interaction", lambda s: s.log_interaction(USER, status="match"))
+        worker.write("session", lambda s: s.save_session(key, {"a": 1}))
+        worker.write("interaction", lambda s: s.log_interaction(USER, status="refusé", question="secret"))
+        worker.write("card", lambda s: s.card_shown(USER, USER, 7, "x"))
+        worker.write("interaction", lambda s: s.log_interaction(USER, status="no_match"))
+        assert await worker.drain(10)
+
+    with caplog.at_level(logging.WARNING):
+        asyncio.run(scenario())
+    worker.stop()
+    statuses = [r[0] for r in store.db.execute("SELECT status FROM interactions ORDER BY id")]
+    assert statuses == ["match", "no_match"]
+    assert store.load_session(key) == {"a": 1}
+    assert store.db.execute("SELECT count(*) FROM cards").fetchone()[0] == 1
+    assert "interaction could not be saved" in caplog.text
+    assert "secret" not in caplog.text
+    store.close()

@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import errno
 import hashlib
 import hmac
 import json
 import logging
-import os
 import secrets
 import sqlite3
-import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +29,7 @@ from sqlite_utils import Database
 
 from matching import MAX_QUERY_CHARS, Territory
 
+from .files import SaltError, load_or_create_salt, private_file, refuse_non_database
 from .reads import AdminReads
 from .schema import MIGRATIONS, SCHEMA_VERSION, USER_TABLES
 from .transactions import Transactions
@@ -43,6 +41,7 @@ __all__ = [
     "Store",
     "Vote",
     "load_or_create_salt",
+    "private_file",
 ]
 
 log = logging.getLogger(__name__)
@@ -54,6 +53,24 @@ KEYS_REMEMBERED = 4096
 # Rows dated further ahead than this were written under a wrong clock: purged.
 FUTURE_SLACK = dt.timedelta(days=1)
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+# The text JSON of what is stored (one encoder, not one per call as `json.dumps(..., **options)`).
+_SESSION_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_TERRITORY_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+_PREFERENCE_UPSERT = (
+    "INSERT INTO preferences (user_key, territory, updated_at) VALUES (?, ?, ?) "
+    "ON CONFLICT(user_key) DO UPDATE SET territory = excluded.territory, updated_at = excluded.updated_at"
+)
+_SESSION_UPSERT = (
+    "INSERT INTO sessions (user_key, data, updated_at) VALUES (?, ?, ?) "
+    "ON CONFLICT(user_key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at"
+)
+_INTERACTION_INSERT = "INSERT INTO interactions (at, user_key, status, top_entry, latency_ms, question) VALUES (?, ?, ?, ?, ?, ?)"
+_CARD_UPSERT = (
+    "INSERT INTO cards (chat_key, message_id, entry_id, user_key, at, question) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(chat_key, message_id, entry_id) DO UPDATE SET user_key = excluded.user_key, "
+    "at = excluded.at, question = excluded.question"
+)
 
 
 class Vote(enum.Enum):
@@ -66,81 +83,6 @@ class Vote(enum.Enum):
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def refuse_non_database(path: Path) -> None:
-    """Raises before anything touches `path` (its permissions included) when it exists and is
-    not an SQLite database: a store path set to the wrong file (`AIGUILLEUR_DB=/etc/passwd`)
-    must leave that file as it was. An empty file is a new database, as for SQLite."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return
-    if stat.S_ISDIR(st.st_mode):
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    if not stat.S_ISREG(st.st_mode):  # a FIFO would block whoever opens it
-        raise sqlite3.DatabaseError("file is not a database (not a regular file)")
-    if not st.st_size:
-        return
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    try:
-        header = os.read(fd, len(SQLITE_HEADER))
-    finally:
-        os.close(fd)
-    if header != SQLITE_HEADER:
-        raise sqlite3.DatabaseError("file is not a database")
-
-
-def private_file(path: Path) -> None:
-    """Creates `path` with mode 0600, or restricts an existing one (and its -wal / -shm) to 0600."""
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        return
-    except FileExistsError:
-        pass
-    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        try:
-            mode = stat.S_IMODE(file.stat().st_mode)
-        except FileNotFoundError:
-            continue
-        if mode & 0o077:
-            log.warning("%s had permissions %o; restricting them to 0600.", file.name, mode)
-            file.chmod(0o600)
-
-
-MIN_SALT_FILE_CHARS = 32
-
-
-class SaltError(ValueError):
-    """The salt file next to the base cannot be used (empty, too short, not text): the user keys
-    would be guessable, or would change and orphan every row."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(f"{path}: salt file is empty, too short or not ASCII text")
-        self.path = path
-
-
-def load_or_create_salt(path: Path) -> bytes:
-    """The salt stored in `path`, created once (mode 0600, never overwritten) when missing;
-    raises SaltError when the file holds no usable salt."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        private_file(path)
-        try:
-            salt = path.read_text(encoding="ascii").strip()
-        except UnicodeDecodeError:
-            raise SaltError(path) from None
-        if len(salt) < MIN_SALT_FILE_CHARS:
-            raise SaltError(path) from None
-        return salt.encode()
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        value = secrets.token_hex(32)
-        handle.write(value + "\n")
-    return value.encode()
 
 
 class Store(AdminReads, Transactions):
@@ -157,11 +99,12 @@ class Store(AdminReads, Transactions):
     ) -> None:
         if not salt:
             raise ValueError("an empty salt would make user keys guessable")
-        self.db = db
+        self._db = db
         self._salt = salt
         # Keys of the ids seen lately (each message stores three to four rows under them):
         # nothing a process holding the salt could not recompute, never written anywhere.
-        self._keys: dict[str, str] = {}
+        self._user_keys: dict[int, str] = {}
+        self._chat_keys: dict[int, str] = {}
         self.retention_days = retention_days
         self.clock = clock
         self.db.execute("PRAGMA secure_delete = ON")
@@ -232,21 +175,23 @@ class Store(AdminReads, Transactions):
 
     def user_key(self, user_id: int) -> str:
         """Pseudonymous key of a Telegram user: HMAC-SHA256(salt, id), hex."""
-        return self._key(str(int(user_id)))
+        key = self._user_keys.get(user_id)
+        return key if key is not None else self._key(self._user_keys, user_id, str(int(user_id)))
 
     def chat_key(self, chat_id: int) -> str:
         """Pseudonymous key of a chat (not equal to the user key of the same id)."""
-        return self._key(f"chat:{int(chat_id)}")
+        key = self._chat_keys.get(chat_id)
+        return key if key is not None else self._key(self._chat_keys, chat_id, f"chat:{int(chat_id)}")
 
-    def _key(self, message: str) -> str:
-        key = self._keys.get(message)
-        if key is None:
-            if len(self._keys) >= KEYS_REMEMBERED:
-                self._keys.clear()
-            key = self._keys[message] = hmac.new(self._salt, message.encode(), hashlib.sha256).hexdigest()
+    def _key(self, known: dict[int, str], ident: int, message: str) -> str:
+        """The keyed hash of `message`, remembered under `ident` (at most KEYS_REMEMBERED)."""
+        if len(known) >= KEYS_REMEMBERED:
+            known.clear()
+        key = known[ident] = hmac.new(self._salt, message.encode(), hashlib.sha256).hexdigest()
         return key
 
-    def _now(self) -> str:
+    def clock_text(self) -> str:
+        """Now, as the store dates rows (UTC, to the second)."""
         return self.clock().astimezone(dt.UTC).strftime(_TIME_FORMAT)
 
     def _since(self, days: int) -> str:
@@ -268,13 +213,9 @@ class Store(AdminReads, Transactions):
             return None
 
     def set_territory(self, user_id: int, territory: Territory | None) -> None:
-        value = json.dumps(territory.model_dump(mode="json"), ensure_ascii=False) if territory else None
-        with self._tx():
-            self.db.execute(
-                "INSERT INTO preferences (user_key, territory, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT(user_key) DO UPDATE SET territory = excluded.territory, updated_at = excluded.updated_at",
-                [self.user_key(user_id), value, self._now()],
-            )
+        value = _TERRITORY_JSON(territory.model_dump(mode="json")) if territory else None
+        key = self.user_key(user_id)
+        self._put(_PREFERENCE_UPSERT, key, (key, value, self._now()))
 
     # -- sessions (conversation state) ------------------------------------------------------
 
@@ -294,13 +235,7 @@ class Store(AdminReads, Transactions):
 
     def save_session(self, key: str, data: Mapping[str, Any]) -> None:
         """Saves the conversation state (JSON-serialisable) for the pseudonymous `key`."""
-        payload = json.dumps(dict(data), ensure_ascii=False, separators=(",", ":"))
-        with self._tx():
-            self.db.execute(
-                "INSERT INTO sessions (user_key, data, updated_at) VALUES (?, ?, ?) "
-                "ON CONFLICT(user_key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-                [key, payload, self._now()],
-            )
+        self._put(_SESSION_UPSERT, key, (key, _SESSION_JSON(dict(data)), self._now()))
 
     def delete_session(self, key: str) -> None:
         with self._tx():
@@ -319,11 +254,8 @@ class Store(AdminReads, Transactions):
     ) -> None:
         """One answered message; the question text is kept only when unanswered or ambiguous."""
         kept = question[:MAX_QUERY_CHARS] if question and status in KEEP_QUESTION_STATUSES else None
-        with self._tx():
-            self.db.execute(
-                "INSERT INTO interactions (at, user_key, status, top_entry, latency_ms, question) VALUES (?, ?, ?, ?, ?, ?)",
-                [self._now(), self.user_key(user_id), status, top, latency_ms, kept],
-            )
+        row = (self._now(), self.user_key(user_id), status, top, latency_ms, kept)
+        self._put(_INTERACTION_INSERT, None, row)
 
     def log_feedback(self, user_id: int, entry_id: str, vote: int, question: str | None = None) -> None:
         """A 👍 (1) or 👎 (-1) not tied to a shown card (terminal chat); question kept with a 👎."""
@@ -344,20 +276,9 @@ class Store(AdminReads, Transactions):
         """Remembers that message `message_id` of the chat showed `entry_id`'s card to the user,
         in answer to `question` (kept `CARD_QUESTION_DAYS` days, for a 👎)."""
         kept = question[:MAX_QUERY_CHARS] if question else None
-        with self._tx():
-            self.db.execute(
-                "INSERT INTO cards (chat_key, message_id, entry_id, user_key, at, question) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(chat_key, message_id, entry_id) DO UPDATE SET user_key = excluded.user_key, "
-                "at = excluded.at, question = excluded.question",
-                [
-                    self.chat_key(chat_id),
-                    int(message_id),
-                    entry_id,
-                    self.user_key(user_id),
-                    self._now(),
-                    kept,
-                ],
-            )
+        chat, message = self.chat_key(chat_id), int(message_id)
+        row = (chat, message, entry_id, self.user_key(user_id), self._now(), kept)
+        self._put(_CARD_UPSERT, (chat, message, entry_id), row)
 
     def record_vote(self, user_id: int, chat_id: int, message_id: int, entry_id: str, vote: int) -> Vote:
         """A 👍 (1) or 👎 (-1) on a card: stored once per user and card, and only when that card

@@ -97,8 +97,9 @@ class Services:
             return
         state = session.to_dict(saved_at=dt.datetime.now(dt.UTC))
         self.db.write("session", lambda s: s.save_session(s.user_key(user_id), state))
-        if session.territory != before:
-            territory = session.territory
+        territory = session.territory
+        # The same object is the same place: pydantic's equality is asked only of a new one.
+        if territory is not before and territory != before:
             self.db.write("territory", lambda s: s.set_territory(user_id, territory))
         if outcome.status is not None:
             latency = int((time.perf_counter() - started) * 1000)
