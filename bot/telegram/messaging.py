@@ -15,6 +15,7 @@ from ..dialogue import Choice, Outcome, Reply
 from ..render import HTML, render, split_message
 from ..render.split import telegram_length
 from .keyboards import keyboard
+from .sending import Posted, SendingBot
 
 __all__ = ["Sent", "Where", "edit_or_send", "reply_html", "send_outcome", "send_replies", "where"]
 
@@ -41,7 +42,7 @@ class Where:
 class Sent:
     """A message the bot sent, with the choices (buttons) it carries."""
 
-    message: Message
+    message: Posted
     choices: tuple[Choice, ...] = ()
 
 
@@ -61,24 +62,32 @@ def reply_text(reply: Reply) -> str:
     return render(reply, HTML) or CHOOSE
 
 
-async def reply_html(to: Where, html_text: str, markup: InlineKeyboardMarkup | None = None) -> list[Message]:
+async def reply_html(to: Where, html_text: str, markup: InlineKeyboardMarkup | None = None) -> list[Posted]:
     """Sends already escaped HTML, split below Telegram's limit; the keyboard goes on the last
     part, the quote on the first."""
     parts = split_message(html_text, LIMIT)
-    sent: list[Message] = []
+    bot = to.chat.get_bot()
+    sent: list[Posted] = []
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
         quote = to.quote if i == 0 else None
-        sent.append(
-            await to.chat.send_message(
-                part,
-                reply_markup=markup if last else None,
-                message_thread_id=to.thread_id,
-                reply_parameters=(
-                    ReplyParameters(quote.message_id, allow_sending_without_reply=True) if quote else None
-                ),
+        reply_markup = markup if last else None
+        reply = ReplyParameters(quote.message_id, allow_sending_without_reply=True) if quote else None
+        if isinstance(bot, SendingBot):  # the application's bot: the sent message is not parsed
+            sent.append(
+                await bot.send_html(
+                    to.chat.id,
+                    part,
+                    reply_markup=reply_markup,
+                    message_thread_id=to.thread_id,
+                    reply_parameters=reply,
+                )
             )
-        )
+        else:
+            message = await to.chat.send_message(
+                part, reply_markup=reply_markup, message_thread_id=to.thread_id, reply_parameters=reply
+            )
+            sent.append(Posted.of(message))
     return sent
 
 
@@ -131,7 +140,11 @@ async def edit_or_send(message: Message | None, to: Where | None, reply: Reply) 
     if message is not None and telegram_length(text) <= LIMIT:
         try:
             edited = await message.edit_text(text, reply_markup=markup)
-            return [Sent(edited, reply.choices)] if isinstance(edited, Message) and reply.choices else []
+            return (
+                [Sent(Posted.of(edited), reply.choices)]
+                if isinstance(edited, Message) and reply.choices
+                else []
+            )
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
                 return []

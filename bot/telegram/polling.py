@@ -1,4 +1,5 @@
-"""`GuardedBot`: python-telegram-bot's `ExtBot` with a safer `getUpdates`.
+"""`GuardedBot`: python-telegram-bot's `ExtBot` with a safer `getUpdates` (and the lighter
+`sendMessage` of `sending.SendingBot`).
 
 1. **Poison updates.** PTB parses a whole batch at once: one update it cannot read (a poll
    missing a field PTB requires, as a newer or self-hosted Bot API server can send) fails the
@@ -24,6 +25,8 @@ from telegram import Update
 from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram._utils.types import JSONDict, ODVInput, TimePeriod
 from telegram.ext import ExtBot
+
+from .sending import SendingBot
 
 __all__ = ["GuardedBot", "parse_update"]
 
@@ -54,7 +57,7 @@ def parse_update(data: object, bot: ExtBot[Any] | None) -> Update | None:
     return Update(update_id=update_id)
 
 
-class GuardedBot(ExtBot[Any]):
+class GuardedBot(SendingBot):
     """`ExtBot` whose `get_updates` skips poison updates and confirms only processed ones."""
 
     __slots__ = ("_before_fetch",)
