@@ -146,27 +146,30 @@ def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     handlers = [
-        # 1. Commands, in private chats and groups (`/cmd@bot` in groups). /help is an alias of /aide.
+        # 1. Free text, tried first because most updates are free text: every private message; in
+        #    groups only mentions and replies to the bot. No later handler could take these
+        #    updates (commands are ~filters.COMMAND's opposite; buttons and inline queries are
+        #    other kinds of update), so going first only spares trying 13 handlers per message.
+        MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, conversation.on_text),
+        MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, conversation.on_group_text),
+        # 2. Commands, in private chats and groups (`/cmd@bot` in groups). /help is an alias of /aide.
         CommandHandler("start", basics.start, filters=new),
         CommandHandler(["aide", "help"], basics.aide, filters=new),
         CommandHandler("catalogue", basics.catalogue, filters=new),
         CommandHandler("territoire", territory.territoire, filters=new),
         CommandHandler("contact", basics.contact, filters=new),
         CommandHandler("oubli", privacy.oubli, filters=new),
-        # 2. Admin commands: only for AIGUILLEUR_ADMIN_IDS, only in a private chat.
+        # 3. Admin commands: only for AIGUILLEUR_ADMIN_IDS, only in a private chat.
         CommandHandler("reload", admin.reload, filters=new),
         CommandHandler("stats", admin.stats, filters=new),
-        # 3. Buttons: /oubli's confirmation, votes, /start's examples, then dialogue actions
+        # 4. Buttons: /oubli's confirmation, votes, /start's examples, then dialogue actions
         #    (stale or forged data included: answered politely).
         CallbackQueryHandler(privacy.on_erase_choice, pattern=CALLBACK_PATTERNS["erase"]),
         CallbackQueryHandler(feedback.on_vote, pattern=CALLBACK_PATTERNS["vote"]),
         CallbackQueryHandler(conversation.on_example, pattern=CALLBACK_PATTERNS["example"]),
         CallbackQueryHandler(conversation.on_action),
-        # 4. Inline mode: @bot besoin [lieu] from any chat.
+        # 5. Inline mode: @bot besoin [lieu] from any chat.
         InlineQueryHandler(inline.on_inline_query),
-        # 5. Free text: every private message; in groups only mentions and replies to the bot.
-        MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, conversation.on_text),
-        MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, conversation.on_group_text),
         # 6. Unknown commands in private chats (groups: other bots' commands are none of our business).
         MessageHandler(new & private & filters.COMMAND, basics.unknown_command),
         # 7. Stickers, photos, voice notes, documents… in private chats: we read text only.
