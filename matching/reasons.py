@@ -57,14 +57,15 @@ class Explainer:
         reasons += [surface for s, surface in self.words if s in strong]
         if change is not None and change.reason:
             reasons.append(change.reason)
-        kept: list[str] = []
+        # Each kept reason with its lowercase form, lowered once rather than at every comparison.
+        kept: list[tuple[str, str]] = []
         for r in dict.fromkeys(reasons):
             low = r.lower()
-            if any(low in k.lower() for k in kept):
+            if any(low in k for _, k in kept):
                 continue
-            kept = [k for k in kept if k.lower() not in low]
-            kept.append(r)
-        return tuple(kept[:MAX_REASONS])
+            kept = [(reason, k) for reason, k in kept if k not in low]
+            kept.append((r, low))
+        return tuple(r for r, _ in kept[:MAX_REASONS])
 
     def _find(self, phrase: tuple[str, ...]) -> int:
         """First position of a run of stems in the terms, or -1."""

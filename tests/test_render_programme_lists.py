@@ -85,3 +85,17 @@ def test_a_shortened_summary_or_next_step_is_a_whole_clause_never_a_fragment(
             whole = (entry.summary, entry.summary.split(". ", 1)[0] + ".")
             assert summary in whole or " ; " not in summary, (entry.id, summary)
             assert entry.summary.startswith(summary.rstrip(".")), (entry.id, summary)
+
+
+@pytest.mark.parametrize("m", [PLAIN, HTML], ids=["text", "html"])
+def test_a_card_shows_the_entry_as_edited_since_its_last_card(engine: Engine, m: Markup) -> None:
+    """After a /reload, the same entry id may come with a new next step and review date: the
+    card says what the catalogue says now, not what an earlier card of that id said."""
+    entry = engine.entry(engine.ask("recruter un manager de centre-ville").results[0].id)
+    assert entry is not None
+    before = render(Reply("card", entry=entry), m)
+    edited = entry.model_copy(update={"next_steps": "Écrire à l'équipe régionale.", "title": "Nouveau titre"})
+    after = render(Reply("card", entry=edited), m)
+    assert "Écrire à l'équipe régionale." in after and "Nouveau titre" in after
+    assert entry.next_steps.split(".")[0] not in after
+    assert render(Reply("card", entry=entry), m) == before

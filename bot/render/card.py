@@ -17,7 +17,7 @@ from typing import TypeVar
 from matching import Contact, Entry, Fact, Territory
 
 from ..dialogue import Reply
-from .contacts import contact_lines, programme_lines, territory_line
+from .contacts import absence_lines, contact_lines, programme_lines, territory_line
 from .facts import dated_lines, fact_dates
 from .markup import PLAIN, Markup
 
@@ -165,14 +165,7 @@ def _short_place(entry: Entry, territory: Territory, m: Markup) -> list[str]:
     about = (entry.id, *entry.related, *entry.rules.members_of)
     on = [f"{p.title} ({p.source})" for p in territory.programme_lists if p.member and p.programme in about]
     line = f"{m.b('Territoire :')} {m.esc(' — '.join([territory.label(), '; '.join(on)]) if on else territory.label())}"
-    off = territory.model_copy(
-        update={
-            "programme_lists": tuple(
-                p for p in territory.programme_lists if p.programme == entry.id and not p.member
-            )
-        }
-    )
-    return [line, *(m.esc(x) for x in programme_lines(off, (entry.id,)))]
+    return [line, *(m.esc(x) for x in absence_lines(territory, entry.id))]
 
 
 def _contact_sources(contacts: tuple[Contact, ...], m: Markup) -> list[str]:
@@ -207,19 +200,63 @@ SHORTENINGS = (
 _RANK = {step: k for k, step in enumerate(SHORTENINGS)}
 
 
+# Entries whose reply-independent pieces are remembered (see `_entry_memo`).
+ENTRY_MEMOS = 64
+# The pieces of a card that depend on its entry and markup alone.
+_ENTRY_PIECES = frozenset({"title", "summary", "step", "dated", "site"})
+
+
+class _Same:
+    """An entry as a cache key by identity: hashing or comparing a whole entry would cost more
+    than the pieces saved, and a reloaded catalogue's entry, a new object, never matches an
+    older one (the key holds its entry, so that identity is not reused while remembered)."""
+
+    __slots__ = ("entry", "html")
+
+    def __init__(self, entry: Entry, html: bool) -> None:
+        self.entry, self.html = entry, html
+
+    def __hash__(self) -> int:
+        return hash((id(self.entry), self.html))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.entry is self.entry and other.html == self.html
+
+
+@functools.lru_cache(maxsize=ENTRY_MEMOS)
+def _entry_memo(key: _Same) -> dict[tuple[str, int], object]:
+    """The reply-independent pieces of an entry's cards (title, shortened summary and next
+    step, dated facts, site) in one markup: the same for every answer giving that entry."""
+    return {}
+
+
 class _Drafts:
     """The pieces of one card (one entry, one reply, one markup), each computed once for all
     the drafts that shorten it: a card is drafted up to five times, and most of its lines
-    (dated facts, place, contacts) are the same in every draft."""
+    (dated facts, place, contacts) are the same in every draft; the pieces of the entry alone
+    are shared with its other cards."""
 
     def __init__(self, entry: Entry, reply: Reply, m: Markup) -> None:
         self.entry, self.reply, self.m = entry, reply, m
         self._memo: dict[tuple[str, int], object] = {}
+        self._shared = _entry_memo(_Same(entry, m.html))
 
     def _once(self, key: tuple[str, int], make: Callable[[], _T]) -> _T:
-        if key not in self._memo:
-            self._memo[key] = make()
-        return self._memo[key]  # type: ignore[return-value]
+        memo = self._shared if key[0] in _ENTRY_PIECES else self._memo
+        if key not in memo:
+            memo[key] = make()
+        return memo[key]  # type: ignore[return-value]
+
+    def title(self) -> str:
+        def make() -> str:
+            kind = KIND_LABELS.get(self.entry.kind, self.entry.kind)
+            return self.m.b(f"{kind} : {self.entry.title}")
+
+        return self._once(("title", 0), make)
+
+    def site(self) -> str:
+        url = self.entry.url
+        return self._once(("site", 0), lambda: self.m.link("Site", url)) if url else ""
 
     def summary(self, first: bool, colon: bool) -> str:
         def make() -> str:
@@ -276,8 +313,7 @@ def _card_lines(
     def short(step: str) -> bool:
         return _RANK[step] < level
 
-    kind = KIND_LABELS.get(entry.kind, entry.kind)
-    lines = [m.b(f"{kind} : {entry.title}")]
+    lines = [d.title()]
     summary = d.summary(short("summary: first sentence"), short("summary: up to its colon"))
     if not short("summary: none"):
         lines.append(m.esc(summary))
@@ -298,7 +334,7 @@ def _card_lines(
     if reply.contacts:
         lines.extend(d.contacts(not short("contacts: without role")))
     if entry.url and not short("site: none"):
-        lines.append(m.link("Site", entry.url))
+        lines.append(d.site())
     return lines
 
 

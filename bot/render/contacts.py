@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from matching import Contact, Territory
+from matching import Contact, ProgrammeStatus, Territory
 
 from .markup import Markup
 
@@ -39,11 +39,23 @@ def programme_lines(territory: Territory, about: Iterable[str] = ()) -> list[str
             de = "d'" if status.title[:1].lower() in "aeiouyéè" else "de "
             lines.append(f"{territory.name} fait partie {de}{status.title} ({status.source}).")
         elif status.programme in wanted:
-            lines.append(
-                f"{territory.name} est absente de la {status.source} pour {status.title} "
-                "(la liste a pu évoluer depuis)."
-            )
+            lines.append(_absent(territory, status))
     return lines
+
+
+def absence_lines(territory: Territory, programme: str) -> list[str]:
+    """The sentences of `programme_lines` on the commune's absences from one programme's lists
+    (a card's place line states the memberships already)."""
+    return [
+        _absent(territory, s) for s in territory.programme_lists if s.programme == programme and not s.member
+    ]
+
+
+def _absent(territory: Territory, status: ProgrammeStatus) -> str:
+    return (
+        f"{territory.name} est absente de la {status.source} pour {status.title} "
+        "(la liste a pu évoluer depuis)."
+    )
 
 
 def _date(iso: str) -> str:
