@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from .analyzer import Analyzer, Term
+from .phrases import PhraseIndex, phrase_index
 from .schema import Entry, OrientationRule, Vocabulary
 
 __all__ = ["ConceptHit", "ConceptMatcher", "figure_span", "parse_answer", "unknown_references"]
@@ -66,8 +67,8 @@ class ConceptMatcher:
             for cid, c in vocabulary.concepts.items()
             if c.population_min is not None or c.population_max is not None
         ]
-        self._by_first = _by_first(forms)
-        self._literal = _by_first(literal)
+        self._by_first = phrase_index(forms)
+        self._literal = phrase_index(literal)
         self.longest = max((len(k) for k in forms), default=1)
 
     def find(self, tokens: Sequence[Term]) -> list[ConceptHit]:
@@ -145,17 +146,9 @@ def figure_span(terms: Sequence[Term]) -> tuple[int, int]:
     return start, min(end + 1, len(terms))
 
 
-def _by_first(forms: dict[tuple[str, ...], str]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """Forms grouped by their first token, longest first."""
-    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for key in sorted(forms, key=len, reverse=True):
-        out.setdefault(key[0], []).append((key, forms[key]))
-    return out
-
-
 def _scan(
     keys: Sequence[str],
-    table: dict[str, list[tuple[tuple[str, ...], str]]],
+    table: PhraseIndex[str],
     tokens: Sequence[Term],
     position: Sequence[int],
     taken: set[int],
@@ -167,16 +160,18 @@ def _scan(
     keys = tuple(keys)
     i = 0
     while i < len(keys):
-        for key, cid in table.get(keys[i], ()):
-            if keys[i : i + len(key)] == key and (
-                not taken or not any(k in taken for k in range(position[i], position[i + len(key)]))
+        # One lookup per length of the forms starting with this word, longest first.
+        for size, forms in table.get(keys[i], ()):
+            cid = forms.get(keys[i : i + size])
+            if cid is not None and (
+                not taken or not any(k in taken for k in range(position[i], position[i + size]))
             ):
-                run = [t.surface for t in tokens[i : i + len(key)] if not t.stop] or [
-                    t.surface for t in tokens[i : i + len(key)]
+                run = [t.surface for t in tokens[i : i + size] if not t.stop] or [
+                    t.surface for t in tokens[i : i + size]
                 ]
                 surface = " ".join(dict.fromkeys(run))
-                hits.append(ConceptHit(cid, position[i], position[i + len(key)], surface))
-                i += len(key)
+                hits.append(ConceptHit(cid, position[i], position[i + size], surface))
+                i += size
                 break
         else:
             i += 1

@@ -8,16 +8,21 @@ section of `vocabulaire.yaml`, so admins extend them without code.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .answer import Social
-from .followups import phrase_at, phrase_index, spellings
+from .followups import spellings
 from .normalise import fold, words
+from .phrases import phrase_at, phrase_index
 from .schema import Conversation
 
 __all__ = ["ConversationReader", "Reading"]
+
+# Messages whose cut into needs is remembered (see `ConversationReader.split`).
+PIECES_REMEMBERED = 16
 
 # When a message carries several kinds of conversation words, the one the reply should answer.
 _PRIORITY: tuple[Social, ...] = ("thanks", "goodbye", "acknowledgement", "greeting")
@@ -85,6 +90,9 @@ class ConversationReader:
 
     def __init__(self, conversation: Conversation, stop_words: frozenset[str]) -> None:
         self.stop_words = stop_words
+        # A message is cut into its needs twice (is it a new subject? then when it is asked):
+        # the last few cuts are remembered, as tuples, never changed.
+        self._pieces_of = functools.lru_cache(maxsize=PIECES_REMEMBERED)(self._pieces)
         phrases: dict[tuple[str, ...], str] = {}
         kinds: dict[str, list[str]] = {
             "greeting": conversation.greeting,
@@ -169,16 +177,19 @@ class ConversationReader:
     def split(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each piece of the message, cut before each separator ("… et aussi …");
         one piece when there is none."""
+        return list(self._pieces_of(text))
+
+    def _pieces(self, text: str) -> tuple[tuple[int, int], ...]:
         if self._separator is None:
-            return [(0, len(text))]
+            return ((0, len(text)),)
         pieces: list[tuple[int, int]] = []
         start = 0
         for found in self._separator.finditer(text):
             pieces.append((start, found.start()))
             start = found.end()
         pieces.append((start, len(text)))
-        trimmed = [_trim(text, a, b) for a, b in pieces if _has_word(text[a:b])]
-        return trimmed or [(0, len(text))]
+        trimmed = tuple(_trim(text, a, b) for a, b in pieces if _has_word(text[a:b]))
+        return trimmed or ((0, len(text)),)
 
 
 def _has_word(text: str) -> bool:

@@ -8,20 +8,19 @@ by the `FollowUpPhrases` model; this reader matches them on folded words, longes
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .loader import french_message
 from .normalise import words
+from .phrases import phrase_at, phrase_index
 from .problems import KnowledgeError, Problem
 from .schema import FactKind
 from .yamlsafe import Lines, field_name, line_for, read_yaml
-
-T = TypeVar("T")
 
 __all__ = [
     "ContactDetail",
@@ -190,27 +189,6 @@ class FollowUpReader:
     @property
     def empty(self) -> bool:
         return not self._by_first
-
-
-PhraseIndex = dict[str, tuple[tuple[int, dict[tuple[str, ...], T]], ...]]
-
-
-def phrase_index(table: Mapping[tuple[str, ...], T]) -> PhraseIndex[T]:
-    """Phrases (word tuples) per first word, grouped by length, longest first: reading a message
-    costs one dictionary lookup per length at each word, not one comparison per phrase."""
-    by_first: dict[str, dict[int, dict[tuple[str, ...], T]]] = {}
-    for key in sorted(table, key=len, reverse=True):
-        by_first.setdefault(key[0], {}).setdefault(len(key), {})[key] = table[key]
-    return {first: tuple(sizes.items()) for first, sizes in by_first.items()}
-
-
-def phrase_at(index: PhraseIndex[T], tokens: Sequence[str], i: int) -> tuple[int, T] | None:
-    """The longest phrase of `index` starting at word `i` (its length and value), or None."""
-    for size, phrases in index.get(tokens[i], ()):
-        value = phrases.get(tuple(tokens[i : i + size]))
-        if value is not None:
-            return size, value
-    return None
 
 
 def spellings(key: tuple[str, ...]) -> list[tuple[str, ...]]:

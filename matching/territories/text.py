@@ -30,6 +30,8 @@ TNCC_ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7
 # is one word already; other runs are folded character by character (see _char_fold).
 _RUN_RE = re.compile(r"[^\s\x00-/:-@\[-`{-\x7f]+")
 _ALNUM_RE = re.compile(r"[a-z0-9]+")
+# Runs folded once and remembered are at most this long (a word, not a pasted blob).
+LONGEST_REMEMBERED_RUN = 40
 
 
 class Token(NamedTuple):
@@ -62,6 +64,15 @@ def _expand(key: str) -> str:
 
 def _fold_run(run: str, offset: int, out: list[Token]) -> None:
     """Words of one non-ASCII run, each with the offsets of the characters it came from."""
+    found = _run_words(run) if len(run) <= LONGEST_REMEMBERED_RUN else _run_words.__wrapped__(run)
+    out.extend(Token(key, offset + start, offset + end, raw) for key, start, end, raw in found)
+
+
+@lru_cache(maxsize=16384)
+def _run_words(run: str) -> tuple[tuple[str, int, int, str], ...]:
+    """`_fold_run` within the run: most runs are words met again and again ("département",
+    "élus", "mairie"), folded character by character otherwise."""
+    words: list[tuple[str, int, int, str]] = []
     letters: list[str] = []
     origins: list[int] = []
     for index, char in enumerate(run):
@@ -72,8 +83,8 @@ def _fold_run(run: str, offset: int, out: list[Token]) -> None:
     folded = "".join(letters)
     for match in _ALNUM_RE.finditer(folded):
         first, last = origins[match.start()], origins[match.end() - 1]
-        start, end = offset + first, offset + last + 1
-        out.append(Token(_expand(match.group()), start, end, run[first : last + 1]))
+        words.append((_expand(match.group()), first, last + 1, run[first : last + 1]))
+    return tuple(words)
 
 
 def tokenize(text: str) -> list[Token]:
