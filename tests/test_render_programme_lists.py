@@ -96,6 +96,7 @@ def test_a_card_shows_the_entry_as_edited_since_its_last_card(engine: Engine, m:
     before = render(Reply("card", entry=entry), m)
     edited = entry.model_copy(update={"next_steps": "Écrire à l'équipe régionale.", "title": "Nouveau titre"})
     after = render(Reply("card", entry=edited), m)
-    assert "Écrire à l'équipe régionale." in after and "Nouveau titre" in after
+    assert "Écrire à l'équipe régionale." in after
+    assert "Nouveau titre" in after
     assert entry.next_steps.split(".")[0] not in after
     assert render(Reply("card", entry=entry), m) == before
