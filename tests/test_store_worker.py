@@ -97,7 +97,7 @@ def test_a_write_that_fails_for_good_loses_only_itself(
         release.set()
         assert asyncio.run(worker.drain(10))
     assert _interactions(store) == 2
-    assert "a vote could not be saved" in caplog.text
+    assert "a write (vote) could not be saved" in caplog.text
     worker.close()
 
 
@@ -286,6 +286,6 @@ def test_a_row_refused_among_a_group_loses_only_itself(
     assert statuses == ["match", "no_match"]
     assert store.load_session(key) == {"a": 1}
     assert store.db.execute("SELECT count(*) FROM cards").fetchone()[0] == 1
-    assert "interaction could not be saved" in caplog.text
+    assert "a write (interaction) could not be saved" in caplog.text
     assert "secret" not in caplog.text
     store.close()

@@ -171,7 +171,9 @@ class StoreWorker:
             except sqlite3.OperationalError:
                 raise
             except sqlite3.Error as exc:
-                log.warning("Store: a kept %s could not be saved (%s), dropped.", what, type(exc).__name__)
+                log.warning(
+                    "Store: a kept write (%s) could not be saved (%s), dropped.", what, type(exc).__name__
+                )
             else:
                 written += 1
             self._deferred.popleft()
@@ -345,7 +347,7 @@ def _write_all(batch: list[Write], store: Store) -> None:
             except sqlite3.OperationalError:
                 raise
             except sqlite3.Error as exc:
-                log.warning("Store: a %s could not be saved (%s), dropped.", what, type(exc).__name__)
+                log.warning("Store: a write (%s) could not be saved (%s), dropped.", what, type(exc).__name__)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
