@@ -1,4 +1,4 @@
-"""The light `sendMessage` (`SendingBot.send_html`): the very request PTB's `send_message` sends,
+"""The light `sendMessage` (`sending.send`): the very request PTB's `send_message` sends,
 whatever the bot's defaults, PTB's errors, and the sent message's chat and id (the network
 edge is the fake Bot API behind an `httpx.MockTransport`)."""
 
@@ -26,7 +26,7 @@ from telegram.ext import AIORateLimiter, Defaults, ExtBot
 from bot.telegram.jsonrequest import JsonRequest
 from bot.telegram.messaging import Where, reply_html
 from bot.telegram.polling import GuardedBot
-from bot.telegram.sending import Posted
+from bot.telegram.sending import Posted, send
 
 CHAT = 42
 APP_DEFAULTS = Defaults(
@@ -80,7 +80,7 @@ SENDS: list[dict[str, Any]] = [
 
 
 @pytest.mark.parametrize("options", [{"defaults": APP_DEFAULTS}, {"defaults": OTHER_DEFAULTS}, {}])
-def test_send_html_sends_the_bytes_send_message_sends(options: dict[str, Any]) -> None:
+def test_send_sends_the_bytes_send_message_sends(options: dict[str, Any]) -> None:
     """Same parameters, same order, same defaults applied; the answer gives the message's id."""
 
     async def main() -> None:
@@ -91,7 +91,7 @@ def test_send_html_sends_the_bytes_send_message_sends(options: dict[str, Any]) -
         _, guarded = bots(api, got, **options)
         for kwargs in SENDS:
             message = await plain.send_message(CHAT, "<b>Revitalisation</b> à Alès", **kwargs)
-            posted = await guarded.send_html(CHAT, "<b>Revitalisation</b> à Alès", **kwargs)
+            posted = await send(guarded, CHAT, "<b>Revitalisation</b> à Alès", **kwargs)
             assert posted == Posted(CHAT, message.message_id + 1)
         assert got == expected
         assert len(set(got)) == len(SENDS)
@@ -99,7 +99,7 @@ def test_send_html_sends_the_bytes_send_message_sends(options: dict[str, Any]) -
     asyncio.run(main())
 
 
-def test_send_html_goes_through_the_rate_limiter() -> None:
+def test_send_goes_through_the_rate_limiter() -> None:
     """With AIORateLimiter (production), a 429 is retried as for `send_message`."""
 
     async def main() -> None:
@@ -108,7 +108,7 @@ def test_send_html_goes_through_the_rate_limiter() -> None:
         _, guarded = bots(api, bodies, defaults=APP_DEFAULTS, rate_limiter=AIORateLimiter(max_retries=2))
         async with guarded:
             api.fail_next("sendMessage")  # retry after 1 s
-            posted = await guarded.send_html(CHAT, "Bonjour")
+            posted = await send(guarded, CHAT, "Bonjour")
         assert len(bodies) == 2
         assert bodies[0] == bodies[1]
         assert api.sent_message(api.calls_to("sendMessage")[-1])["message_id"] == posted.message_id
@@ -124,15 +124,13 @@ def test_send_html_goes_through_the_rate_limiter() -> None:
         (429, "Too Many Requests: retry after 3", 3, RetryAfter),
     ],
 )
-def test_send_html_raises_ptbs_errors(
-    code: int, description: str, retry_after: int | None, error: type
-) -> None:
+def test_send_raises_ptbs_errors(code: int, description: str, retry_after: int | None, error: type) -> None:
     async def main() -> None:
         api = RecordingBotApi()
         _, guarded = bots(api, [], defaults=APP_DEFAULTS)
         api.fail_next("sendMessage", code, description, retry_after)
         with pytest.raises(error):
-            await guarded.send_html(CHAT, "Bonjour")
+            await send(guarded, CHAT, "Bonjour")
 
     asyncio.run(main())
 

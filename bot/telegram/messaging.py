@@ -15,7 +15,7 @@ from ..dialogue import Choice, Outcome, Reply
 from ..render import HTML, render, split_message
 from ..render.split import telegram_length
 from .keyboards import keyboard
-from .sending import Posted, SendingBot
+from .sending import Posted, send
 
 __all__ = ["Sent", "Where", "edit_or_send", "reply_html", "send_outcome", "send_replies", "where"]
 
@@ -73,21 +73,16 @@ async def reply_html(to: Where, html_text: str, markup: InlineKeyboardMarkup | N
         quote = to.quote if i == 0 else None
         reply_markup = markup if last else None
         reply = ReplyParameters(quote.message_id, allow_sending_without_reply=True) if quote else None
-        if isinstance(bot, SendingBot):  # the application's bot: the sent message is not parsed
-            sent.append(
-                await bot.send_html(
-                    to.chat.id,
-                    part,
-                    reply_markup=reply_markup,
-                    message_thread_id=to.thread_id,
-                    reply_parameters=reply,
-                )
+        sent.append(
+            await send(
+                bot,
+                to.chat.id,
+                part,
+                reply_markup=reply_markup,
+                message_thread_id=to.thread_id,
+                reply_parameters=reply,
             )
-        else:
-            message = await to.chat.send_message(
-                part, reply_markup=reply_markup, message_thread_id=to.thread_id, reply_parameters=reply
-            )
-            sent.append(Posted.of(message))
+        )
     return sent
 
 
